@@ -1,0 +1,30 @@
+# Two commands: `make run` sets up and runs the nightly job on the local catalog;
+# `make test` sets up and runs the whole test suite, including a real CKAN (scripts/ckan-dev).
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test setup ckan-up ckan-down clean
+
+run: setup
+	$(VENV)/bin/kennzahlen run
+
+test: setup
+	$(VENV)/bin/python -m pytest --integration $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+ckan-up:
+	scripts/ckan-dev start
+
+ckan-down:
+	scripts/ckan-dev stop
+
+clean:
+	rm -rf out .pytest_cache

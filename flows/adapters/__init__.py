@@ -1,0 +1,1 @@
+"""The I/O boundary: publishing targets (local catalog, CKAN)."""

@@ -1,0 +1,209 @@
+"""Publish bundles to a CKAN portal through ckanapi's `RemoteCKAN`.
+
+Idempotent and keyed by the slug: `package_show` first; if the stored content hash, the
+resources and their hashes match the bundle, nothing is written. Otherwise the dataset is created
+or patched, resources are matched by name (so a re-publish never duplicates them) and uploaded
+with their sha256 in `hash`; the content hash is written last, so an interrupted publish is
+finished by the next run. Client errors are translated here into `TransientError` /
+`TerminalError` by HTTP status and ckanapi exception type, never by CKAN's (localised) messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckanapi
+import requests
+
+from flows.adapters.ckan_mapping import HASH_EXTRA, extra, merge_extras, to_ckan
+from flows.errors import (
+    NameConflictError,
+    NotAuthorizedError,
+    PublishRejectedError,
+    TargetUnreachableError,
+    TerminalError,
+    TransientError,
+)
+from flows.stages.publish import Bundle, BundleFile, PublishOutcome
+
+MANAGED = "kennzahlen_managed"
+"""Resource field marking resources this pipeline created (only those are ever deleted)."""
+USER_AGENT = "kennzahlen/0.1 (+https://github.com/kennzahlen)"
+
+
+class _Client(ckanapi.RemoteCKAN):
+    """RemoteCKAN that classifies transport failures and HTTP status before ckanapi parses."""
+
+    def _request_fn(self, url: str, data: Any, headers: Any, files: Any, kwargs: Any) -> Any:
+        return _classify(url, lambda: super(_Client, self)._request_fn(url, data, headers, files,
+                                                                         kwargs))
+
+    def _request_fn_get(self, url: str, data_dict: Any, headers: Any, kwargs: Any) -> Any:
+        return _classify(url, lambda: super(_Client, self)._request_fn_get(url, data_dict, headers,
+                                                                             kwargs))
+
+
+def _classify(url: str, send: Any) -> tuple[int, str]:
+    action = url.rsplit("/", 1)[-1]
+    try:
+        status, text = send()
+    except requests.Timeout:
+        raise TargetUnreachableError(
+            f"Das Portal hat bei '{action}' nicht rechtzeitig geantwortet.", url=url
+        ) from None
+    except requests.ConnectionError:
+        raise TargetUnreachableError(
+            f"Das Portal unter {url.split('/api/')[0]} ist nicht erreichbar (Verbindung abgelehnt "
+            "oder Name unbekannt).", url=url
+        ) from None
+    if status == 429 or status >= 500:
+        raise TargetUnreachableError(
+            f"Das Portal antwortete bei '{action}' mit HTTP {status}; später erneut versuchen.",
+            url=url, status=status,
+        )
+    return status, text
+
+
+class CkanTarget:
+    """A CKAN portal as a publishing target."""
+
+    def __init__(self, url: str, token: str, *, timeout: float = 60.0,
+                 create_organizations: bool = True) -> None:
+        self.url = url.rstrip("/")
+        self.label = f"ckan:{self.url}"
+        self.timeout = timeout
+        self.create_organizations = create_organizations
+        self._ckan = _Client(self.url, apikey=token, user_agent=USER_AGENT)
+
+    def __repr__(self) -> str:
+        return f"CkanTarget({self.url!r})"
+
+    def call(self, action: str, dataset: str | None = None, files: Any = None, **data: Any) -> Any:
+        """Call a CKAN action, translating ckanapi's errors (NotFound passes through)."""
+        try:
+            return self._ckan.call_action(action, data, files=files,
+                                          requests_kwargs={"timeout": self.timeout})
+        except ckanapi.NotFound:
+            raise
+        except ckanapi.NotAuthorized:
+            raise NotAuthorizedError(
+                f"Das Portal verweigert '{action}' für dieses Konto (HTTP 403).", dataset=dataset
+            ) from None
+        except ckanapi.ValidationError as exc:
+            errors = exc.error_dict if isinstance(exc.error_dict, dict) else {}
+            fields = sorted(k for k in errors if not k.startswith("__"))
+            if action == "package_create" and "name" in fields:
+                raise NameConflictError(
+                    f"Der Kurzname '{dataset}' ist im Portal bereits belegt (Datensatz, den dieses "
+                    "Konto nicht sieht oder nicht bearbeiten darf).", dataset=dataset
+                ) from None
+            detail = "; ".join(f"{k}: {errors[k]}" for k in fields)
+            raise PublishRejectedError(
+                f"Das Portal hat '{action}' abgelehnt, betroffene Felder: {detail or '(keine)'}.",
+                dataset=dataset, fields=fields,
+            ) from None
+        except ckanapi.SearchIndexError:
+            raise TransientError(
+                f"Der Suchindex des Portals hat '{action}' nicht angenommen.", dataset=dataset
+            ) from None
+        except ckanapi.ServerIncompatibleError:
+            raise TerminalError(
+                f"Unter {self.url} antwortet kein CKAN-Portal (CKAN_URL prüfen).", dataset=dataset
+            ) from None
+        except ckanapi.CKANAPIError:
+            raise PublishRejectedError(
+                f"Das Portal hat '{action}' mit einer unerwarteten Antwort abgelehnt.",
+                dataset=dataset,
+            ) from None
+
+    def show(self, slug: str) -> dict[str, Any] | None:
+        try:
+            return self.call("package_show", slug, id=slug)
+        except ckanapi.NotFound:
+            return None
+        except NotAuthorizedError:
+            raise NameConflictError(
+                f"Der Kurzname '{slug}' gehört im Portal zu einem Datensatz, den dieses Konto nicht "
+                "lesen darf.", dataset=slug,
+            ) from None
+
+    def publish(self, bundle: Bundle) -> PublishOutcome:
+        slug = bundle.dataset.name
+        package = self.show(slug)
+        if package is not None and _is_current(package, bundle):
+            return PublishOutcome(self.label, "unchanged", self._page(slug))
+        desired = to_ckan(bundle.descriptor)
+        desired["owner_org"] = bundle.dataset.owner_org
+        if package is None:
+            self._ensure_organization(bundle)
+            package = self.call("package_create", slug, **desired)
+        existing = {r.get("name"): r for r in package.get("resources", [])}
+        for item in bundle.files:
+            self._upload(package["id"], existing.get(item.name), item, slug)
+        wanted = {item.name for item in bundle.files}
+        for resource in existing.values():
+            if resource.get(MANAGED) == "true" and resource.get("name") not in wanted:
+                self.call("resource_delete", slug, id=resource["id"])
+        extras = merge_extras(package.get("extras") or [], {HASH_EXTRA: bundle.content_hash})
+        self.call("package_patch", slug, id=package["id"], state="active", extras=extras, **desired)
+        return PublishOutcome(self.label, "published", self._page(slug))
+
+    def _upload(self, package_id: str, existing: dict[str, Any] | None, item: BundleFile,
+                slug: str) -> None:
+        if existing is not None and existing.get("hash") == item.sha256:
+            return
+        fields = {
+            "name": item.name, "description": item.description, "format": item.format,
+            "mimetype": item.mediatype, "hash": item.sha256, MANAGED: "true",
+        }
+        with item.path.open("rb") as handle:
+            if existing is None:
+                result = self.call("resource_create", slug, files={"upload": handle},
+                                   package_id=package_id, **fields)
+            else:
+                result = self.call("resource_patch", slug, files={"upload": handle},
+                                   id=existing["id"], **fields)
+        size = result.get("size")
+        if size is not None and int(size) != item.bytes:
+            raise TransientError(
+                f"Die Datei {item.path.name} kam im Portal mit {size} statt {item.bytes} Bytes an.",
+                dataset=slug,
+            )
+
+    def _ensure_organization(self, bundle: Bundle) -> None:
+        name = bundle.dataset.owner_org
+        try:
+            self.call("organization_show", bundle.dataset.name, id=name, include_datasets=False)
+            return
+        except ckanapi.NotFound:
+            pass
+        if not self.create_organizations:
+            raise TerminalError(
+                f"Die Organisation '{name}' gibt es im Portal nicht. Bitte dort anlegen oder "
+                "ckan.owner_org in dataset.yaml korrigieren.", dataset=bundle.dataset.name,
+            )
+        try:
+            self.call("organization_create", bundle.dataset.name, name=name,
+                      title=bundle.dataset.organization_title)
+        except NotAuthorizedError:
+            raise NotAuthorizedError(
+                f"Die Organisation '{name}' gibt es im Portal nicht, und dieses Konto darf sie "
+                "nicht anlegen. Bitte im Portal anlegen lassen.", dataset=bundle.dataset.name,
+            ) from None
+
+    def _page(self, slug: str) -> str:
+        return f"{self.url}/dataset/{slug}"
+
+    def finish(self) -> None:
+        self._ckan.close()
+
+
+def _is_current(package: dict[str, Any], bundle: Bundle) -> bool:
+    """True when the portal already shows exactly this bundle (checked from one package_show)."""
+    if package.get("state") != "active" or extra(package, HASH_EXTRA) != bundle.content_hash:
+        return False
+    if package.get("owner_org") and package.get("organization", {}).get("name") not in (
+            None, bundle.dataset.owner_org):
+        return False
+    hashes = {r.get("name"): r.get("hash") for r in package.get("resources", [])}
+    return all(hashes.get(item.name) == item.sha256 for item in bundle.files)

@@ -1,0 +1,244 @@
+"""The declared datasets: `datapackages/<slug>/` folders plus the Table Schemas in `schemas/`.
+
+Each folder holds a public `datapackage.yaml` (a Frictionless Data Package whose resources name
+their schema, `schema: <table>`) and an internal `dataset.yaml` (where the data comes from and
+where it goes). Loading checks both before any data is read and raises `ConfigError` with a German
+message that names the file and the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flows.errors import ConfigError, UnknownDatasetError
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where one resource's rows come from and how the export is written."""
+
+    kind: str
+    """`csv` or `xlsx`."""
+    path: Path
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    decimal: str = "."
+    thousands: str = ""
+    date_format: str = "%Y-%m-%d"
+    missing_values: tuple[str, ...] = ("",)
+    """Source spellings of 'no value' (e.g. '–'); published as an empty cell."""
+    sheet: str | None = None
+    header_row: int = 1
+    """1-based row of the header; rows above it (titles) are skipped."""
+    columns: dict[str, str] = field(default_factory=dict)
+    """Source column label → Table Schema field name, where they differ."""
+
+    def display_path(self, base: Path) -> str:
+        try:
+            return str(self.path.relative_to(base))
+        except ValueError:
+            return str(self.path)
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    name: str
+    path: str
+    """File name of the published CSV, as in the public descriptor."""
+    schema_name: str
+    schema: dict[str, Any]
+    source: SourceSpec
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    folder: Path
+    descriptor: dict[str, Any]
+    """The public descriptor as declared (resources still reference schemas by name)."""
+    resources: tuple[ResourceSpec, ...]
+    owner_org: str
+    organization_title: str
+
+    @property
+    def title(self) -> str:
+        return str(self.descriptor.get("title") or self.name)
+
+    def public_descriptor(self) -> dict[str, Any]:
+        """The descriptor with every schema inlined, as it is published."""
+        descriptor = copy.deepcopy(self.descriptor)
+        by_name = {resource.name: resource for resource in self.resources}
+        for resource in descriptor.get("resources", []):
+            resource["schema"] = copy.deepcopy(by_name[resource["name"]].schema)
+        return descriptor
+
+
+def find_project_dir(start: Path | None = None) -> Path:
+    """The folder holding `datapackages/`: $KENNZAHLEN_PROJECT, else the nearest parent of the
+    working directory, else the checkout this package was installed from."""
+    if os.environ.get("KENNZAHLEN_PROJECT"):
+        return Path(os.environ["KENNZAHLEN_PROJECT"]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "datapackages").is_dir() and (candidate / "schemas").is_dir():
+            return candidate
+    return Path(__file__).resolve().parents[1]
+
+
+def dataset_names(project: Path) -> list[str]:
+    root = project / "datapackages"
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "datapackage.yaml").is_file())
+
+
+def load(project: Path, name: str) -> DatasetSpec:
+    """Load and check one dataset's declaration.
+
+    Raises:
+        UnknownDatasetError: no folder `datapackages/<name>/` exists.
+        ConfigError: a descriptor, dataset.yaml or schema is missing or invalid.
+    """
+    folder = project / "datapackages" / name
+    if not (folder / "datapackage.yaml").is_file():
+        known = ", ".join(dataset_names(project)) or "keine"
+        raise UnknownDatasetError(
+            f"Unbekannter Datensatz '{name}'. Deklarierte Datensätze: {known}. "
+            f"Ein neuer Datensatz braucht den Ordner datapackages/{name}/ mit datapackage.yaml "
+            "und dataset.yaml.",
+            dataset=name,
+        )
+    descriptor = _read_yaml(folder / "datapackage.yaml", name)
+    internal = _read_yaml(folder / "dataset.yaml", name)
+    _check_internal(internal, folder / "dataset.yaml", name)
+    if descriptor.get("name") != name:
+        raise ConfigError(
+            f"datapackage.yaml von '{name}': 'name' ist '{descriptor.get('name')}', muss aber dem "
+            f"Ordnernamen '{name}' entsprechen (er ist auch der Kurzname im Portal).",
+            dataset=name,
+        )
+    resources = tuple(
+        _resource(project, folder, name, declared, internal)
+        for declared in descriptor.get("resources") or []
+    )
+    if not resources:
+        raise ConfigError(
+            f"datapackage.yaml von '{name}' deklariert keine Ressource (resources).", dataset=name
+        )
+    spec = DatasetSpec(
+        name=name,
+        folder=folder,
+        descriptor=descriptor,
+        resources=resources,
+        owner_org=internal["ckan"]["owner_org"],
+        organization_title=internal["ckan"].get("organization_title") or internal["ckan"]["owner_org"],
+    )
+    _check_descriptor(spec)
+    return spec
+
+
+def _read_yaml(path: Path, dataset: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError(f"Datei {path.name} fehlt im Ordner datapackages/{dataset}/.", dataset=dataset)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" in Zeile {mark.line + 1}" if mark else ""
+        raise ConfigError(
+            f"{path.name} von '{dataset}' ist kein gültiges YAML{where}: {exc}", dataset=dataset
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name} von '{dataset}' muss ein YAML-Objekt sein.", dataset=dataset)
+    return data
+
+
+@cache
+def _meta_schema() -> dict[str, Any]:
+    path = Path(__file__).resolve().parents[1] / "schemas" / "meta" / "dataset.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _check_internal(internal: dict[str, Any], path: Path, dataset: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_meta_schema())
+    errors = sorted(validator.iter_errors(internal), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = ".".join(str(p) for p in first.absolute_path) or "(oberste Ebene)"
+        raise ConfigError(
+            f"dataset.yaml von '{dataset}': Angabe '{where}' ist ungültig ({first.message}). "
+            "Erlaubte Angaben beschreibt schemas/meta/dataset.schema.json.",
+            dataset=dataset,
+        )
+
+
+def _resource(
+    project: Path, folder: Path, dataset: str, declared: dict[str, Any], internal: dict[str, Any]
+) -> ResourceSpec:
+    rname = declared.get("name")
+    schema_ref = declared.get("schema")
+    if not isinstance(schema_ref, str):
+        raise ConfigError(
+            f"datapackage.yaml von '{dataset}', Ressource '{rname}': 'schema' muss der Name einer "
+            "Schema-Datei in schemas/ sein (z. B. 'schema: kosten' für schemas/kosten.schema.yaml).",
+            dataset=dataset,
+        )
+    if not SLUG.match(schema_ref):
+        raise ConfigError(
+            f"datapackage.yaml von '{dataset}': Schema-Verweis '{schema_ref}' ist kein einfacher Name "
+            "(keine Pfade wie ../).",
+            dataset=dataset,
+        )
+    schema_path = project / "schemas" / f"{schema_ref}.schema.yaml"
+    if not schema_path.is_file():
+        raise ConfigError(
+            f"Datensatz '{dataset}', Ressource '{rname}': Schema-Datei schemas/{schema_ref}.schema.yaml "
+            "fehlt.",
+            dataset=dataset,
+        )
+    schema = _read_yaml(schema_path, dataset)
+    source_decl = (internal.get("resources") or {}).get(rname)
+    if source_decl is None:
+        raise ConfigError(
+            f"dataset.yaml von '{dataset}': keine Quelle für Ressource '{rname}' "
+            f"(resources.{rname}.source fehlt).",
+            dataset=dataset,
+        )
+    src = dict(source_decl["source"])
+    raw_path = Path(os.path.expandvars(str(src.pop("path"))))
+    src_path = raw_path if raw_path.is_absolute() else folder / raw_path
+    missing = tuple(str(v) for v in src.pop("missing_values", [""]))
+    source = SourceSpec(path=src_path, missing_values=missing, **src)
+    return ResourceSpec(
+        name=rname,
+        path=str(declared.get("path") or f"{rname}.csv"),
+        schema_name=schema_ref,
+        schema=schema,
+        source=source,
+    )
+
+
+def _check_descriptor(spec: DatasetSpec) -> None:
+    from frictionless import Package
+
+    report = Package.validate_descriptor(spec.public_descriptor())
+    if not report.valid:
+        notes = "; ".join(f"{e.type}: {e.note}" for e in report.flatten_errors())
+        raise ConfigError(
+            f"Beschreibung des Datensatzes '{spec.name}' (datapackage.yaml oder Schema) ist ungültig: "
+            f"{notes}",
+            dataset=spec.name,
+        )

@@ -1,0 +1,206 @@
+"""The `kennzahlen` command line.
+
+    kennzahlen list                          declared datasets
+    kennzahlen validate <dataset>...         check without publishing (exit 0 valid, 1 invalid)
+    kennzahlen publish [<dataset>...] --target local[:<dir>] | --target ckan
+    kennzahlen run [<dataset>...]            the nightly flow, run locally under Prefect
+
+Exit codes: 0 all good, 1 a dataset is invalid or failed, 2 wrong usage or configuration.
+Heavy libraries (Prefect, frictionless) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from flows.errors import ConfigError, UnknownDatasetError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_PRINTED = 30
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print(f"Fehler: {_safe(exc.message)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kennzahlen",
+        description="Publish the key figures of a municipal administration as open data.",
+    )
+    parser.add_argument("--project", type=Path, help="folder with datapackages/ and schemas/")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    listing = commands.add_parser("list", help="show the declared datasets")
+    listing.add_argument("--format", choices=["text", "json"], default="text")
+    listing.set_defaults(handler=_cmd_list)
+
+    check = commands.add_parser("validate", help="validate datasets without publishing")
+    check.add_argument("datasets", nargs="+", metavar="dataset")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.set_defaults(handler=_cmd_validate)
+
+    publish = commands.add_parser("publish", help="validate and publish datasets")
+    publish.add_argument("datasets", nargs="*", metavar="dataset", help="default: all")
+    publish.add_argument("--target", action="append", metavar="TARGET",
+                         help="local, local:<dir> or ckan (repeatable; default: local)")
+    publish.set_defaults(handler=_cmd_publish)
+
+    nightly = commands.add_parser("run", help="run the nightly flow locally under Prefect")
+    nightly.add_argument("datasets", nargs="*", metavar="dataset", help="default: all")
+    nightly.add_argument("--target", action="append", metavar="TARGET",
+                         help="local, local:<dir> or ckan (default: $KENNZAHLEN_TARGETS or local)")
+    nightly.set_defaults(handler=_cmd_run)
+    return parser
+
+
+def _settings(args: argparse.Namespace):  # noqa: ANN202
+    from flows.settings import Settings
+
+    return Settings.from_env(args.project.resolve() if args.project else None)
+
+
+def _names(settings, requested: list[str]) -> list[str]:  # noqa: ANN001
+    from flows.catalog import dataset_names
+
+    known = dataset_names(settings.project)
+    for name in requested:
+        if name not in known:
+            raise UnknownDatasetError(
+                f"Unbekannter Datensatz '{name}'. Deklarierte Datensätze: "
+                f"{', '.join(known) or 'keine'} (siehe 'kennzahlen list')."
+            )
+    return requested or known
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from flows import catalog
+
+    settings = _settings(args)
+    rows = []
+    for name in catalog.dataset_names(settings.project):
+        try:
+            spec = catalog.load(settings.project, name)
+            rows.append({"name": name, "title": spec.title, "organization": spec.owner_org,
+                         "resources": [{"name": r.name, "source": r.source.kind,
+                                        "schema": r.schema_name} for r in spec.resources]})
+        except ConfigError as exc:
+            rows.append({"name": name, "error": exc.message})
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print(f"Keine Datensätze in {settings.project / 'datapackages'}.")
+    for row in rows:
+        if "error" in row:
+            print(f"{row['name']}  FEHLERHAFT: {row['error']}")
+            continue
+        sources = ", ".join(f"{r['name']} ({r['source']})" for r in row["resources"])
+        print(f"{row['name']}  {row['title']}\n    Ressourcen: {sources}")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from flows import runs
+
+    settings = _settings(args)
+    names = _names(settings, args.datasets)
+    summary = runs.run(settings, names, [],
+                       progress=None if args.format == "json" else _progress)
+    if args.format == "json":
+        reports = [r.to_dict() for r in summary.results]
+        print(_safe(json.dumps(reports[0] if len(reports) == 1 else reports,
+                               ensure_ascii=False, indent=2)))
+    return EXIT_OK if summary.ok else EXIT_FAILED
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from flows import runs
+
+    settings = _settings(args)
+    names = _names(settings, args.datasets)
+    summary = runs.run(settings, names, args.target or ["local"], progress=_progress)
+    _footer(settings, summary)
+    return EXIT_OK if summary.ok else EXIT_FAILED
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from flows import runs
+    from flows.settings import make_targets
+
+    settings = _settings(args)
+    names = _names(settings, args.datasets)
+    targets = args.target or list(settings.default_targets)
+    make_targets(targets, settings)  # a configuration error is reported before Prefect starts
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.publish_all import nightly_publish
+
+    run_id = runs.new_run_id()
+    state = nightly_publish(datasets=names, targets=targets, project=str(settings.project),
+                            run_id=run_id, return_state=True)
+    summary_file = runs.report_dir(settings, run_id) / "summary.json"
+    if not summary_file.is_file():
+        error = state.result(raise_on_failure=False)
+        print(f"Fehler: der Lauf ist abgebrochen ({_safe(str(error))}).", file=sys.stderr)
+        return EXIT_FAILED
+    summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    print()
+    for index, item in enumerate(summary["datasets"], start=1):
+        _line(index, len(summary["datasets"]), item["dataset"], item["status"], item["reason"])
+    _footer(settings, None, summary_file.parent, targets)
+    return EXIT_OK if summary["ok"] else EXIT_FAILED
+
+
+def _progress(index: int, total: int, result) -> None:  # noqa: ANN001
+    from flows.stages.report import text_problem
+
+    _line(index, total, result.name, result.status, "")
+    for problem in result.problems[:MAX_PRINTED]:
+        print(_safe(text_problem(problem)))
+    if len(result.problems) > MAX_PRINTED:
+        print(f"  … und {len(result.problems) - MAX_PRINTED} weitere Probleme "
+              "(vollständig mit --format json oder im Bericht).")
+
+
+def _line(index: int, total: int, name: str, status: str, reason: str) -> None:
+    from flows.stages.report import STATUS_DE
+
+    text = f"[{index}/{total}] {name}: {STATUS_DE.get(status, status)}"
+    print(_safe(text + (f" – {reason}" if reason else "")), flush=True)
+
+
+def _footer(settings, summary, folder: Path | None = None,  # noqa: ANN001
+            targets: list[str] | None = None) -> None:
+    from flows import runs
+
+    if summary is not None:
+        folder = runs.report_dir(settings, summary.run_id)
+        targets = summary.targets
+    for target in targets or []:
+        if target.startswith("local"):
+            root = Path(target.split(":", 1)[1]) if ":" in target else settings.catalog_dir
+            print(f"Katalog: {root / 'index.html'}")
+    print(f"Berichte: {folder}")
+
+
+def _safe(text: str) -> str:
+    """Never print a token, whatever a message contains."""
+    from flows.settings import redact
+
+    return redact(text, [os.environ.get("CKAN_API_TOKEN", "")])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

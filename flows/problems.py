@@ -1,0 +1,143 @@
+"""Problems are data: one record per finding, with a stable kebab-case code.
+
+Every stage reports what it finds as `Problem` records instead of raising, so one run shows every
+problem at once, and reports can count, filter and compare them. Codes re-use frictionless's own
+names where they mean the same thing (`type-error`, `missing-cell`, ...) and add ours here.
+Messages are German because municipal staff read them.
+"""
+
+from __future__ import annotations
+
+import re
+import dataclasses
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """A registered problem code with the German text shown to staff."""
+
+    code: str
+    title: str
+    """Short German title, e.g. for grouping in reports."""
+    hint: str
+    """German advice: what the data steward should do about it."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a dataset, a file, a row or a cell."""
+
+    code: str
+    message: str
+    """German, complete sentence; never contains a secret."""
+    dataset: str | None = None
+    resource: str | None = None
+    file: str | None = None
+    """The file (or source location) the finding refers to, relative where possible."""
+    row: int | None = None
+    """Row number as the user sees it in the source file (1 = first line/row)."""
+    field: str | None = None
+    severity: Severity = "error"
+    hint: str = ""
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {key: value for key, value in data.items() if value not in (None, "", {})}
+
+    def location(self) -> str:
+        """A German description of where the problem is, for one-line output."""
+        parts = []
+        if self.dataset:
+            parts.append(f"Datensatz {self.dataset}")
+        if self.file:
+            parts.append(f"Datei {self.file}")
+        if self.row is not None:
+            parts.append(f"Zeile {self.row}")
+        if self.field:
+            parts.append(f"Feld {self.field}")
+        return ", ".join(parts)
+
+
+_TYPES: dict[str, ProblemType] = {}
+
+
+def register(code: str, title: str, hint: str) -> ProblemType:
+    if not re.fullmatch(r"[a-z]+(-[a-z]+)*", code):
+        raise ValueError(f"problem code must be kebab-case: code={code!r}")
+    if code in _TYPES:
+        raise ValueError(f"problem code registered twice: code={code!r}")
+    _TYPES[code] = ProblemType(code, title, hint)
+    return _TYPES[code]
+
+
+def problem_type(code: str) -> ProblemType:
+    return _TYPES[code]
+
+
+def all_problem_types() -> list[ProblemType]:
+    return list(_TYPES.values())
+
+
+def make(code: str, message: str, **context: Any) -> Problem:
+    """Build a problem whose hint comes from the registry (unknown codes are a programming error)."""
+    ptype = _TYPES[code]
+    context.setdefault("hint", ptype.hint)
+    return Problem(code=code, message=message, **context)
+
+
+# Codes shared with frictionless (same meaning, German text).
+register("type-error", "Falscher Datentyp",
+         "Korrigieren Sie den Wert in der Quelldatei oder passen Sie den Feldtyp im Table Schema an.")
+register("constraint-error", "Regel des Schemas verletzt",
+         "Prüfen Sie den Wert gegen die im Table Schema festgelegte Regel und korrigieren Sie die Quelle.")
+register("missing-cell", "Zelle fehlt",
+         "Die Zeile hat weniger Spalten als die Kopfzeile: Trennzeichen oder Zeilenumbrüche prüfen.")
+register("extra-cell", "Zusätzliche Zelle",
+         "Die Zeile hat mehr Spalten als die Kopfzeile: Trennzeichen im Text prüfen (z. B. ';').")
+register("primary-key", "Schlüssel doppelt",
+         "Jede Zeile muss über die Schlüsselfelder eindeutig sein: Dubletten in der Quelle entfernen.")
+register("unique-error", "Wert doppelt",
+         "Das Feld muss eindeutige Werte haben: Dubletten in der Quelle entfernen.")
+register("missing-label", "Spalte fehlt",
+         "Die Quelldatei enthält eine im Schema verlangte Spalte nicht: Export oder Spaltenzuordnung "
+         "in dataset.yaml prüfen.")
+register("extra-label", "Spalte nicht veröffentlicht",
+         "Die Spalte ist im Table Schema nicht deklariert und wird nicht veröffentlicht. Wenn sie "
+         "veröffentlicht werden soll, im Schema ergänzen.")
+register("duplicate-label", "Spalte doppelt",
+         "Die Kopfzeile enthält denselben Spaltennamen mehrfach: Export prüfen.")
+register("schema-error", "Table Schema ungültig",
+         "Korrigieren Sie die Schema-Datei in schemas/ (siehe Table-Schema-Spezifikation).")
+register("package-error", "Beschreibung (datapackage.yaml) ungültig",
+         "Korrigieren Sie datapackage.yaml des Datensatzes (siehe Data-Package-Spezifikation).")
+register("error-limit-reached", "Prüfung abgebrochen",
+         "Es gibt sehr viele Fehler; beheben Sie die gemeldeten und prüfen Sie erneut.")
+
+# Codes of our own.
+register("source-missing", "Quelldatei fehlt",
+         "Legen Sie die Datei an den in dataset.yaml angegebenen Ort oder korrigieren Sie den Pfad.")
+register("source-encoding", "Zeichenkodierung passt nicht",
+         "Prüfen Sie die in dataset.yaml angegebene Kodierung (z. B. cp1252 oder utf-8) gegen den Export.")
+register("source-unreadable", "Quelle nicht lesbar",
+         "Prüfen Sie, ob die Datei im angegebenen Format vorliegt und nicht beschädigt ist.")
+register("config-error", "Konfiguration fehlerhaft",
+         "Korrigieren Sie die genannte Angabe in datapackage.yaml, dataset.yaml oder der Umgebung.")
+register("publish-failed", "Veröffentlichung fehlgeschlagen",
+         "Die vorherige Version bleibt veröffentlicht. Ursache beheben und Lauf wiederholen.")
+register("ckan-unreachable", "Portal nicht erreichbar",
+         "Prüfen Sie CKAN_URL und die Netzverbindung; die vorherige Version bleibt veröffentlicht.")
+register("ckan-not-authorized", "Keine Berechtigung im Portal",
+         "Prüfen Sie CKAN_API_TOKEN: Der Token muss zu einem Konto mit Schreibrechten in der "
+         "Organisation gehören.")
+register("ckan-name-conflict", "Name im Portal belegt",
+         "Der Kurzname ist im Portal bereits von einem Datensatz belegt, den dieses Konto nicht "
+         "bearbeiten darf: anderen Namen wählen oder Rechte klären.")
+register("ckan-rejected", "Portal hat die Daten abgelehnt",
+         "Das Portal hat die Metadaten abgelehnt; die genannten Felder korrigieren.")
+register("upload-mismatch", "Hochgeladene Datei weicht ab",
+         "Die Datei im Portal stimmt nicht mit der hochgeladenen überein; Lauf wiederholen.")

@@ -1,0 +1,70 @@
+"""The nightly flow: every declared dataset, checked and published to the configured targets.
+
+Deployed by `prefect.yaml` as `nightly-publish`; run locally by `kennzahlen run`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from prefect.states import Completed, Failed, State
+
+from flows import catalog, pipeline, runs
+from flows.errors import PipelineError
+from flows.settings import Settings, make_targets
+from flows.stages.report import STATUS_DE, RunSummary
+from flows.tasks import dataset_artifacts, prepare_dataset, publish_dataset, summary_artifact
+
+
+@flow(name="nightly-publish", flow_run_name="nightly-publish-{run_id}", validate_parameters=True)
+def nightly_publish(
+    datasets: list[str] | None = None,
+    targets: list[str] | None = None,
+    project: str | None = None,
+    run_id: str | None = None,
+) -> State:
+    """Check and publish datasets.
+
+    Args:
+        datasets: names of datasets to run; all declared ones if empty.
+        targets: `local`, `local:<dir>` and/or `ckan`; default from KENNZAHLEN_TARGETS.
+        project: folder with datapackages/ and schemas/; found from the working directory if empty.
+        run_id: names the report folder; a timestamp if empty.
+    """
+    logger = get_run_logger()
+    settings = Settings.from_env(Path(project) if project else None)
+    specs = list(targets or settings.default_targets)
+    checked = make_targets(specs, settings)  # fails fast on a missing token or unknown target
+    names = list(datasets or catalog.dataset_names(settings.project))
+    summary = RunSummary(run_id=run_id or runs.new_run_id(), started_at=runs.now(),
+                         targets=[t.label for t in checked])
+    with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
+        for index, name in enumerate(names, start=1):
+            logger.info("Datensatz %d von %d: %s", index, len(names), name)
+            prepared = prepare_dataset(settings.project, name, Path(workdir))
+            if prepared.bundle is not None:
+                for spec in specs:
+                    state = publish_dataset(prepared, spec, settings.project, return_state=True)
+                    outcome = state.result(raise_on_failure=False)
+                    if isinstance(outcome, PipelineError):
+                        pipeline.record_failure(prepared, outcome)
+                    elif isinstance(outcome, BaseException):
+                        pipeline.record_failure(prepared, PipelineError(
+                            f"Interner Fehler beim Veröffentlichen ({type(outcome).__name__}).",
+                            dataset=name))
+                    else:
+                        prepared.result.outcomes.append(outcome)
+            result = pipeline.finish(prepared)
+            summary.results.append(result)
+            logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
+                        STATUS_DE.get(result.status, result.status))
+            dataset_artifacts(result)
+    folder = runs.close(summary, settings, checked)
+    summary_artifact(summary)
+    logger.info("Berichte: %s", folder)
+    message = ", ".join(f"{count} {STATUS_DE.get(s, s)}" for s, count in summary.counts().items())
+    if summary.ok:
+        return Completed(message=message, data=summary.to_dict())
+    return Failed(message=message, data=summary.to_dict())

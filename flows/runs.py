@@ -1,0 +1,56 @@
+"""A run over several datasets without Prefect (used by `kennzahlen validate` and `publish`), and
+the bookkeeping every run shares: run ids, closing targets, writing reports."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flows import pipeline
+from flows.settings import Settings, make_targets
+from flows.stages.publish import Target
+from flows.stages.report import DatasetResult, RunSummary, write_reports
+
+Progress = Callable[[int, int, DatasetResult], None]
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run(settings: Settings, names: list[str], target_specs: list[str],
+        progress: Progress | None = None, run_id: str | None = None) -> RunSummary:
+    """Check (no targets) or publish `names` in order; one dataset's failure never stops the rest.
+
+    Raises:
+        ConfigError: a target cannot be set up (e.g. missing CKAN token), before any dataset runs.
+    """
+    targets = make_targets(target_specs, settings)
+    summary = RunSummary(run_id=run_id or new_run_id(), started_at=now(),
+                         targets=[t.label for t in targets])
+    with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
+        for index, name in enumerate(names, start=1):
+            result = pipeline.process(settings.project, name, targets, Path(workdir))
+            summary.results.append(result)
+            if progress:
+                progress(index, len(names), result)
+    close(summary, settings, targets)
+    return summary
+
+
+def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Path:
+    """Let targets finish (index pages), stamp the summary and write the reports."""
+    for target in targets:
+        target.finish()
+    summary.finished_at = now()
+    return write_reports(summary, report_dir(settings, summary.run_id))
+
+
+def report_dir(settings: Settings, run_id: str) -> Path:
+    return settings.reports_dir / run_id

@@ -1,0 +1,123 @@
+"""Settings read once per run from the environment (and, for the token, a Prefect Secret block).
+
+| variable | meaning | default |
+|---|---|---|
+| `KENNZAHLEN_PROJECT` | folder with `datapackages/` and `schemas/` | found from the working directory |
+| `KENNZAHLEN_OUT` | output folder (catalog, reports) | `<project>/out` |
+| `KENNZAHLEN_TARGETS` | default targets of `kennzahlen run`, comma-separated | `local` |
+| `CKAN_URL` | base URL of the CKAN portal | none |
+| `CKAN_API_TOKEN` | API token of the publishing account (secret) | none |
+| `CKAN_API_TOKEN_BLOCK` | name of a Prefect Secret block holding the token, if the variable is unset | none |
+| `CKAN_TIMEOUT` | seconds to wait for one CKAN call | 60 |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.catalog import find_project_dir
+from flows.errors import ConfigError
+from flows.stages.publish import Target
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: Path
+    out_dir: Path
+    default_targets: tuple[str, ...] = ("local",)
+    ckan_url: str | None = None
+    ckan_token: str | None = field(default=None, repr=False)
+    ckan_token_block: str | None = None
+    ckan_timeout: float = 60.0
+
+    @classmethod
+    def from_env(cls, project: Path | None = None) -> Settings:
+        root = project or find_project_dir()
+        out = Path(os.environ.get("KENNZAHLEN_OUT") or root / "out")
+        targets = tuple(
+            t.strip() for t in os.environ.get("KENNZAHLEN_TARGETS", "local").split(",") if t.strip()
+        )
+        try:
+            timeout = float(os.environ.get("CKAN_TIMEOUT", "60"))
+        except ValueError:
+            raise ConfigError("CKAN_TIMEOUT muss eine Zahl (Sekunden) sein.") from None
+        return cls(
+            project=root,
+            out_dir=out.resolve(),
+            default_targets=targets,
+            ckan_url=os.environ.get("CKAN_URL") or None,
+            ckan_token=os.environ.get("CKAN_API_TOKEN") or None,
+            ckan_token_block=os.environ.get("CKAN_API_TOKEN_BLOCK") or None,
+            ckan_timeout=timeout,
+        )
+
+    @property
+    def catalog_dir(self) -> Path:
+        return self.out_dir / "catalog"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.out_dir / "reports"
+
+    def token(self) -> str:
+        """The CKAN token: from the environment, else from the named Prefect Secret block."""
+        if self.ckan_token:
+            return self.ckan_token
+        if self.ckan_token_block:
+            try:
+                from prefect.blocks.system import Secret
+
+                value = Secret.load(self.ckan_token_block).get()
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ConfigError(
+                    f"Das Prefect-Secret '{self.ckan_token_block}' (CKAN_API_TOKEN_BLOCK) konnte "
+                    f"nicht geladen werden ({type(exc).__name__}). Block anlegen oder "
+                    "CKAN_API_TOKEN setzen."
+                ) from None
+            return str(value)
+        raise ConfigError(
+            "Für das Ziel 'ckan' fehlt der API-Token: Umgebungsvariable CKAN_API_TOKEN setzen "
+            "(oder CKAN_API_TOKEN_BLOCK mit dem Namen eines Prefect-Secret-Blocks). Den Token "
+            "erzeugt man im Portal unter Benutzerkonto → API-Token."
+        )
+
+
+def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list[Target]:
+    """Build targets from `local`, `local:<dir>` or `ckan`.
+
+    Raises:
+        ConfigError: unknown target, or `ckan` without URL or token.
+    """
+    targets: list[Target] = []
+    for spec in specs:
+        kind, _, arg = spec.partition(":")
+        if kind == "local":
+            from flows.adapters.local import LocalCatalog
+
+            root = Path(arg).expanduser() if arg else settings.catalog_dir
+            targets.append(LocalCatalog(root.resolve()))
+        elif kind == "ckan":
+            url = arg or settings.ckan_url
+            if not url:
+                raise ConfigError(
+                    "Für das Ziel 'ckan' fehlt die Adresse des Portals: CKAN_URL setzen "
+                    "(z. B. https://daten.example.de)."
+                )
+            from flows.adapters.ckan import CkanTarget
+
+            targets.append(CkanTarget(url, settings.token(), timeout=settings.ckan_timeout))
+        else:
+            raise ConfigError(
+                f"Unbekanntes Ziel '{spec}'. Erlaubt sind 'local', 'local:<Ordner>' und 'ckan'."
+            )
+    return targets
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """Remove every secret from `text` (last line of defence for messages and reports)."""
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "***")
+    return text

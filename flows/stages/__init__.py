@@ -1,0 +1,1 @@
+"""Pure, Prefect-free stage modules: collect, transform, validate, publish, report."""

@@ -1,0 +1,134 @@
+"""Publish: turn validated tables into a `Bundle` of files and hand it to targets.
+
+A bundle is a staging folder with, per resource, a UTF-8 CSV and a JSON file, plus the
+`datapackage.json` that describes them (with byte sizes and sha256 hashes). Its `content_hash`
+covers data and metadata, so a target can tell "unchanged" without uploading anything.
+`publish()` refuses a bundle whose validation found errors: the flow cannot publish bad data by
+accident.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from flows.catalog import DatasetSpec
+from flows.errors import TerminalError
+from flows.stages.transform import Table, typed_records
+from flows.stages.validate import Validation
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    """One published file (a CKAN resource / a download)."""
+
+    name: str
+    """Resource name on the portal, unique within the dataset."""
+    path: Path
+    format: str
+    mediatype: str
+    sha256: str
+    bytes: int
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Bundle:
+    dataset: DatasetSpec
+    directory: Path
+    descriptor: dict[str, Any]
+    files: tuple[BundleFile, ...]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    target: str
+    status: str
+    """`published` or `unchanged`."""
+    location: str = ""
+
+
+class Target(Protocol):
+    """Where bundles go: the local catalog folder or a CKAN portal."""
+
+    label: str
+
+    def publish(self, bundle: Bundle) -> PublishOutcome: ...
+
+    def finish(self) -> None:
+        """Called once after all datasets of a run (e.g. to write an index page)."""
+
+
+class InvalidBundleError(TerminalError):
+    """A caller tried to publish data whose validation failed."""
+
+
+def publish(bundle: Bundle, validations: list[Validation], target: Target) -> PublishOutcome:
+    """Publish `bundle` to `target`, refusing it unless every validation passed."""
+    if not validations or not all(v.valid for v in validations):
+        raise InvalidBundleError(
+            f"Datensatz '{bundle.dataset.name}' ist nicht gültig und wird nicht veröffentlicht.",
+            dataset=bundle.dataset.name,
+        )
+    return target.publish(bundle)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_bundle(spec: DatasetSpec, tables: dict[str, Table], directory: Path) -> Bundle:
+    """Write the data files and `datapackage.json` of `spec` into `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    descriptor = spec.public_descriptor()
+    files: list[BundleFile] = []
+    for declared, resource in zip(descriptor["resources"], spec.resources, strict=True):
+        table = tables[resource.name]
+        csv_path = directory / resource.path
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(table.fields)
+            writer.writerows(table.rows)
+        json_path = csv_path.with_suffix(".json")
+        records = typed_records(table, resource.schema)
+        json_path.write_text(  # one record per line: readable, and diffs stay small
+            "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n",
+            encoding="utf-8",
+        )
+        csv_hash = file_sha256(csv_path)
+        declared.update({
+            "path": resource.path,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": csv_path.stat().st_size,
+            "hash": f"sha256:{csv_hash}",
+        })
+        title = declared.get("title") or resource.name
+        description = declared.get("description") or ""
+        files.append(BundleFile(resource.name, csv_path, "CSV", "text/csv", csv_hash,
+                                csv_path.stat().st_size, title, description))
+        files.append(BundleFile(f"{resource.name}-json", json_path, "JSON", "application/json",
+                                file_sha256(json_path), json_path.stat().st_size,
+                                f"{title} (JSON)", description))
+    (directory / "datapackage.json").write_text(
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    digest = hashlib.sha256()
+    digest.update(json.dumps(descriptor, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(f"{spec.owner_org}\n{spec.organization_title}".encode())
+    for item in files:
+        digest.update(f"{item.name}:{item.sha256}\n".encode())
+    return Bundle(spec, directory, descriptor, tuple(files), digest.hexdigest())

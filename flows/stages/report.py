@@ -1,0 +1,164 @@
+"""Report: what happened to each dataset, as JSON for machines and German text for staff.
+
+Writes, per run, `<slug>.json` for every dataset plus `summary.json` and `summary.md` into the
+run's report folder. The same markdown is used for Prefect artifacts by the flow layer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flows.problems import Problem, problem_type
+from flows.stages.publish import PublishOutcome
+
+STATUS_DE = {
+    "published": "veröffentlicht",
+    "unchanged": "unverändert",
+    "invalid": "nicht veröffentlicht (ungültig)",
+    "failed": "fehlgeschlagen",
+    "valid": "gültig",
+}
+OK_STATUSES = {"published", "unchanged", "valid"}
+
+
+@dataclass
+class DatasetResult:
+    name: str
+    title: str = ""
+    status: str = "failed"
+    """published | unchanged | valid (checked only) | invalid | failed."""
+    problems: list[Problem] = field(default_factory=list)
+    outcomes: list[PublishOutcome] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def reason(self) -> str:
+        """One German sentence on why the dataset was not published, or ''."""
+        if self.status in OK_STATUSES:
+            return ""
+        if not self.errors:
+            return "Unbekannter Fehler."
+        first = self.errors[0]
+        more = len(self.errors) - 1
+        return first.message + (f" (und {more} weitere Probleme)" if more else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = Counter(p.code for p in self.problems)
+        return {
+            "dataset": self.name,
+            "title": self.title,
+            "status": self.status,
+            "valid": not self.errors,
+            "reason": self.reason,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 3),
+            "problem_counts": dict(sorted(counts.items())),
+            "problems": [p.to_dict() for p in self.problems],
+            "targets": [o.__dict__ for o in self.outcomes],
+            "provenance": self.provenance,
+        }
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    started_at: str
+    finished_at: str = ""
+    targets: list[str] = field(default_factory=list)
+    results: list[DatasetResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status in OK_STATUSES for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(r.status for r in self.results))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "targets": self.targets,
+            "ok": self.ok,
+            "counts": self.counts(),
+            "datasets": [
+                {"dataset": r.name, "status": r.status, "reason": r.reason,
+                 "errors": len(r.errors), "warnings": len(r.problems) - len(r.errors)}
+                for r in self.results
+            ],
+        }
+
+
+def write_reports(summary: RunSummary, directory: Path) -> Path:
+    """Write every dataset report and the run summary; returns the folder."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for result in summary.results:
+        _write_json(directory / f"{result.name}.json", result.to_dict())
+    _write_json(directory / "summary.json", summary.to_dict())
+    (directory / "summary.md").write_text(markdown_summary(summary), encoding="utf-8")
+    return directory
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def markdown_summary(summary: RunSummary) -> str:
+    lines = [
+        f"# Lauf {summary.run_id}",
+        "",
+        f"Ziele: {', '.join(summary.targets) or 'keine (nur Prüfung)'}",
+        "",
+        "| Datensatz | Ergebnis | Fehler | Warnungen | Grund |",
+        "|---|---|---|---|---|",
+    ]
+    for r in summary.results:
+        reason = r.reason.replace("|", "/")
+        lines.append(f"| {r.name} | {STATUS_DE.get(r.status, r.status)} | {len(r.errors)} | "
+                     f"{len(r.problems) - len(r.errors)} | {reason} |")
+    return "\n".join(lines) + "\n"
+
+
+def markdown_dataset(result: DatasetResult, limit: int = 20) -> str:
+    """German markdown for one dataset: verdict, then problems grouped by kind."""
+    lines = [f"# {result.title or result.name}", "",
+             f"**Ergebnis:** {STATUS_DE.get(result.status, result.status)}", ""]
+    if result.reason:
+        lines += [f"**Grund:** {result.reason}", ""]
+    for code, count in sorted(Counter(p.code for p in result.problems).items()):
+        lines += [f"## {problem_type(code).title if _known(code) else code} ({count})", ""]
+        for p in [p for p in result.problems if p.code == code][:limit]:
+            lines.append(f"- {p.location()}: {p.message}")
+        lines += ["", f"*Was tun?* {_hint(code)}", ""]
+    return "\n".join(lines)
+
+
+def _known(code: str) -> bool:
+    try:
+        problem_type(code)
+    except KeyError:
+        return False
+    return True
+
+
+def _hint(code: str) -> str:
+    return problem_type(code).hint if _known(code) else ""
+
+
+def text_problem(problem: Problem) -> str:
+    """One problem as a console line: where, what, and what to do."""
+    where = problem.location()
+    label = "Warnung" if problem.severity == "warning" else "Fehler"
+    hint = f"\n      → {problem.hint}" if problem.hint else ""
+    return f"  {label} [{problem.code}] {where}:\n      {problem.message}{hint}"

@@ -1,0 +1,176 @@
+"""Transform: shape a `RawTable` to the Table Schema and write its cells canonically.
+
+Source columns are mapped to schema fields (by the declared `columns` map, else by label);
+undeclared columns are dropped and reported. Cells are rewritten from the export's locale to the
+canonical Table Schema forms (decimal point, no thousands separator, ISO dates), so the published
+CSV is machine-readable. A cell that does not fit the declared source format is left as it was:
+validation then reports it with row and field instead of the transform guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flows import problems
+from flows.catalog import ResourceSpec, SourceSpec
+from flows.problems import Problem
+from flows.stages.collect import RawTable
+
+
+@dataclass
+class Table:
+    """Rows in schema field order, cells as canonical text ('' = no value)."""
+
+    fields: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    missing_fields: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) -> Table:
+    """Map `raw` onto the resource's schema fields and normalise every cell.
+
+    Args:
+        raw: the collected rows.
+        resource: the declared resource (schema and source format).
+        dataset: dataset name, for problem records.
+        file: the source file as shown to the user.
+    """
+    schema_fields = resource.schema.get("fields", [])
+    names = [f["name"] for f in schema_fields]
+    context = {"dataset": dataset, "resource": resource.name, "file": file}
+    table = Table(fields=names)
+    mapping = resource.source.columns
+    positions: dict[str, int] = {}
+    for index, label in enumerate(raw.header):
+        name = mapping.get(label, label)
+        if name in positions:
+            table.problems.append(problems.make(
+                "duplicate-label", f"Die Spalte '{label}' kommt mehrfach vor.",
+                row=resource.source.header_row, field=name, **context,
+            ))
+            continue
+        if name not in names:
+            table.problems.append(problems.make(
+                "extra-label",
+                f"Die Spalte '{label}' ist im Table Schema nicht deklariert und wird nicht "
+                "veröffentlicht.",
+                severity="warning", field=label, **context,
+            ))
+            continue
+        positions[name] = index
+    for name in names:
+        if name not in positions:
+            expected = next((k for k, v in mapping.items() if v == name), name)
+            table.missing_fields.append(name)
+            table.problems.append(problems.make(
+                "missing-label",
+                f"Die Quelldatei hat keine Spalte '{expected}' (Schemafeld '{name}').",
+                row=resource.source.header_row, field=name, **context,
+            ))
+    converters = [(positions.get(f["name"]), _converter(f, resource.source)) for f in schema_fields]
+    for record, number in zip(raw.rows, raw.row_numbers, strict=True):
+        table.rows.append(
+            ["" if pos is None else convert(record[pos]) for pos, convert in converters]
+        )
+        table.row_numbers.append(number)
+    return table
+
+
+def _converter(schema_field: dict[str, Any], source: SourceSpec):  # noqa: ANN202
+    ftype = schema_field.get("type", "string")
+    missing = set(source.missing_values)
+
+    def text(value: Any) -> str | None:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            value = value.strip()
+            return "" if value in missing else None
+        return None
+
+    def number(value: Any) -> str:
+        blank = text(value)
+        if blank is not None:
+            return blank
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | float):
+            if ftype == "integer" and isinstance(value, float) and value.is_integer():
+                return str(int(value))
+            return repr(value)
+        return _number_text(str(value).strip(), source)
+
+    def day(value: Any) -> str:
+        blank = text(value)
+        if blank is not None:
+            return blank
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        raw = str(value).strip()
+        try:
+            return datetime.strptime(raw, source.date_format).date().isoformat()
+        except ValueError:
+            return raw
+
+    def plain(value: Any) -> str:
+        blank = text(value)
+        if blank is not None:
+            return blank
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, datetime):
+            return value.isoformat()
+        return str(value).strip()
+
+    if ftype in ("number", "integer"):
+        return number
+    if ftype == "date":
+        return day
+    return plain
+
+
+def _number_text(raw: str, source: SourceSpec) -> str:
+    """'8.183,74' → '8183.74' when the declared separators say so; unchanged if it doesn't fit."""
+    dec = re.escape(source.decimal)
+    if source.thousands:
+        sep = re.escape(source.thousands)
+        pattern = rf"[-+]?(\d{{1,3}}({sep}\d{{3}})+|\d+)({dec}\d+)?"
+    else:
+        pattern = rf"[-+]?\d+({dec}\d+)?"
+    if not re.fullmatch(pattern, raw):
+        return raw
+    if source.thousands:
+        raw = raw.replace(source.thousands, "")
+    return raw.replace(source.decimal, ".")
+
+
+def typed_records(table: Table, schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows as JSON-ready records: numbers as numbers, no value as null."""
+    kinds = [f.get("type", "string") for f in schema.get("fields", [])]
+    records = []
+    for row in table.rows:
+        record: dict[str, Any] = {}
+        for name, kind, cell in zip(table.fields, kinds, row, strict=True):
+            record[name] = _typed(cell, kind)
+        records.append(record)
+    return records
+
+
+def _typed(cell: str, kind: str) -> Any:
+    if cell == "":
+        return None
+    if kind == "integer":
+        return int(cell)
+    if kind == "number":
+        value = float(cell)
+        return int(value) if value.is_integer() and "." not in cell else value
+    if kind == "boolean":
+        return cell.lower() in ("true", "1", "yes", "ja")
+    return cell

@@ -1,0 +1,127 @@
+"""Validate: check a normalised table against its Table Schema with frictionless.
+
+Returns a `Validation` (never raises for bad data). Every frictionless error becomes a `Problem`
+with frictionless's code, the row number of the user's source file and a German message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows import problems
+from flows.catalog import ResourceSpec
+from flows.problems import Problem
+from flows.stages.transform import Table
+
+ERROR_LIMIT = 1000
+
+TYPE_NAMES = {
+    "integer": "ganze Zahl", "number": "Zahl", "date": "Datum (TT.MM.JJJJ in der Quelle)",
+    "boolean": "Wahrheitswert", "year": "Jahr", "yearmonth": "Jahr und Monat", "datetime": "Zeitpunkt",
+    "string": "Text",
+}
+CONSTRAINT_TEXT = {
+    "required": "Pflichtfeld ist leer",
+    "minimum": "Wert ist kleiner als das Minimum {value}",
+    "maximum": "Wert ist größer als das Maximum {value}",
+    "enum": "Wert ist keiner der erlaubten Werte ({value})",
+    "pattern": "Wert entspricht nicht dem Muster {value}",
+    "minLength": "Text ist kürzer als {value} Zeichen",
+    "maxLength": "Text ist länger als {value} Zeichen",
+}
+
+
+@dataclass
+class Validation:
+    """The outcome of validating one resource."""
+
+    resource: str
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def validate(table: Table, resource: ResourceSpec, dataset: str, file: str) -> Validation:
+    """Validate `table` against the resource's Table Schema.
+
+    Fields missing from the source are left out of the check (they are already reported), so
+    their absence does not flood the report with one error per row.
+    """
+    from frictionless import Resource, Schema
+
+    context = {"dataset": dataset, "resource": resource.name, "file": file}
+    schema_descriptor = _present_fields(resource.schema, table.missing_fields)
+    present = [f["name"] for f in schema_descriptor["fields"]]
+    index = [table.fields.index(name) for name in present]
+    data = [present] + [[row[i] for i in index] for row in table.rows]
+    schema = Schema.from_descriptor(schema_descriptor)
+    report = Resource(data=data, schema=schema).validate(limit_errors=ERROR_LIMIT)
+    result = Validation(resource=resource.name, rows=len(table.rows))
+    for error in report.flatten(["type", "rowNumber", "fieldName", "cell", "note", "message"]):
+        code, row_number, field_name, cell, note, message = error
+        row = _source_row(table, row_number)
+        result.problems.append(_problem(code, row, field_name, cell, note, message, table, context,
+                                        schema_descriptor))
+    task = report.tasks[0] if report.tasks else None
+    if task and any("error limit" in w for w in task.warnings):
+        result.problems.append(problems.make(
+            "error-limit-reached",
+            f"Die Prüfung wurde nach {ERROR_LIMIT} Fehlern abgebrochen; weitere Fehler sind möglich.",
+            **context,
+        ))
+    return result
+
+
+def _present_fields(schema: dict[str, Any], missing: list[str]) -> dict[str, Any]:
+    if not missing:
+        return schema
+    reduced = dict(schema)
+    reduced["fields"] = [f for f in schema.get("fields", []) if f["name"] not in missing]
+    key = schema.get("primaryKey")
+    keys = [key] if isinstance(key, str) else list(key or [])
+    if any(k in missing for k in keys):
+        reduced.pop("primaryKey", None)
+    return reduced
+
+
+def _source_row(table: Table, row_number: int | None) -> int | None:
+    """frictionless counts the header as row 1; map back to the source file's row."""
+    if row_number is None or row_number < 2 or row_number - 2 >= len(table.row_numbers):
+        return None
+    return table.row_numbers[row_number - 2]
+
+
+def _problem(
+    code: str, row: int | None, field_name: str | None, cell: Any, note: str, message: str,
+    table: Table, context: dict[str, Any], schema: dict[str, Any],
+) -> Problem:
+    fields = {f["name"]: f for f in schema.get("fields", [])}
+    where = f"Zeile {row}" if row else "Tabelle"
+    if code == "type-error" and field_name in fields:
+        kind = TYPE_NAMES.get(fields[field_name].get("type", ""), fields[field_name].get("type"))
+        text = f"{where}, Feld '{field_name}': '{cell}' ist keine gültige Angabe vom Typ {kind}."
+    elif code == "constraint-error":
+        match = re.match(r'constraint "(\w+)" is "(.*)"', note or "")
+        name, value = (match.group(1), match.group(2)) if match else ("", note)
+        reason = CONSTRAINT_TEXT.get(name, "Regel '{name}' ist verletzt ({value})").format(
+            name=name, value=value)
+        shown = f" (Wert '{cell}')" if cell not in (None, "") else ""
+        text = f"{where}, Feld '{field_name}': {reason}{shown}."
+    elif code in ("primary-key", "unique-error"):
+        key = schema.get("primaryKey")
+        keys = ", ".join([key] if isinstance(key, str) else list(key or [field_name or ""]))
+        other = re.search(r"position (\d+)", note or "")
+        first = _source_row(table, int(other.group(1))) if other else None
+        again = f" wie Zeile {first}" if first else ""
+        text = f"{where}: Der Schlüssel ({keys}) kommt doppelt vor{again}."
+        field_name = field_name or keys
+    else:
+        text = f"{where}: {message}"
+    if code not in {t.code for t in problems.all_problem_types()}:
+        return Problem(code=code, message=text, row=row, field=field_name, **context)
+    return problems.make(code, text, row=row, field=field_name, **context)

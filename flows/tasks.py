@@ -1,0 +1,62 @@
+"""The only Prefect tasks: retries, retry conditions and artifacts live here, logic in stages/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import pipeline
+from flows.errors import TransientError
+from flows.pipeline import Prepared
+from flows.settings import Settings, make_targets
+from flows.stages.publish import PublishOutcome, publish
+from flows.stages.report import DatasetResult, RunSummary, markdown_dataset, markdown_summary
+
+
+def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry only what may succeed later (timeouts, 5xx, 429); never a 4xx or bad data."""
+    try:
+        state.result()
+    except TransientError:
+        return True
+    except Exception:  # noqa: BLE001 - any other failure is terminal by definition
+        return False
+    return False
+
+
+@task(name="prepare-dataset", task_run_name="prepare-{name}", cache_policy=NO_CACHE,
+      persist_result=False)
+def prepare_dataset(project: Path, name: str, workdir: Path) -> Prepared:
+    """Load, collect, transform, validate and bundle one dataset (never raises for bad data)."""
+    return pipeline.prepare(project, name, workdir)
+
+
+@task(name="publish-dataset", task_run_name="publish-{target_spec}", cache_policy=NO_CACHE,
+      persist_result=False, retries=3, retry_delay_seconds=[2, 10, 30],
+      retry_condition_fn=retry_if_transient)
+def publish_dataset(prepared: Prepared, target_spec: str, project: Path) -> PublishOutcome:
+    """Publish one valid dataset to one target; the target is built here from the environment,
+    so no secret travels as a task parameter."""
+    (target,) = make_targets([target_spec], Settings.from_env(project))
+    assert prepared.bundle is not None, "only valid, bundled datasets are published"
+    return publish(prepared.bundle, prepared.validations, target)
+
+
+def dataset_artifacts(result: DatasetResult) -> None:
+    key = f"validation-{result.name}"
+    create_markdown_artifact(key=key, markdown=markdown_dataset(result),
+                             description=f"Prüfbericht {result.title or result.name}")
+    if result.problems:
+        rows = [{"Code": p.code, "Zeile": p.row or "", "Feld": p.field or "", "Meldung": p.message}
+                for p in result.problems[:200]]
+        create_table_artifact(key=f"{key}-problems", table=rows,
+                              description=f"Probleme in {result.name}")
+
+
+def summary_artifact(summary: RunSummary) -> None:
+    create_markdown_artifact(key="run-summary", markdown=markdown_summary(summary),
+                             description="Zusammenfassung des Laufs")

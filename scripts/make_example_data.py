@@ -1,0 +1,116 @@
+"""Regenerate the example source exports in datapackages/*/source/ (deterministic content).
+
+    .venv/bin/python scripts/make_example_data.py
+
+The exports imitate what municipal software produces: a Windows-1252 CSV with ';' and decimal
+commas, an XLSX with title rows above the header, and a UTF-8 (BOM) CSV with German dates.
+The case counts are generated example data, not real figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1] / "datapackages"
+
+COSTS = [
+    ("Meldebehörde auf Tablets", "Mobile Bürgerdienste: Meldeangelegenheiten mit Tablets vor Ort",
+     "8.183,74", "3.890,10", "01.03.2019", ""),
+    ("Digitale Ratsarbeit", "Sitzungsunterlagen digital für Rat und Ausschüsse",
+     "8.000,00", "500,00", "01.06.2019", ""),
+    ("E-Government-Plattform", "Online-Dienste der Verwaltung auf einer Plattform",
+     "5.200,00", "3.875,55", "01.09.2019", ""),
+    ("Digitale Personalprozesse", "Bewerbermanagement und digitale Personalakte",
+     "10.400,00", "38.425,20", "01.01.2020", ""),
+    ("Kundenportal der Stadtwerke", "Online-Kundenportal für Zählerstände und Abschläge",
+     "2.000,00", "15.000,00", "01.04.2020", ""),
+    ("Prozessmanagement-Software", "Modellierung und Optimierung von Verwaltungsprozessen",
+     "–", "11.014,16", "01.07.2020", ""),
+    ("E-Payment", "Bezahlen von Gebühren online",
+     "–", "–", "01.10.2020", "Kosten pro Transaktion, kein fester Betrag"),
+]
+
+MEASURES = [
+    (1, "Digitale Angebote ausbauen", "Bürgerservice", "in Umsetzung",
+     "23 Verwaltungsleistungen sind online verfügbar, weitere folgen 2026."),
+    (2, "Transparenz erhöhen", "Offene Verwaltung", "in Umsetzung",
+     "Ratsinformationen und Kennzahlen werden regelmäßig als offene Daten veröffentlicht."),
+    (3, "Datenschutz und IT-Sicherheit gewährleisten", "Sicherheit", "dauerhafte Aufgabe",
+     "Informationssicherheitskonzept fortgeschrieben, jährliche Schulungen."),
+    (4, "Digitale Kompetenzen der Beschäftigten stärken", "Personal", "in Umsetzung",
+     "Schulungsprogramm für alle Ämter gestartet."),
+    (5, "Verwaltungsprozesse digitalisieren", "Organisation", "in Umsetzung",
+     "E-Akte in vier Ämtern eingeführt."),
+    (6, "Digitale Infrastruktur modernisieren", "Infrastruktur", "umgesetzt",
+     "Glasfaseranbindung aller Verwaltungsstandorte abgeschlossen."),
+    (7, "Bürgerbeteiligung digital ermöglichen", "Beteiligung", "geplant",
+     "Beteiligungsplattform in Vorbereitung."),
+]
+
+SERVICES = [
+    "Personalausweis beantragen", "Reisepass beantragen", "Wohnsitz anmelden",
+    "Wohnsitz ummelden", "Meldebescheinigung", "Führungszeugnis beantragen", "Gewerbe anmelden",
+    "Hund anmelden", "Bewohnerparkausweis", "Geburtsurkunde", "Eheschließung anmelden",
+    "Wohngeld beantragen",
+]
+CHANNELS = [("online", 0.25), ("Schalter", 0.65), ("Post", 0.10)]
+
+
+def write_costs(path: Path) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Projekt", "Beschreibung", "Einmalige Kosten (EUR)",
+                     "Jährliche Kosten (EUR)", "Beginn", "Anmerkung"])
+    writer.writerows(COSTS)
+    path.write_bytes(buffer.getvalue().encode("cp1252"))
+
+
+def write_measures(path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Maßnahmen"
+    sheet.append(["Digitalstrategie 2020–2025 der Stadt Musterstadt"])
+    sheet.append(["Stand der Maßnahmen"])
+    sheet.append([])
+    sheet.append(["Nr.", "Maßnahme", "Handlungsfeld", "Status", "Statustext", "Stand"])
+    for number, title, area, status, text in MEASURES:
+        sheet.append([number, title, area, status, text, date(2026, 9, 30)])
+        sheet.cell(row=sheet.max_row, column=6).number_format = "DD.MM.YYYY"
+    sheet.merge_cells("A1:F1")
+    book.save(path)
+
+
+def write_counts(path: Path) -> None:
+    rng = random.Random(2026)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(["Monat", "Leistung", "Kanal", "Anzahl", "Bearbeitungstage (Mittel)"])
+    for year in range(2021, 2026):
+        for month in range(1, 13):
+            growth = 1 + 0.08 * (year - 2021)
+            for service in SERVICES:
+                base = rng.randint(40, 900)
+                for channel, share in CHANNELS:
+                    online_boost = growth if channel == "online" else 1 / growth
+                    count = max(0, round(base * share * online_boost * rng.uniform(0.8, 1.2)))
+                    days = round(rng.uniform(0.5, 3.0) if channel == "online"
+                                 else rng.uniform(1.0, 12.0), 1)
+                    writer.writerow([date(year, month, 1).strftime("%d.%m.%Y"), service, channel,
+                                     count, f"{days:.1f}".replace(".", ",")])
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+
+def main() -> None:
+    write_costs(ROOT / "digitalisierung-kosten" / "source" / "roadmap-kosten.csv")
+    write_measures(ROOT / "digitalstrategie-massnahmen" / "source" / "massnahmen-status.xlsx")
+    write_counts(ROOT / "fallzahlen-verwaltungsleistungen" / "source" / "fallzahlen.csv")
+
+
+if __name__ == "__main__":
+    main()
