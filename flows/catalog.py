@@ -236,7 +236,7 @@ def _check_descriptor(spec: DatasetSpec) -> None:
 
     report = Package.validate_descriptor(spec.public_descriptor())
     if not report.valid:
-        notes = "; ".join(f"{e.type}: {e.note}" for e in report.flatten_errors())
+        notes = "; ".join(f"{code}: {note}" for code, note in report.flatten(["type", "note"]))
         raise ConfigError(
             f"Beschreibung des Datensatzes '{spec.name}' (datapackage.yaml oder Schema) ist ungültig: "
             f"{notes}",

@@ -111,6 +111,8 @@ register("extra-label", "Spalte nicht veröffentlicht",
          "veröffentlicht werden soll, im Schema ergänzen.")
 register("duplicate-label", "Spalte doppelt",
          "Die Kopfzeile enthält denselben Spaltennamen mehrfach: Export prüfen.")
+register("blank-row", "Leere Zeile",
+         "Die Zeile enthält in den veröffentlichten Spalten keinen Wert: in der Quelle entfernen.")
 register("schema-error", "Table Schema ungültig",
          "Korrigieren Sie die Schema-Datei in schemas/ (siehe Table-Schema-Spezifikation).")
 register("package-error", "Beschreibung (datapackage.yaml) ungültig",

@@ -10,6 +10,7 @@ finished by the next run. Client errors are translated here into `TransientError
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ckanapi
@@ -60,6 +61,15 @@ def _classify(url: str, send: Any) -> tuple[int, str]:
         raise TargetUnreachableError(
             f"Das Portal antwortete bei '{action}' mit HTTP {status}; später erneut versuchen.",
             url=url, status=status,
+        )
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or "success" not in parsed:
+        raise TerminalError(
+            f"Unter {url.split('/api/')[0]} antwortet kein CKAN-Portal (HTTP {status} ohne "
+            "CKAN-Antwort bei '{action}'). CKAN_URL prüfen.".replace("{action}", action), url=url
         )
     return status, text
 

@@ -177,13 +177,15 @@ def _looks_like_utf8(data: bytes) -> bool:
 
 
 def _read_xlsx(resource: ResourceSpec, context: dict[str, Any]) -> RawTable:
+    import zipfile
+
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     source = resource.source
     try:
         workbook = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         return RawTable(header=[], problems=[problems.make(
             "source-unreadable",
             f"Die Datei ist keine lesbare XLSX-Arbeitsmappe ({type(exc).__name__}).",

@@ -1,0 +1,75 @@
+"""Shared fixtures: a writable copy of the project, the Prefect harness, the real CKAN."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--integration", action="store_true",
+                     help="also run tests against the real CKAN started by scripts/ckan-dev")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--integration"):
+        return
+    skip = pytest.mark.skip(reason="needs --integration (make test passes it)")
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of datapackages/ and schemas/ that a test may change."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "datapackages", root / "datapackages")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    return root
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, project: Path, tmp_path: Path) -> dict[str, str]:
+    """Environment pointing kennzahlen at the project copy and a private output folder."""
+    values = {"KENNZAHLEN_PROJECT": str(project), "KENNZAHLEN_OUT": str(tmp_path / "out")}
+    for key in ("CKAN_URL", "CKAN_API_TOKEN", "CKAN_API_TOKEN_BLOCK", "KENNZAHLEN_TARGETS"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One Prefect test harness per session (it takes ≈ 10 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def ckan() -> Iterator[dict[str, str]]:
+    """A real CKAN on loopback, started by scripts/ckan-dev for this session and stopped after."""
+    script = ROOT / "scripts" / "ckan-dev"
+    started = subprocess.run([str(script), "start"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=900)
+    if started.returncode != 0:
+        pytest.fail(f"scripts/ckan-dev start failed:\n{started.stderr[-4000:]}", pytrace=False)
+    printed = subprocess.run([str(script), "env"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout
+    values = dict(line.split("=", 1) for line in printed.splitlines() if "=" in line)
+    try:
+        yield values
+    finally:
+        if not os.environ.get("CKAN_DEV_KEEP"):
+            subprocess.run([str(script), "stop"], cwd=ROOT, capture_output=True, timeout=120)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows import pipeline
+from flows.adapters.local import LocalCatalog
+from tests.helpers import ROOT
+
+
+def _bundle(project: Path, workdir: Path, name: str = "digitalisierung-kosten"):  # noqa: ANN202
+    prepared = pipeline.prepare(project, name, workdir)
+    assert prepared.bundle is not None
+    return prepared.bundle
+
+
+def test_publish_then_unchanged_without_any_write(tmp_path: Path) -> None:
+    catalog = LocalCatalog(tmp_path / "catalog")
+    bundle = _bundle(ROOT, tmp_path / "w1")
+    assert catalog.publish(bundle).status == "published"
+    folder = tmp_path / "catalog" / "digitalisierung-kosten"
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir()}
+    assert catalog.publish(_bundle(ROOT, tmp_path / "w2")).status == "unchanged"
+    after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir()}
+    assert before == after
+    assert oct(folder.stat().st_mode & 0o777) == "0o755"
+
+
+def test_failed_write_keeps_the_last_good_version(project: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = LocalCatalog(tmp_path / "catalog")
+    catalog.publish(_bundle(project, tmp_path / "w1"))
+    good = (tmp_path / "catalog/digitalisierung-kosten/kosten.csv").read_bytes()
+    source = project / "datapackages/digitalisierung-kosten/source/roadmap-kosten.csv"
+    source.write_bytes(source.read_bytes().replace(b"8.183,74", b"9.999,99"))
+    changed = _bundle(project, tmp_path / "w2")
+    calls = {"n": 0}
+    real_copy = shutil.copy2
+
+    def failing_copy(src, dst, **kw):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return real_copy(src, dst, **kw)
+
+    monkeypatch.setattr(shutil, "copy2", failing_copy)
+    with pytest.raises(OSError):
+        catalog.publish(changed)
+    assert (tmp_path / "catalog/digitalisierung-kosten/kosten.csv").read_bytes() == good
+    leftovers = [p.name for p in (tmp_path / "catalog").iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    monkeypatch.setattr(shutil, "copy2", real_copy)
+    assert catalog.publish(changed).status == "published"
+    assert b"9999.99" in (tmp_path / "catalog/digitalisierung-kosten/kosten.csv").read_bytes()
+
+
+def test_a_swap_interrupted_between_renames_is_recovered(tmp_path: Path) -> None:
+    catalog = LocalCatalog(tmp_path / "catalog")
+    bundle = _bundle(ROOT, tmp_path / "w1")
+    catalog.publish(bundle)
+    dest = tmp_path / "catalog" / "digitalisierung-kosten"
+    dest.rename(tmp_path / "catalog" / ".old-digitalisierung-kosten")  # crash after first rename
+    assert catalog.publish(bundle).status == "unchanged"
+    assert (dest / "kosten.csv").is_file()
+
+
+def test_index_lists_every_dataset_accessibly(tmp_path: Path) -> None:
+    catalog = LocalCatalog(tmp_path / "catalog")
+    for name in ("digitalisierung-kosten", "digitalstrategie-massnahmen"):
+        catalog.publish(_bundle(ROOT, tmp_path / name, name))
+    catalog.finish()
+    page = (tmp_path / "catalog" / "index.html").read_text()
+    assert '<html lang="de">' in page and "<th scope=\"col\">" in page
+    assert 'href="digitalisierung-kosten/kosten.csv"' in page
+    assert 'href="digitalstrategie-massnahmen/massnahmen.json"' in page
+    assert "Datenlizenz Deutschland" in page
+    marker = json.loads((tmp_path / "catalog/digitalisierung-kosten/.kennzahlen.json").read_text())
+    assert set(marker["files"]) == {"kosten.csv", "kosten.json"}
+    mtime = (tmp_path / "catalog" / "index.html").stat().st_mtime_ns
+    catalog.finish()
+    assert (tmp_path / "catalog" / "index.html").stat().st_mtime_ns == mtime

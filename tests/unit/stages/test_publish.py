@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import pipeline, problems
+from flows.stages.publish import InvalidBundleError, PublishOutcome, publish
+from flows.stages.validate import Validation
+from tests.helpers import ROOT
+
+
+def _prepared(project: Path, tmp_path: Path, name: str = "digitalisierung-kosten"):  # noqa: ANN202
+    return pipeline.prepare(project, name, tmp_path / "stage")
+
+
+def test_bundle_holds_csv_json_and_a_datapackage_that_frictionless_accepts(tmp_path: Path) -> None:
+    prepared = _prepared(ROOT, tmp_path)
+    bundle = prepared.bundle
+    assert bundle is not None
+    names = sorted(p.name for p in bundle.directory.iterdir())
+    assert names == ["datapackage.json", "kosten.csv", "kosten.json"]
+    descriptor = json.loads((bundle.directory / "datapackage.json").read_text())
+    resource = descriptor["resources"][0]
+    assert resource["hash"] == f"sha256:{bundle.files[0].sha256}"
+    assert resource["bytes"] == (bundle.directory / "kosten.csv").stat().st_size
+    assert resource["schema"]["fields"][0]["name"] == "projekt"  # inlined, not a name
+    frictionless = Path(sys.executable).with_name("frictionless")
+    checked = subprocess.run([str(frictionless), "validate", "datapackage.json"],
+                             cwd=bundle.directory, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    assert (bundle.directory / "kosten.csv").read_bytes().decode("utf-8").startswith("projekt,")
+
+
+def test_content_hash_is_stable_and_follows_the_data(project: Path, tmp_path: Path) -> None:
+    first = _prepared(project, tmp_path / "a").bundle
+    again = _prepared(project, tmp_path / "b").bundle
+    assert first and again and first.content_hash == again.content_hash
+    source = project / "datapackages/digitalisierung-kosten/source/roadmap-kosten.csv"
+    source.write_bytes(source.read_bytes().replace(b"8.183,74", b"8.183,75"))
+    changed = _prepared(project, tmp_path / "c").bundle
+    assert changed and changed.content_hash != first.content_hash
+
+
+def test_metadata_change_alone_changes_the_hash(project: Path, tmp_path: Path) -> None:
+    first = _prepared(project, tmp_path / "a").bundle
+    descriptor = project / "datapackages/digitalisierung-kosten/datapackage.yaml"
+    descriptor.write_text(descriptor.read_text().replace("version: 1.0.0", "version: 1.0.1"))
+    second = _prepared(project, tmp_path / "b").bundle
+    assert first and second and first.content_hash != second.content_hash
+
+
+class _Recorder:
+    label = "recorder"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def publish(self, bundle) -> PublishOutcome:  # noqa: ANN001
+        self.calls += 1
+        return PublishOutcome(self.label, "published")
+
+    def finish(self) -> None:
+        pass
+
+
+def test_publish_refuses_a_bundle_with_failed_validation(tmp_path: Path) -> None:
+    prepared = _prepared(ROOT, tmp_path)
+    target = _Recorder()
+    bad = Validation("kosten", 1, problems=[problems.make("type-error", "Zeile 2: falsch")])
+    with pytest.raises(InvalidBundleError):
+        publish(prepared.bundle, [bad], target)
+    with pytest.raises(InvalidBundleError):
+        publish(prepared.bundle, [], target)
+    assert target.calls == 0
+    assert publish(prepared.bundle, prepared.validations, target).status == "published"

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.catalog import SourceSpec
+from flows.stages.collect import RawTable, collect
+from flows.stages.transform import _number_text, transform, typed_records
+from tests.helpers import FIXTURES, resource
+
+GERMAN = SourceSpec(kind="csv", path=FIXTURES, decimal=",", thousands=".")
+
+
+def test_german_export_becomes_canonical_text() -> None:
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    table = transform(collect(res, "d", FIXTURES), res, "d", "kosten-valid.csv")
+    assert table.fields[:3] == ["projekt", "beschreibung", "einmalige_kosten_eur"]
+    assert table.rows[0] == ["Meldebehörde auf Tablets", "Tablets", "8183.74", "3890.10",
+                             "2019-03-01", ""]
+    # '–' is a declared missing value: an empty cell, not an error
+    assert table.rows[2][2:4] == ["", ""]
+    assert table.row_numbers == [2, 3, 4]
+
+
+def test_cells_that_do_not_fit_the_declared_format_stay_as_they_were() -> None:
+    assert _number_text("acht", GERMAN) == "acht"
+    assert _number_text("8183.74", GERMAN) == "8183.74"  # ambiguous: left for validation to flag
+    assert _number_text("1.2.3", GERMAN) == "1.2.3"
+    assert _number_text("-500,5", GERMAN) == "-500.5"
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False))
+def test_german_number_formatting_round_trips(value: Decimal) -> None:
+    german = f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    assert Decimal(_number_text(german, GERMAN)) == value
+
+
+def test_undeclared_columns_are_dropped_and_reported_missing_ones_named() -> None:
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    raw = RawTable(header=["Projekt", "Geheim", "Beginn"], rows=[["A", "x", "01.01.2020"]],
+                   row_numbers=[2])
+    table = transform(raw, res, "d", "f.csv")
+    extra = [p for p in table.problems if p.code == "extra-label"]
+    assert [p.field for p in extra] == ["Geheim"] and extra[0].severity == "warning"
+    assert "x" not in table.rows[0]
+    assert {p.field for p in table.problems if p.code == "missing-label"} == {
+        "beschreibung", "einmalige_kosten_eur", "jaehrliche_kosten_eur", "anmerkung"}
+    assert table.missing_fields == ["beschreibung", "einmalige_kosten_eur",
+                                    "jaehrliche_kosten_eur", "anmerkung"]
+
+
+def test_typed_records_for_json() -> None:
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    table = transform(collect(res, "d", FIXTURES), res, "d", "f")
+    records = typed_records(table, res.schema)
+    assert records[0]["einmalige_kosten_eur"] == 8183.74
+    assert records[2]["einmalige_kosten_eur"] is None
+    assert records[0]["beginn"] == "2019-03-01"

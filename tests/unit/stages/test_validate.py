@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from flows.stages.transform import Table
+from flows.stages.validate import validate
+from tests.helpers import FIXTURES, ROOT, checked, resource
+
+
+def test_example_exports_are_valid() -> None:
+    _, _, result = checked("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    assert result.valid and result.rows == 3
+
+
+def test_non_numeric_count_names_source_row_and_field() -> None:
+    _, _, result = checked("fallzahlen-verwaltungsleistungen",
+                           FIXTURES / "fallzahlen-invalid-non-numeric-count.csv")
+    found = {(p.code, p.row, p.field) for p in result.problems}
+    assert ("type-error", 3, "anzahl") in found
+    assert ("constraint-error", 4, "kanal") in found
+    type_error = next(p for p in result.problems if p.code == "type-error")
+    assert "zwölf" in type_error.message and "ganze Zahl" in type_error.message
+    assert type_error.file == "fallzahlen-invalid-non-numeric-count.csv"
+    assert type_error.hint
+
+
+def test_constraints_dates_and_duplicate_keys_in_german() -> None:
+    _, _, result = checked("digitalisierung-kosten", FIXTURES / "kosten-invalid-bad-values.csv")
+    by_key = {(p.code, p.row, p.field): p for p in result.problems}
+    assert ("type-error", 3, "einmalige_kosten_eur") in by_key
+    minimum = by_key[("constraint-error", 3, "jaehrliche_kosten_eur")]
+    assert "Minimum 0" in minimum.message
+    assert ("type-error", 3, "beginn") in by_key  # 31.02. does not exist
+    duplicate = by_key[("primary-key", 4, "projekt")]
+    assert "wie Zeile 2" in duplicate.message
+    assert not result.valid
+
+
+def test_xlsx_rows_are_counted_as_in_the_sheet() -> None:
+    path = ROOT / "datapackages/digitalstrategie-massnahmen/source/massnahmen-status.xlsx"
+    res = resource("digitalstrategie-massnahmen", path)
+    table = Table(fields=[f["name"] for f in res.schema["fields"]],
+                  rows=[["1", "A", "", "geplant", "", "2026-01-01"],
+                        ["2", "B", "", "vielleicht", "", "2026-01-01"]],
+                  row_numbers=[5, 6])
+    result = validate(table, res, "d", "m.xlsx")
+    (problem,) = result.problems
+    assert (problem.code, problem.row, problem.field) == ("constraint-error", 6, "status")
+    assert "erlaubten Werte" in problem.message
+
+
+def test_missing_column_is_reported_once_not_per_row() -> None:
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    table = Table(fields=[f["name"] for f in res.schema["fields"]],
+                  rows=[["", "B", "1", "2", "2020-01-01", ""]] * 3, row_numbers=[2, 3, 4],
+                  missing_fields=["projekt"])
+    result = validate(table, res, "d", "f")
+    assert result.problems == []
