@@ -1,0 +1,93 @@
+"""The nightly flow under one Prefect test harness per session."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from prefect import flow, task
+
+from flows.errors import NotAuthorizedError, TransientError
+from flows.tasks import retry_if_transient
+from tests.helpers import FIXTURES, ROOT
+
+pytestmark = pytest.mark.harness
+
+
+def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
+        prefect_harness: None, env: dict[str, str], project: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.publish_all import nightly_publish
+
+    shutil.copy(FIXTURES / "fallzahlen-invalid-non-numeric-count.csv",
+                project / "datapackages/fallzahlen-verwaltungsleistungen/source/fallzahlen.csv")
+    catalog = tmp_path / "katalog"
+    state = nightly_publish(targets=[f"local:{catalog}"], project=str(project),
+                            run_id="test-run", return_state=True)
+    assert state.is_failed()
+    assert "2 veröffentlicht" in state.message and "1 nicht veröffentlicht" in state.message
+    summary = json.loads((Path(env["KENNZAHLEN_OUT"]) / "reports/test-run/summary.json")
+                         .read_text())
+    statuses = {d["dataset"]: d["status"] for d in summary["datasets"]}
+    assert statuses == {"digitalisierung-kosten": "published",
+                        "digitalstrategie-massnahmen": "published",
+                        "fallzahlen-verwaltungsleistungen": "invalid"}
+    assert (catalog / "digitalisierung-kosten/kosten.csv").is_file()
+    assert not (catalog / "fallzahlen-verwaltungsleistungen").exists()
+    assert (catalog / "index.html").is_file()
+    with get_client(sync_client=True) as client:
+        keys = {a.key for a in client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(like_="validation-")))}
+        summary_artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["run-summary"])))
+    assert {"validation-digitalisierung-kosten", "validation-fallzahlen-verwaltungsleistungen",
+            "validation-fallzahlen-verwaltungsleistungen-problems"} <= keys
+    assert "fallzahlen-verwaltungsleistungen" in summary_artifacts[0].data
+
+    again = nightly_publish(datasets=["digitalisierung-kosten"], targets=[f"local:{catalog}"],
+                            project=str(project), run_id="test-run-2", return_state=True)
+    assert again.is_completed() and again.message == "1 unverändert"
+
+
+def test_retries_only_transient_errors(prefect_harness: None) -> None:
+    calls = {"transient": 0, "terminal": 0}
+
+    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_if_transient)
+    def flaky() -> str:
+        calls["transient"] += 1
+        if calls["transient"] < 3:
+            raise TransientError("HTTP 503")
+        return "ok"
+
+    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_if_transient)
+    def forbidden() -> str:
+        calls["terminal"] += 1
+        raise NotAuthorizedError("HTTP 403")
+
+    @flow
+    def both() -> tuple[str, bool]:
+        second = forbidden(return_state=True)
+        return flaky(), second.is_failed()
+
+    assert both() == ("ok", True)
+    assert calls == {"transient": 3, "terminal": 1}
+
+
+def test_prefect_yaml_deploys_the_same_flow_nightly_in_berlin_time() -> None:
+    from prefect.flows import load_flow_from_entrypoint
+
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    (deployment,) = [d for d in config["deployments"] if d["name"] == "nightly-publish"]
+    loaded = load_flow_from_entrypoint(str(ROOT / deployment["entrypoint"]))
+    assert loaded.name == "nightly-publish"
+    (schedule,) = deployment["schedules"]
+    assert schedule["timezone"] == "Europe/Berlin"
+    hour = int(schedule["cron"].split()[1])
+    assert 0 <= hour <= 5
+    assert "token" not in (ROOT / "prefect.yaml").read_text().lower().replace(
+        "ckan_api_token", "")
