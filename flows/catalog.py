@@ -51,6 +51,29 @@ class SourceSpec:
             return str(self.path)
 
 
+ALL_KINDS = frozenset({"email", "phone", "iban", "tax-id", "tax-number", "pension-number",
+                       "birth-date", "address", "name", "label"})
+
+
+@dataclass(frozen=True)
+class ProtectSpec:
+    """Disclosure-control rules of one resource (`protect:` in dataset.yaml)."""
+
+    small_count_fields: tuple[str, ...] = ()
+    k: int = 3
+    marker: str = "."
+    groups: tuple[dict[str, Any], ...] = ()
+    exceptions: tuple[dict[str, Any], ...] = ()
+    """Reviewed exceptions: {field, reason, kinds?}; without kinds every kind is allowed."""
+
+    def allowed_kinds(self, field_name: str) -> set[str]:
+        allowed: set[str] = set()
+        for item in self.exceptions:
+            if item["field"] == field_name:
+                allowed |= set(item.get("kinds") or ALL_KINDS)
+        return allowed
+
+
 @dataclass(frozen=True)
 class ResourceSpec:
     name: str
@@ -59,6 +82,7 @@ class ResourceSpec:
     schema_name: str
     schema: dict[str, Any]
     source: SourceSpec
+    protect: ProtectSpec = field(default_factory=ProtectSpec)
 
 
 @dataclass(frozen=True)
@@ -222,13 +246,42 @@ def _resource(
     src_path = raw_path if raw_path.is_absolute() else folder / raw_path
     missing = tuple(str(v) for v in src.pop("missing_values", [""]))
     source = SourceSpec(path=src_path, missing_values=missing, **src)
+    protect = _protect(source_decl.get("protect") or {}, schema, dataset, rname)
     return ResourceSpec(
         name=rname,
         path=str(declared.get("path") or f"{rname}.csv"),
         schema_name=schema_ref,
         schema=schema,
         source=source,
+        protect=protect,
     )
+
+
+def _protect(decl: dict[str, Any], schema: dict[str, Any], dataset: str, rname: str) -> ProtectSpec:
+    counts = decl.get("small_counts") or {}
+    spec = ProtectSpec(
+        small_count_fields=tuple(counts.get("fields") or ()),
+        k=int(counts.get("k", 3)),
+        marker=str(counts.get("marker", ".")),
+        groups=tuple(counts.get("groups") or ()),
+        exceptions=tuple(decl.get("exceptions") or ()),
+    )
+    types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
+    where = f"dataset.yaml von '{dataset}', resources.{rname}.protect"
+    named = list(spec.small_count_fields) + [e["field"] for e in spec.exceptions]
+    named += [n for g in spec.groups for n in [*g["by"], *(g.get("total") or {})]]
+    for name in named:
+        if name not in types:
+            raise ConfigError(f"{where}: Feld '{name}' gibt es im Schema nicht.", dataset=dataset)
+    for name in spec.small_count_fields:
+        if types[name] != "integer":
+            raise ConfigError(f"{where}: '{name}' ist kein integer-Feld und kann nicht als "
+                              "Fallzahl geschützt werden.", dataset=dataset)
+    if spec.small_count_fields and spec.marker not in schema.get("missingValues", [""]):
+        raise ConfigError(
+            f"{where}: Das Sperrzeichen '{spec.marker}' muss im Table Schema unter missingValues "
+            "stehen, sonst wären gesperrte Zellen ungültig.", dataset=dataset)
+    return spec
 
 
 def _check_descriptor(spec: DatasetSpec) -> None:

@@ -15,6 +15,7 @@ from flows import catalog, problems
 from flows.catalog import DatasetSpec
 from flows.errors import PipelineError
 from flows.stages.collect import collect
+from flows.stages.protect import protect
 from flows.stages.publish import Bundle, Target, build_bundle, publish
 from flows.stages.report import DatasetResult
 from flows.stages.transform import Table, transform
@@ -57,7 +58,10 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
             continue
         table = transform(raw, resource, name, shown)
         result.problems.extend(table.problems)
-        validation = validate(table, resource, name, shown)
+        protection = protect(table, resource, name, shown)
+        result.problems.extend(protection.problems)
+        result.protection[resource.name] = protection.stats()
+        validation = validate(table, resource, name, shown, masked=protection.masked)
         result.problems.extend(validation.problems)
         result.rows[resource.name] = validation.rows
         prepared.validations.append(validation)

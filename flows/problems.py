@@ -141,5 +141,20 @@ register("ckan-name-conflict", "Name im Portal belegt",
          "bearbeiten darf: anderen Namen wählen oder Rechte klären.")
 register("ckan-rejected", "Portal hat die Daten abgelehnt",
          "Das Portal hat die Metadaten abgelehnt; die genannten Felder korrigieren.")
+register("personal-data", "Personenbezogene Daten gefunden",
+         "Den Wert in der Quelle entfernen oder anonymisieren. Darf er öffentlich sein (z. B. der "
+         "Name einer Amtsleitung), in dataset.yaml unter protect.exceptions mit Begründung freigeben.")
+register("personal-data-column", "Spalte mit personenbezogenen Daten",
+         "Die Spalte aus Schema und Export entfernen oder, falls sie nichts Personenbezogenes "
+         "enthält, in dataset.yaml unter protect.exceptions mit kinds: [label] freigeben.")
+register("small-count-unprotected", "Kleine Fallzahl ungeschützt",
+         "Das Feld in dataset.yaml unter protect.small_counts.fields aufnehmen, damit kleine Werte "
+         "gesperrt werden.")
+register("suppression-impossible", "Geheimhaltung nicht möglich",
+         "Die Summen so veröffentlichen, dass kleine Werte nicht zurückgerechnet werden können "
+         "(z. B. Gruppen zusammenfassen).")
+register("formula-neutralised", "Formel entschärft",
+         "Nichts zu tun: der Text wird mit einem Apostroph davor veröffentlicht. Falls er keine "
+         "Formel sein soll, die Quelle prüfen.")
 register("upload-mismatch", "Hochgeladene Datei weicht ab",
          "Die Datei im Portal stimmt nicht mit der hochgeladenen überein; Lauf wiederholen.")

@@ -35,6 +35,7 @@ class DatasetResult:
     outcomes: list[PublishOutcome] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
+    protection: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -66,6 +67,7 @@ class DatasetResult:
             "problems": [p.to_dict() for p in self.problems],
             "targets": [o.__dict__ for o in self.outcomes],
             "provenance": self.provenance,
+            "protection": self.protection,
         }
 
 

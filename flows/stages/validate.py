@@ -46,13 +46,17 @@ class Validation:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def validate(table: Table, resource: ResourceSpec, dataset: str, file: str) -> Validation:
-    """Validate `table` against the resource's Table Schema.
+def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
+             masked: set[tuple[int, str]] | None = None) -> Validation:
+    """Validate `table` against the resource's Table Schema and the protection rule.
 
     Fields missing from the source are left out of the check (they are already reported), so
-    their absence does not flood the report with one error per row.
+    their absence does not flood the report with one error per row. Cells in `masked` (source
+    row, field) hold personal data: messages describe them but never show their value.
     """
-    from frictionless import Resource, Schema
+    from frictionless import Checklist, Resource, Schema
+
+    from flows.checks import small_count_unprotected
 
     context = {"dataset": dataset, "resource": resource.name, "file": file}
     schema_descriptor = _present_fields(resource.schema, table.missing_fields)
@@ -60,11 +64,17 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str) -> V
     index = [table.fields.index(name) for name in present]
     data = [present] + [[row[i] for i in index] for row in table.rows]
     schema = Schema.from_descriptor(schema_descriptor)
-    report = Resource(data=data, schema=schema).validate(limit_errors=ERROR_LIMIT)
+    counts = [f for f in resource.protect.small_count_fields if f in present]
+    checks = [small_count_unprotected(field_names=counts, k=resource.protect.k)] if counts else []
+    report = Resource(data=data, schema=schema).validate(Checklist(checks=checks),
+                                                         limit_errors=ERROR_LIMIT)
     result = Validation(resource=resource.name, rows=len(table.rows))
     for error in report.flatten(["type", "rowNumber", "fieldName", "cell", "note", "message"]):
         code, row_number, field_name, cell, note, message = error
         row = _source_row(table, row_number)
+        if masked and (row, field_name) in masked:
+            cell = "«verborgen: personenbezogen»"
+            message = ""
         result.problems.append(_problem(code, row, field_name, cell, note, message, table, context,
                                         schema_descriptor))
     task = report.tasks[0] if report.tasks else None
@@ -112,6 +122,9 @@ def _problem(
             name=name, value=value)
         shown = f" (Wert '{cell}')" if cell not in (None, "") else ""
         text = f"{where}, Feld '{field_name}': {reason}{shown}."
+    elif code == "small-count-unprotected":
+        text = (f"{where}, Feld '{field_name}': kleine Fallzahl (1 bis {note.split('=')[-1]}"
+                " minus 1) würde ungeschützt veröffentlicht.")
     elif code in ("primary-key", "unique-error"):
         key = schema.get("primaryKey")
         keys = ", ".join([key] if isinstance(key, str) else list(key or [field_name or ""]))

@@ -1,0 +1,175 @@
+"""Protect: no personal data leaves the house.
+
+Runs after transform (the table holds only declared fields: undeclared columns were dropped and
+reported there) and before validate, on exactly the table that will be published:
+
+1. Personal-data detection on column names and cell values (see `flows.detectors`). A finding is
+   an error that blocks publication; its record names row and field but only describes the
+   value (kind and length), never shows it. A dataset may declare a reviewed exception per field.
+2. Small-count suppression: sensitive counts from 1 to k−1 become the declared marker (".", as in
+   German official statistics), plus secondary suppression where cells sum to published totals.
+3. Formula injection: text cells starting with = + - @ get a leading apostrophe, so spreadsheets
+   show them as text instead of running them. Numbers are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows import detectors, problems, suppression
+from flows.catalog import ProtectSpec, ResourceSpec
+from flows.problems import Problem
+from flows.stages.transform import Table
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_FINDINGS_PER_FIELD = 50
+ID_KINDS = {"iban", "tax-id", "pension-number"}
+
+
+@dataclass
+class Protection:
+    """What protect did to one resource."""
+
+    table: Table
+    problems: list[Problem] = field(default_factory=list)
+    masked: set[tuple[int, str]] = field(default_factory=set)
+    """(source row, field) of every flagged cell: later stages must not show these values."""
+    suppressed: int = 0
+    secondary: int = 0
+    neutralised: int = 0
+
+    def stats(self) -> dict[str, int]:
+        return {"suppressed_primary": self.suppressed, "suppressed_secondary": self.secondary,
+                "formulas_neutralised": self.neutralised,
+                "personal_data_findings": sum(p.code.startswith("personal-data")
+                                              for p in self.problems)}
+
+
+def protect(table: Table, resource: ResourceSpec, dataset: str, file: str) -> Protection:
+    """Detect personal data, suppress small counts and neutralise formulas in `table`.
+
+    Args:
+        table: the normalised table (changed in place and returned in the result).
+        resource: the declared resource with its schema and protect rules.
+        dataset: dataset name, for problem records.
+        file: source file as shown to the user.
+    """
+    rules = resource.protect
+    context = {"dataset": dataset, "resource": resource.name, "file": file}
+    result = Protection(table)
+    kinds = {f["name"]: f.get("type", "string") for f in resource.schema.get("fields", [])}
+    titles = {f["name"]: f.get("title", "") for f in resource.schema.get("fields", [])}
+    for index, name in enumerate(table.fields):
+        allowed = rules.allowed_kinds(name)
+        label_hit = detectors.label_suggests_personal_data(f"{name} {titles.get(name, '')}")
+        if label_hit and "label" not in allowed:
+            result.problems.append(problems.make(
+                "personal-data-column",
+                f"Der Spaltenname '{name}' deutet auf personenbezogene Daten hin.",
+                field=name, **context))
+        _scan_column(result, index, name, kinds.get(name, "string"), allowed,
+                     birth=label_hit and "geburt" in name.lower(), context=context)
+    if rules.small_count_fields:
+        _suppress(result, rules, context)
+    _neutralise(result, kinds, context)
+    return result
+
+
+def _scan_column(result: Protection, index: int, name: str, kind: str, allowed: set[str],
+                 birth: bool, context: dict[str, Any]) -> None:
+    table, reported = result.table, 0
+    for row, number in zip(table.rows, table.row_numbers, strict=True):
+        value = row[index]
+        if not value:
+            continue
+        found = [f for f in detectors.scan(value, is_birth_field=birth) if f.kind not in allowed
+                 and (kind == "string" or f.kind in ID_KINDS)]
+        if not found:
+            continue
+        result.masked.add((number, name))
+        if reported < MAX_FINDINGS_PER_FIELD:
+            reported += 1
+            what = ", ".join(sorted({detectors.KIND_DE[f.kind] for f in found}))
+            result.problems.append(problems.make(
+                "personal-data",
+                f"Zeile {number}, Feld '{name}': enthält vermutlich {what} "
+                f"({found[0].masked()}).",
+                row=number, field=name, details={"kinds": sorted({f.kind for f in found})},
+                **context))
+    if reported == MAX_FINDINGS_PER_FIELD:
+        total = sum(1 for r, f in result.masked if f == name)
+        result.problems.append(problems.make(
+            "personal-data",
+            f"Feld '{name}': insgesamt {total} Zeilen mit vermutlich personenbezogenen Daten "
+            f"(die ersten {MAX_FINDINGS_PER_FIELD} sind einzeln gemeldet).",
+            field=name, **context))
+
+
+def _suppress(result: Protection, rules: ProtectSpec, context: dict[str, Any]) -> None:
+    table = result.table
+    columns = {name: i for i, name in enumerate(table.fields)}
+    cells: list[tuple[int, int]] = []  # (row index, column index) of each count cell
+    for name in rules.small_count_fields:
+        cells += [(r, columns[name]) for r in range(len(table.rows))]
+    position = {cell: i for i, cell in enumerate(cells)}
+    values = [_as_count(table.rows[r][c]) for r, c in cells]
+    groups = _groups(table, rules, columns, position)
+    hidden = suppression.primary(values, range(len(cells)), rules.k)
+    try:
+        extra = suppression.secondary(values, hidden, groups)
+    except suppression.SuppressionImpossibleError as exc:
+        r, c = cells[exc.cell]
+        result.problems.append(problems.make(
+            "suppression-impossible",
+            f"Zeile {table.row_numbers[r]}, Feld '{table.fields[c]}': ein kleiner Wert ließe sich "
+            "aus den veröffentlichten Summen zurückrechnen, und es gibt keine weitere Zelle zum "
+            "Sperren.", row=table.row_numbers[r], field=table.fields[c], **context))
+        extra = set()
+    for i in hidden | extra:
+        r, c = cells[i]
+        table.rows[r][c] = rules.marker
+    result.suppressed, result.secondary = len(hidden), len(extra)
+
+
+def _groups(table: Table, rules: ProtectSpec, columns: dict[str, int],
+            position: dict[tuple[int, int], int]) -> list[suppression.Group]:
+    groups: list[suppression.Group] = []
+    for name in rules.small_count_fields:
+        col = columns[name]
+        for spec in rules.groups:
+            keyed: dict[tuple[str, ...], list[int]] = {}
+            totals: dict[tuple[str, ...], int] = {}
+            for r, row in enumerate(table.rows):
+                key = tuple(row[columns[b]] for b in spec["by"])
+                selector = spec.get("total") or {}
+                if selector and all(row[columns[k]] == v for k, v in selector.items()):
+                    totals[key] = position[(r, col)]
+                else:
+                    keyed.setdefault(key, []).append(position[(r, col)])
+            for key, members in keyed.items():
+                groups.append(suppression.Group(tuple(members), totals.get(key)))
+    return groups
+
+
+def _as_count(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _neutralise(result: Protection, kinds: dict[str, str], context: dict[str, Any]) -> None:
+    table = result.table
+    text_columns = [i for i, name in enumerate(table.fields) if kinds.get(name) == "string"]
+    for row, number in zip(table.rows, table.row_numbers, strict=True):
+        for i in text_columns:
+            if row[i].startswith(FORMULA_START):
+                row[i] = "'" + row[i]
+                result.neutralised += 1
+                result.problems.append(problems.make(
+                    "formula-neutralised",
+                    f"Zeile {number}, Feld '{table.fields[i]}': Der Text beginnt mit "
+                    f"'{row[i][1]}' und wird mit vorangestelltem Apostroph veröffentlicht, damit "
+                    "Tabellenprogramme ihn nicht als Formel ausführen.",
+                    severity="warning", row=number, field=table.fields[i], **context))
