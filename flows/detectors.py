@@ -25,7 +25,9 @@ STREET = re.compile(
 BIRTH_TEXT = re.compile(r"\b(geb\.|geboren( am)?|geburtsdatum:?)\s*\d{1,2}\.\d{1,2}\.\d{2,4}",
                         re.IGNORECASE)
 SALUTATION = re.compile(r"\b(Herr|Frau|Hr\.|Fr\.)\s+(Dr\.\s+)?[A-ZÄÖÜ][a-zäöüß]+")
-WORD_PAIR = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{1,20})\s+([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)")
+WORD_PAIR = re.compile(  # overlapping: "Antragsteller Max Mustermann" also yields "Max Mustermann"
+    r"(?=\b([A-ZÄÖÜ][a-zäöüß]{1,20})\s+([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?))")
+DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 
 PERSONAL_LABELS = re.compile(
     r"(^|[\s_-])(vor|nach|familien|geburts|mädchen)?name(n)?($|[\s_-])|e-?mail|telefon|^tel\b|mobil|"
@@ -126,7 +128,7 @@ def _phones(value: str) -> Iterator[int]:
     for match in phonenumbers.PhoneNumberMatcher(value, "DE",
                                                  leniency=phonenumbers.Leniency.VALID):
         digits = re.sub(r"\D", "", match.raw_string)
-        if len(digits) >= 6:
+        if len(digits) >= 6 and not DATE_LIKE.fullmatch(match.raw_string.strip()):
             yield len(match.raw_string)
 
 
@@ -146,7 +148,7 @@ def _names(value: str) -> Iterator[int]:
     for match in WORD_PAIR.finditer(value):
         first, last = match.groups()
         if _is_first_name(first) and not _is_common_word(last):
-            yield len(match.group())
+            yield len(first) + 1 + len(last)
 
 
 @cache
@@ -157,7 +159,7 @@ def _first_names() -> Callable[[str], str]:
 
 
 def _is_first_name(word: str) -> bool:
-    if _is_common_word(word):
+    if len(word) < 3 or _is_common_word(word):  # "Im", "Am": listed as names, mostly words
         return False
     return _first_names()(word) != "unknown"
 

@@ -107,8 +107,8 @@ register("missing-label", "Spalte fehlt",
          "Die Quelldatei enthält eine im Schema verlangte Spalte nicht: Export oder Spaltenzuordnung "
          "in dataset.yaml prüfen.")
 register("extra-label", "Spalte nicht veröffentlicht",
-         "Die Spalte ist im Table Schema nicht deklariert und wird nicht veröffentlicht. Wenn sie "
-         "veröffentlicht werden soll, im Schema ergänzen.")
+         "Nichts zu tun, wenn die Spalte intern bleiben soll. Soll sie veröffentlicht werden, im "
+         "Table Schema ergänzen.")
 register("duplicate-label", "Spalte doppelt",
          "Die Kopfzeile enthält denselben Spaltennamen mehrfach: Export prüfen.")
 register("blank-row", "Leere Zeile",

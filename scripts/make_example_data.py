@@ -57,6 +57,7 @@ SERVICES = [
     "Hund anmelden", "Bewohnerparkausweis", "Geburtsurkunde", "Eheschließung anmelden",
     "Wohngeld beantragen",
 ]
+RARE_SERVICES = ["Namensänderung beantragen"]  # small counts: shows small-count suppression
 CHANNELS = [("online", 0.25), ("Schalter", 0.65), ("Post", 0.10)]
 
 
@@ -94,8 +95,8 @@ def write_counts(path: Path) -> None:
     for year in range(2021, 2026):
         for month in range(1, 13):
             growth = 1 + 0.08 * (year - 2021)
-            for service in SERVICES:
-                base = rng.randint(40, 900)
+            for service in SERVICES + RARE_SERVICES:
+                base = rng.randint(0, 12) if service in RARE_SERVICES else rng.randint(40, 900)
                 for channel, share in CHANNELS:
                     online_boost = growth if channel == "online" else 1 / growth
                     count = max(0, round(base * share * online_boost * rng.uniform(0.8, 1.2)))

@@ -152,13 +152,15 @@ def _number_text(raw: str, source: SourceSpec) -> str:
 
 
 def typed_records(table: Table, schema: dict[str, Any]) -> list[dict[str, Any]]:
-    """The rows as JSON-ready records: numbers as numbers, no value as null."""
+    """The rows as JSON-ready records: numbers as numbers; no value and suppressed values
+    (the schema's missingValues, e.g. ".") as null."""
     kinds = [f.get("type", "string") for f in schema.get("fields", [])]
+    missing = set(schema.get("missingValues", [""]))
     records = []
     for row in table.rows:
         record: dict[str, Any] = {}
         for name, kind, cell in zip(table.fields, kinds, row, strict=True):
-            record[name] = _typed(cell, kind)
+            record[name] = None if cell in missing else _typed(cell, kind)
         records.append(record)
     return records
 
