@@ -189,3 +189,23 @@ def test_cli_publishes_all_examples_to_ckan_then_finds_them_unchanged(
                            capture_output=True, text=True, timeout=300, env=dict(os.environ))
     assert third.stdout.count(": unverändert") == 3
     assert portal["CKAN_API_TOKEN"] not in first.stdout + second.stdout + third.stdout
+
+
+def test_nightly_flow_publishes_to_ckan_under_prefect(
+        prefect_harness: None, portal: dict[str, str], project: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.publish_all import nightly_publish
+
+    name = _own_copy(project, "digitalstrategie-massnahmen")
+    state = nightly_publish(datasets=[name], targets=["ckan", "local"], project=str(project),
+                            run_id="ckan-flow", return_state=True)
+    assert state.is_completed(), state.message
+    assert state.message == "1 veröffentlicht"
+    package = _target(portal).call("package_show", id=name)
+    assert [r["name"] for r in package["resources"]] == ["massnahmen", "massnahmen-json"]
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[f"validation-{name}", "run-summary"])))
+    assert artifacts and all(portal["CKAN_API_TOKEN"] not in str(a.data) for a in artifacts)
