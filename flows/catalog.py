@@ -9,6 +9,7 @@ message that names the file and the key.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import re
@@ -29,8 +30,8 @@ class SourceSpec:
     """Where one resource's rows come from and how the export is written."""
 
     kind: str
-    """`csv` or `xlsx`."""
-    path: Path
+    """`csv`, `xlsx`, `ods` (files), `sql` or `json` (see flows/adapters/sources/)."""
+    path: Path | None = None
     encoding: str = "utf-8"
     delimiter: str = ","
     decimal: str = "."
@@ -43,8 +44,12 @@ class SourceSpec:
     """1-based row of the header; rows above it (titles) are skipped."""
     columns: dict[str, str] = field(default_factory=dict)
     """Source column label → Table Schema field name, where they differ."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """Kind-specific settings of sql and json sources (url_env, query, records, pagination …)."""
 
     def display_path(self, base: Path) -> str:
+        if self.path is None:
+            return describe_location(self)
         try:
             return str(self.path.relative_to(base))
         except ValueError:
@@ -74,6 +79,24 @@ class ProtectSpec:
         return allowed
 
 
+def describe_location(source: SourceSpec) -> str:
+    """Where a non-file source reads from, without credentials."""
+    if source.kind == "sql":
+        where = source.options.get("url_env") or "url"
+        what = source.options.get("table") or "query"
+        return f"sql:{where}:{what}"
+    return str(source.options.get("url") or source.options.get("url_env") or source.kind)
+
+
+@dataclass(frozen=True)
+class AggregateSpec:
+    """Declared aggregation of case-level records (see flows/stages/aggregate.py)."""
+
+    group_by: tuple[str, ...]
+    measures: tuple[dict[str, Any], ...]
+    period: dict[str, str] | None = None
+
+
 @dataclass(frozen=True)
 class ResourceSpec:
     name: str
@@ -83,6 +106,7 @@ class ResourceSpec:
     schema: dict[str, Any]
     source: SourceSpec
     protect: ProtectSpec = field(default_factory=ProtectSpec)
+    aggregate: AggregateSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -242,10 +266,17 @@ def _resource(
             dataset=dataset,
         )
     src = dict(source_decl["source"])
-    raw_path = Path(os.path.expandvars(str(src.pop("path"))))
-    src_path = raw_path if raw_path.is_absolute() else folder / raw_path
+    src_path = None
+    if src.get("path"):
+        raw_path = Path(os.path.expandvars(str(src.pop("path"))))
+        src_path = raw_path if raw_path.is_absolute() else folder / raw_path
     missing = tuple(str(v) for v in src.pop("missing_values", [""]))
-    source = SourceSpec(path=src_path, missing_values=missing, **src)
+    common = {f.name for f in dataclasses.fields(SourceSpec)}
+    options = {k: src.pop(k) for k in list(src) if k not in common}
+    source = SourceSpec(path=src_path, missing_values=missing, options=options, **src)
+    agg = source_decl.get("aggregate")
+    aggregate = AggregateSpec(tuple(agg["group_by"]), tuple(agg["measures"]),
+                              agg.get("period")) if agg else None
     protect = _protect(source_decl.get("protect") or {}, schema, dataset, rname)
     return ResourceSpec(
         name=rname,
@@ -254,6 +285,7 @@ def _resource(
         schema=schema,
         source=source,
         protect=protect,
+        aggregate=aggregate,
     )
 
 

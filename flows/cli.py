@@ -166,7 +166,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _progress(index: int, total: int, result) -> None:  # noqa: ANN001
     from flows.stages.report import text_problem
 
-    _line(index, total, result.name, result.status, "")
+    rows = sum(result.rows.values())
+    _line(index, total, result.name, result.status, f"{rows} Zeilen" if result.rows else "")
     for problem in result.problems[:MAX_PRINTED]:
         print(_safe(text_problem(problem)))
     if len(result.problems) > MAX_PRINTED:

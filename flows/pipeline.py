@@ -14,6 +14,7 @@ from pathlib import Path
 from flows import catalog, problems
 from flows.catalog import DatasetSpec
 from flows.errors import PipelineError
+from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.protect import protect
 from flows.stages.publish import Bundle, Target, build_bundle, publish
@@ -56,6 +57,11 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
         result.provenance[resource.name] = raw.provenance
         if not raw.header:
             continue
+        if resource.aggregate is not None:
+            raw = aggregate(raw, resource, name, shown)
+            result.problems.extend(p for p in raw.problems if p not in result.problems)
+            result.provenance[resource.name] = raw.provenance
+            resource = canonical(resource)
         table = transform(raw, resource, name, shown)
         result.problems.extend(table.problems)
         protection = protect(table, resource, name, shown)

@@ -127,6 +127,12 @@ register("source-encoding", "Zeichenkodierung passt nicht",
          "Prüfen Sie die in dataset.yaml angegebene Kodierung (z. B. cp1252 oder utf-8) gegen den Export.")
 register("source-unreadable", "Quelle nicht lesbar",
          "Prüfen Sie, ob die Datei im angegebenen Format vorliegt und nicht beschädigt ist.")
+register("source-unreachable", "Quelle nicht erreichbar",
+         "Adresse, Zugangsdaten und Netz prüfen; die vorherige Veröffentlichung bleibt bestehen.")
+register("source-query-error", "Abfrage fehlgeschlagen",
+         "Die Abfrage (query/table) in dataset.yaml gegen die Datenbank prüfen.")
+register("source-rejected", "Quelle lehnt die Anfrage ab",
+         "Adresse und Zugangsschlüssel der Schnittstelle prüfen (HTTP 4xx wird nicht wiederholt).")
 register("config-error", "Konfiguration fehlerhaft",
          "Korrigieren Sie die genannte Angabe in datapackage.yaml, dataset.yaml oder der Umgebung.")
 register("publish-failed", "Veröffentlichung fehlgeschlagen",

@@ -51,22 +51,93 @@ def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:
     source = resource.source
     shown = source.display_path(base)
     context = {"dataset": dataset, "resource": resource.name, "file": shown}
-    if not source.path.is_file():
+    if source.kind in ("sql", "json") and source.path is None:
+        table = _read_remote(resource, context)
+    elif source.path is None or not source.path.is_file():
         return RawTable(header=[], problems=[problems.make(
             "source-missing",
             f"Die Quelldatei {shown} wurde nicht gefunden.",
             **context,
         )])
-    if source.kind == "xlsx":
+    elif source.kind == "xlsx":
         table = _read_xlsx(resource, context)
+    elif source.kind == "ods":
+        table = _read_ods(resource, context)
+    elif source.kind == "json":
+        table = _read_remote(resource, context)
     else:
         table = _read_csv(resource, context)
     table.provenance = {
         "kind": source.kind,
         "file": shown,
+        **table.provenance,
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": len(table.rows),
     }
+    return table
+
+
+def _read_remote(resource: ResourceSpec, context: dict[str, Any]) -> RawTable:
+    if resource.source.kind == "sql":
+        from flows.adapters.sources import sql as adapter
+    else:
+        from flows.adapters.sources import web as adapter
+    header, rows, provenance, found = adapter.read(resource.source, context)
+    return RawTable(header=[str(h) for h in header], rows=rows,
+                    row_numbers=list(range(1, len(rows) + 1)), provenance=provenance,
+                    problems=found)
+
+
+def _read_ods(resource: ResourceSpec, context: dict[str, Any]) -> RawTable:
+    from frictionless import Dialect, FrictionlessException, Resource
+    from frictionless.formats import OdsControl
+
+    source = resource.source
+    control = OdsControl(sheet=source.sheet) if source.sheet else OdsControl()
+    try:
+        with Resource(str(source.path), format="ods", control=control,
+                      dialect=Dialect(header=False)) as reader:
+            cells = reader.read_cells()
+    except FrictionlessException as exc:
+        sheets = _ods_sheets(source.path)
+        hint = f" Vorhandene Tabellenblätter: {', '.join(sheets)}." if sheets else ""
+        return RawTable(header=[], problems=[problems.make(
+            "source-unreadable",
+            f"Das Tabellenblatt '{source.sheet or 1}' ist nicht lesbar ({exc.error.type}).{hint}",
+            **context)])
+    return _from_rows(cells, source.header_row, context)
+
+
+def _ods_sheets(path: Path | None) -> list[str]:
+    try:
+        import ezodf
+
+        return [sheet.name for sheet in ezodf.opendoc(str(path)).sheets]
+    except Exception:  # noqa: BLE001 - only used to improve a message
+        return []
+
+
+def _from_rows(cells: list[list[Any]], header_row: int, context: dict[str, Any]) -> RawTable:
+    """A sheet's rows (1-based numbering) with the header in `header_row`."""
+    table = RawTable(header=[])
+    for number, values in enumerate(cells, start=1):
+        if number < header_row:
+            continue
+        if number == header_row:
+            labels = ["" if v is None else str(v).strip() for v in values]
+            while labels and not labels[-1]:
+                labels.pop()
+            table.header = labels
+            continue
+        record = ["" if v is None else v for v in values]
+        if not any(str(c).strip() for c in record):
+            continue
+        table.rows.append(_fit(record, table, number, context))
+        table.row_numbers.append(number)
+    if not table.header:
+        table.problems.append(problems.make(
+            "source-unreadable", f"In Zeile {header_row} (header_row) steht keine Kopfzeile.",
+            row=header_row, **context))
     return table
 
 
@@ -200,27 +271,7 @@ def _read_xlsx(resource: ResourceSpec, context: dict[str, Any]) -> RawTable:
                 **context,
             )])
         sheet = workbook[source.sheet] if source.sheet else workbook.worksheets[0]
-        table = RawTable(header=[])
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number < source.header_row:
-                continue
-            if number == source.header_row:
-                labels = ["" if v is None else str(v).strip() for v in values]
-                while labels and not labels[-1]:
-                    labels.pop()
-                table.header = labels
-                continue
-            record = ["" if v is None else v for v in values]
-            if not any(str(c).strip() for c in record):
-                continue
-            table.rows.append(_fit(record, table, number, context))
-            table.row_numbers.append(number)
-        if not table.header:
-            table.problems.append(problems.make(
-                "source-unreadable",
-                f"In Zeile {source.header_row} (header_row) steht keine Kopfzeile.",
-                row=source.header_row, **context,
-            ))
-        return table
+        return _from_rows([list(v) for v in sheet.iter_rows(values_only=True)],
+                          source.header_row, context)
     finally:
         workbook.close()
