@@ -82,9 +82,7 @@ class ProtectSpec:
 def describe_location(source: SourceSpec) -> str:
     """Where a non-file source reads from, without credentials."""
     if source.kind == "sql":
-        where = source.options.get("url_env") or "url"
-        what = source.options.get("table") or "query"
-        return f"sql:{where}:{what}"
+        return f"SQL-Abfrage ({source.options.get('table') or 'query'})"
     return str(source.options.get("url") or source.options.get("url_env") or source.kind)
 
 
@@ -273,6 +271,10 @@ def _resource(
     missing = tuple(str(v) for v in src.pop("missing_values", [""]))
     common = {f.name for f in dataclasses.fields(SourceSpec)}
     options = {k: src.pop(k) for k in list(src) if k not in common}
+    url = str(options.get("url", ""))
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        # a relative SQLite file is relative to the dataset folder, not the working directory
+        options["url"] = f"sqlite:///{(folder / url.removeprefix('sqlite:///')).resolve()}"
     source = SourceSpec(path=src_path, missing_values=missing, options=options, **src)
     agg = source_decl.get("aggregate")
     aggregate = AggregateSpec(tuple(agg["group_by"]), tuple(agg["measures"]),

@@ -66,22 +66,29 @@ class Settings:
         if self.ckan_token:
             return self.ckan_token
         if self.ckan_token_block:
-            try:
-                from prefect.blocks.system import Secret
-
-                value = Secret.load(self.ckan_token_block).get()
-            except (ValueError, RuntimeError, OSError) as exc:
-                raise ConfigError(
-                    f"Das Prefect-Secret '{self.ckan_token_block}' (CKAN_API_TOKEN_BLOCK) konnte "
-                    f"nicht geladen werden ({type(exc).__name__}). Block anlegen oder "
-                    "CKAN_API_TOKEN setzen."
-                ) from None
-            return str(value)
+            return secret_from_block(self.ckan_token_block, "CKAN_API_TOKEN_BLOCK")
         raise ConfigError(
             "Für das Ziel 'ckan' fehlt der API-Token: Umgebungsvariable CKAN_API_TOKEN setzen "
             "(oder CKAN_API_TOKEN_BLOCK mit dem Namen eines Prefect-Secret-Blocks). Den Token "
             "erzeugt man im Portal unter Benutzerkonto → API-Token."
         )
+
+
+def secret_from_block(name: str, setting: str = "password_block") -> str:
+    """The value of a Prefect Secret block (the only place outside flows/ that touches Prefect).
+
+    Raises:
+        ConfigError: the block does not exist or cannot be read.
+    """
+    try:
+        from prefect.blocks.system import Secret
+
+        return str(Secret.load(name).get())
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ConfigError(
+            f"Das Prefect-Secret '{name}' ({setting}) konnte nicht geladen werden "
+            f"({type(exc).__name__}). Block anlegen oder die Umgebungsvariable setzen."
+        ) from None
 
 
 def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list[Target]:

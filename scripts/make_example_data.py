@@ -107,7 +107,64 @@ def write_counts(path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
+def write_trade_register(path: Path) -> None:
+    """Case-level records of a trade-register system (generated): one row per notification."""
+    import sqlite3
+
+    rng = random.Random(7)
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE gewerbemeldung (id INTEGER PRIMARY KEY, eingang TEXT, "
+                   "art TEXT, kanal TEXT, inhaber TEXT)")
+        rows = []
+        for number in range(1, 1201):
+            day = date(2025, 1, 1).toordinal() + rng.randrange(365)
+            art = rng.choices(["Anmeldung", "Ummeldung", "Abmeldung"], [6, 1, 3])[0]
+            kanal = rng.choices(["online", "Schalter", "Post"], [5, 4, 1])[0]
+            rows.append((number, date.fromordinal(day).isoformat(), art, kanal,
+                         f"Inhaber {number:04d}"))  # stands for the personal data in the system
+        db.executemany("INSERT INTO gewerbemeldung VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def write_online_services(path: Path) -> None:
+    """An API answer of an online-service platform, saved as a file for the demo."""
+    import json
+
+    services = [("Wohnsitz anmelden", "2022-03-01", 3, 5120), ("Bewohnerparkausweis", "2021-06-15",
+                4, 2304), ("Hund anmelden", "2023-01-10", 4, 611), ("Gewerbe anmelden",
+                "2020-11-02", 3, 1480), ("Führungszeugnis beantragen", "2022-09-01", 4, 990),
+                ("Wohngeld beantragen", "2024-02-01", 2, 377)]
+    items = [{"leistung": name, "online_seit": since, "reifegrad": level, "nutzungen_2025": uses}
+             for name, since, level, uses in services]
+    document = {"data": {"items": items}, "links": {"next": None}}
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def write_library_loans(path: Path) -> None:
+    import ezodf
+
+    rng = random.Random(11)
+    doc = ezodf.newdoc(doctype="ods", filename=str(path))
+    media = ["Bücher", "E-Books", "Zeitschriften", "Hörbücher", "Spiele"]
+    sheet = ezodf.Sheet("Ausleihen", size=(3 + 12 * len(media) + 1, 3))
+    doc.sheets += sheet
+    sheet[0, 0].set_value("Stadtbibliothek Musterstadt – Ausleihen 2025")
+    for col, label in enumerate(["Monat", "Medium", "Ausleihen"]):
+        sheet[2, col].set_value(label)
+    row = 3
+    for month in range(1, 13):
+        for medium in media:
+            sheet[row, 0].set_value(f"{month:02d}.2025")
+            sheet[row, 1].set_value(medium)
+            sheet[row, 2].set_value(rng.randint(80, 4000))
+            row += 1
+    doc.save()
+
+
 def main() -> None:
+    write_trade_register(ROOT / "gewerbemeldungen-monatlich" / "source" / "gewerbe.sqlite")
+    write_online_services(ROOT / "online-dienste" / "source" / "plattform-antwort.json")
+    write_library_loans(ROOT / "bibliothek-ausleihen" / "source" / "ausleihen.ods")
     write_costs(ROOT / "digitalisierung-kosten" / "source" / "roadmap-kosten.csv")
     write_measures(ROOT / "digitalstrategie-massnahmen" / "source" / "massnahmen-status.xlsx")
     write_counts(ROOT / "fallzahlen-verwaltungsleistungen" / "source" / "fallzahlen.csv")

@@ -14,9 +14,12 @@ from tests.helpers import ROOT
 NAMES = catalog.dataset_names(ROOT)
 
 
-def test_the_three_example_datasets_are_declared() -> None:
-    assert NAMES == ["digitalisierung-kosten", "digitalstrategie-massnahmen",
-                     "fallzahlen-verwaltungsleistungen"]
+def test_the_example_datasets_are_declared_one_per_source_kind() -> None:
+    assert NAMES == ["bibliothek-ausleihen", "digitalisierung-kosten",
+                     "digitalstrategie-massnahmen", "fallzahlen-verwaltungsleistungen",
+                     "gewerbemeldungen-monatlich", "online-dienste"]
+    kinds = {catalog.load(ROOT, n).resources[0].source.kind for n in NAMES}
+    assert kinds == {"csv", "xlsx", "ods", "sql", "json"}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -27,7 +27,9 @@ def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
     shutil.copy(FIXTURES / "fallzahlen-invalid-non-numeric-count.csv",
                 project / "datapackages/fallzahlen-verwaltungsleistungen/source/fallzahlen.csv")
     catalog = tmp_path / "katalog"
-    state = nightly_publish(targets=[f"local:{catalog}"], project=str(project),
+    three = ["digitalisierung-kosten", "digitalstrategie-massnahmen",
+             "fallzahlen-verwaltungsleistungen"]
+    state = nightly_publish(datasets=three, targets=[f"local:{catalog}"], project=str(project),
                             run_id="test-run", return_state=True)
     assert state.is_failed()
     assert "2 veröffentlicht" in state.message and "1 nicht veröffentlicht" in state.message

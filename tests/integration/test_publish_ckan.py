@@ -180,14 +180,14 @@ def test_cli_publishes_all_examples_to_ckan_then_finds_them_unchanged(
     first = subprocess.run([str(exe), "publish", "--target", "ckan"], capture_output=True,
                            text=True, timeout=300, env=dict(os.environ))
     assert first.returncode == 0, first.stdout + first.stderr
-    assert first.stdout.count(": veröffentlicht") + first.stdout.count(": unverändert") == 3
+    assert first.stdout.count(": veröffentlicht") + first.stdout.count(": unverändert") == 6
     second = subprocess.run([str(exe), "publish", "--target", "ckan", "--target", "local"],
                             capture_output=True, text=True, timeout=300, env=dict(os.environ))
     assert second.returncode == 0
-    assert "[3/3] fallzahlen-verwaltungsleistungen: veröffentlicht" in second.stdout  # local new
+    assert "fallzahlen-verwaltungsleistungen: veröffentlicht" in second.stdout  # local is new
     third = subprocess.run([str(exe), "publish", "--target", "ckan", "--target", "local"],
                            capture_output=True, text=True, timeout=300, env=dict(os.environ))
-    assert third.stdout.count(": unverändert") == 3
+    assert third.stdout.count(": unverändert") == 6
     assert portal["CKAN_API_TOKEN"] not in first.stdout + second.stdout + third.stdout
 
 

@@ -94,8 +94,8 @@ def test_bad_input_is_explained_and_the_last_good_version_stays(
         shutil.copy(FIXTURES / "kosten-invalid-ragged-row.csv", source)
     done = _cli("publish")
     assert done.returncode == 1
-    assert "[1/3] digitalisierung-kosten: nicht veröffentlicht" in done.stdout
-    assert "[2/3] digitalstrategie-massnahmen: unverändert" in done.stdout
+    assert "/6] digitalisierung-kosten: nicht veröffentlicht" in done.stdout
+    assert "/6] digitalstrategie-massnahmen: unverändert" in done.stdout
     for text in expected:
         assert text in done.stdout
     assert "Traceback" not in done.stdout + done.stderr

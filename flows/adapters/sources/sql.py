@@ -12,6 +12,7 @@ from typing import Any
 
 from flows import problems
 from flows.catalog import SourceSpec
+from flows.errors import ConfigError
 from flows.problems import Problem
 
 DEFAULT_CHUNK = 10_000
@@ -30,13 +31,16 @@ def read(source: SourceSpec, context: dict[str, Any]) -> tuple[list[str], list[l
         shown = make_url(url).render_as_string(hide_password=True)
     except (ValueError, ArgumentError) as exc:
         return [], [], {}, [problems.make("config-error", str(exc), **context)]
+    except ConfigError as exc:
+        return [], [], {}, [problems.make("config-error", exc.message, **context)]
     query = options.get("query") or f'SELECT * FROM "{options["table"]}"'
     provenance = {"kind": "sql", "location": shown, "query": query}
     try:
         engine = create_engine(url, pool_pre_ping=False)
-    except (NoSuchModuleError, ArgumentError) as exc:
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
         return [], [], provenance, [problems.make(
-            "config-error", f"Die Datenbank-URL ist ungültig ({type(exc).__name__}).", **context)]
+            "config-error", f"Die Datenbank-URL ist ungültig oder ihr Treiber fehlt "
+            f"({type(exc).__name__}: {exc}).", **context)]
     rows: list[list[Any]] = []
     try:
         with engine.connect() as connection:
@@ -91,9 +95,9 @@ def _url(options: dict[str, Any]) -> tuple[str, str]:
             raise ValueError(f"Die Umgebungsvariable {options['password_env']} (Passwort) ist "
                              "nicht gesetzt.")
     elif options.get("password_block"):
-        from prefect.blocks.system import Secret
+        from flows.settings import secret_from_block
 
-        secret = str(Secret.load(options["password_block"]).get())
+        secret = secret_from_block(options["password_block"])
     if secret:
         url = url.set(password=secret)
     return url.render_as_string(hide_password=False), secret

@@ -1,0 +1,62 @@
+"""The SQL source against the real PostgreSQL that scripts/ckan-dev starts (its own database)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flows.catalog import AggregateSpec, ResourceSpec, SourceSpec
+from flows.stages.aggregate import aggregate
+from flows.stages.collect import collect
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def source_db(ckan: dict[str, str]) -> str:
+    import psycopg
+
+    dsn = ckan["CKAN_DEV_PG_DSN"]
+    with psycopg.connect(dsn) as db:
+        db.execute("DROP TABLE IF EXISTS meldung")
+        db.execute("CREATE TABLE meldung (id serial, eingang date, art text, inhaber text)")
+        with db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO meldung (eingang, art, inhaber) VALUES (%s, %s, %s)",
+                [(f"2026-{m:02d}-{d:02d}", "Anmeldung" if d % 3 else "Abmeldung", f"P{m}{d}")
+                 for m in (1, 2) for d in range(1, 29)])
+    return dsn
+
+
+def _resource(**options: object) -> ResourceSpec:
+    spec = AggregateSpec(group_by=("monat", "art"), period={"field": "eingang", "to": "month",
+                                                             "as": "monat"},
+                         measures=({"as": "anzahl", "fn": "count"},))
+    return ResourceSpec("r", "r.csv", "s", {"fields": []}, SourceSpec(kind="sql", options=options),
+                        aggregate=spec)
+
+
+def test_postgres_query_streams_and_aggregates(source_db: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACH_DB_URL", source_db.replace("postgresql://", "postgresql+psycopg://"))
+    res = _resource(url_env="FACH_DB_URL", query="SELECT eingang, art FROM meldung",
+                    chunk_size=10)
+    raw = collect(res, "d", ROOT)
+    assert raw.ok, raw.problems
+    assert len(raw.rows) == 56
+    assert ":***@" in raw.provenance["location"] and "ckan:ckan" not in raw.provenance["location"]
+    figures = aggregate(raw, res, "d", "f")
+    assert figures.rows[:2] == [["2026-01-01", "Abmeldung", "9"], ["2026-01-01", "Anmeldung", "19"]]
+
+
+def test_postgres_wrong_password_is_a_clear_problem_without_the_password(
+        source_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FALSCHES_PASSWORT", "falsch-0815-xyz")
+    url = source_db.replace("ckan:ckan@", "ckan@")
+    raw = collect(_resource(url=url, password_env="FALSCHES_PASSWORT", query="SELECT 1"), "d", ROOT)
+    (problem,) = raw.problems
+    assert problem.code == "source-unreachable"
+    assert "password" in problem.message.lower() or "passwort" in problem.message.lower()
+    assert "falsch-0815-xyz" not in json.dumps(problem.to_dict())
