@@ -31,7 +31,7 @@ def test_dataset_declaration_loads_and_its_data_validate(name: str, tmp_path: Pa
     assert spec.descriptor.get("licenses") and spec.descriptor.get("title")
     for resource in spec.resources:
         assert (ROOT / "schemas" / f"{resource.schema_name}.schema.yaml").is_file()
-        assert resource.source.path.is_file()
+        assert resource.source.path is None or resource.source.path.is_file()
     prepared = pipeline.prepare(ROOT, name, None)
     assert prepared.result.status == "valid", prepared.result.problems
 

@@ -31,7 +31,8 @@ def test_list_shows_datasets(env: dict[str, str], capsys: pytest.CaptureFixture[
     assert "digitalisierung-kosten  Kosten der Digitalisierungs-Roadmap 2019–2020" in out
     assert main(["list", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [r["name"] for r in rows][0] == "digitalisierung-kosten"
+    assert "digitalisierung-kosten" in [r["name"] for r in rows]
+    assert {r["resources"][0]["source"] for r in rows} == {"csv", "xlsx", "ods", "sql", "json"}
 
 
 def test_validate_valid_and_invalid_exit_codes(env: dict[str, str], project: Path,
