@@ -161,7 +161,21 @@ def write_library_loans(path: Path) -> None:
     doc.save()
 
 
+def write_oparl_sample(path: Path) -> None:
+    """Objects of a council information system (generated), as the OParl source's demo sample."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(ROOT.parent))
+    from tests.oparl_server import generate
+
+    objects = generate("https://ris.musterstadt.example/oparl")
+    lists = {name: objects[name] for name in ("organization", "meeting", "paper")}
+    path.write_text(json.dumps(lists, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main() -> None:
+    write_oparl_sample(ROOT / "ratsinformation-kennzahlen" / "source" / "oparl-stichprobe.json")
     write_trade_register(ROOT / "gewerbemeldungen-monatlich" / "source" / "gewerbe.sqlite")
     write_online_services(ROOT / "online-dienste" / "source" / "plattform-antwort.json")
     write_library_loans(ROOT / "bibliothek-ausleihen" / "source" / "ausleihen.ods")

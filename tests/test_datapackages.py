@@ -17,9 +17,9 @@ NAMES = catalog.dataset_names(ROOT)
 def test_the_example_datasets_are_declared_one_per_source_kind() -> None:
     assert NAMES == ["bibliothek-ausleihen", "digitalisierung-kosten",
                      "digitalstrategie-massnahmen", "fallzahlen-verwaltungsleistungen",
-                     "gewerbemeldungen-monatlich", "online-dienste"]
+                     "gewerbemeldungen-monatlich", "online-dienste", "ratsinformation-kennzahlen"]
     kinds = {catalog.load(ROOT, n).resources[0].source.kind for n in NAMES}
-    assert kinds == {"csv", "xlsx", "ods", "sql", "json"}
+    assert kinds == {"csv", "xlsx", "ods", "sql", "json", "oparl"}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -105,7 +105,11 @@ def _bucket(value: Any, to: str, source: SourceSpec) -> str | None:
         day = value
     else:
         text = _text(value)
-        for form in (source.date_format, "%Y-%m-%d", "%Y-%m", "%Y"):
+        try:  # ISO date-times such as OParl's "2025-03-04T17:00:00+01:00"
+            day = datetime.fromisoformat(text).date() if "T" in text else None
+        except ValueError:
+            day = None
+        for form in () if day else (source.date_format, "%Y-%m-%d", "%Y-%m", "%Y"):
             try:
                 day = datetime.strptime(text, form).date()
                 break

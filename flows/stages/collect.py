@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,8 +52,8 @@ def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:
     source = resource.source
     shown = source.display_path(base)
     context = {"dataset": dataset, "resource": resource.name, "file": shown}
-    if source.kind in ("sql", "json") and source.path is None:
-        table = _read_remote(resource, context)
+    if source.kind in ("sql", "json", "oparl") and source.path is None:
+        table = _read_remote(resource, context, base)
     elif source.path is None or not source.path.is_file():
         return RawTable(header=[], problems=[problems.make(
             "source-missing",
@@ -63,8 +64,8 @@ def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:
         table = _read_xlsx(resource, context)
     elif source.kind == "ods":
         table = _read_ods(resource, context)
-    elif source.kind == "json":
-        table = _read_remote(resource, context)
+    elif source.kind in ("json", "oparl"):
+        table = _read_remote(resource, context, base)
     else:
         table = _read_csv(resource, context)
     table.provenance = {
@@ -77,12 +78,22 @@ def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:
     return table
 
 
-def _read_remote(resource: ResourceSpec, context: dict[str, Any]) -> RawTable:
-    if resource.source.kind == "sql":
-        from flows.adapters.sources import sql as adapter
+def _read_remote(resource: ResourceSpec, context: dict[str, Any], base: Path) -> RawTable:
+    kind = resource.source.kind
+    if kind == "oparl":
+        from flows.adapters.sources import oparl
+
+        out = Path(os.environ.get("KENNZAHLEN_OUT") or base / "out")
+        found_all = oparl.read(resource.source, context, cache_dir=out / "cache")
+    elif kind == "sql":
+        from flows.adapters.sources import sql
+
+        found_all = sql.read(resource.source, context)
     else:
-        from flows.adapters.sources import web as adapter
-    header, rows, provenance, found = adapter.read(resource.source, context)
+        from flows.adapters.sources import web
+
+        found_all = web.read(resource.source, context)
+    header, rows, provenance, found = found_all
     return RawTable(header=[str(h) for h in header], rows=rows,
                     row_numbers=list(range(1, len(rows) + 1)), provenance=provenance,
                     problems=found)

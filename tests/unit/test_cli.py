@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -32,7 +33,8 @@ def test_list_shows_datasets(env: dict[str, str], capsys: pytest.CaptureFixture[
     assert main(["list", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert "digitalisierung-kosten" in [r["name"] for r in rows]
-    assert {r["resources"][0]["source"] for r in rows} == {"csv", "xlsx", "ods", "sql", "json"}
+    assert {r["resources"][0]["source"] for r in rows} == {"csv", "xlsx", "ods", "sql", "json",
+                                                            "oparl"}
 
 
 def test_validate_valid_and_invalid_exit_codes(env: dict[str, str], project: Path,
@@ -95,8 +97,8 @@ def test_bad_input_is_explained_and_the_last_good_version_stays(
         shutil.copy(FIXTURES / "kosten-invalid-ragged-row.csv", source)
     done = _cli("publish")
     assert done.returncode == 1
-    assert "/6] digitalisierung-kosten: nicht veröffentlicht" in done.stdout
-    assert "/6] digitalstrategie-massnahmen: unverändert" in done.stdout
+    assert re.search(r"\[\d+/\d+\] digitalisierung-kosten: nicht veröffentlicht", done.stdout)
+    assert re.search(r"\[\d+/\d+\] digitalstrategie-massnahmen: unverändert", done.stdout)
     for text in expected:
         assert text in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
