@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
+from flows.adapters.sources.http import SourceFailure, get_json
 from flows.catalog import SourceSpec
 from flows.problems import Problem
 
@@ -35,12 +36,6 @@ HEADERS = {
 }
 LISTS = {"meeting": "meeting", "paper": "paper", "organization": "organization",
          "agendaItem": "meeting"}
-
-
-class _Failed(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 class Client:
@@ -56,38 +51,13 @@ class Client:
         self._last = 0.0
 
     def get(self, url: str, params: dict[str, str] | None = None) -> Any:
-        import requests
-
-        for attempt in range(self.retries + 1):
-            wait = self.min_interval - (time.monotonic() - self._last)
-            if wait > 0:
-                time.sleep(wait)
-            self._last = time.monotonic()
-            self.requests += 1
-            try:
-                response = self.session.get(url, params=params, timeout=self.timeout)
-            except (requests.Timeout, requests.ConnectionError):
-                if attempt == self.retries:
-                    raise _Failed("source-unreachable", f"Das Ratsinformationssystem unter {url} "
-                                  "ist nicht erreichbar.") from None
-                time.sleep(min(0.2 * 2 ** attempt, 5))
-                continue
-            if response.status_code == 429 or response.status_code >= 500:
-                if attempt == self.retries:
-                    raise _Failed("source-unreachable", f"Das Ratsinformationssystem antwortet "
-                                  f"mit HTTP {response.status_code} ({url}).")
-                after = response.headers.get("Retry-After", "")
-                time.sleep(min(float(after), 60) if after.isdigit() else min(0.2 * 2 ** attempt, 5))
-                continue
-            if response.status_code >= 400:
-                raise _Failed("source-rejected", f"Das Ratsinformationssystem lehnt {url} ab "
-                              f"(HTTP {response.status_code}).")
-            try:
-                return response.json()
-            except ValueError:
-                raise _Failed("source-unreadable", f"Das Ratsinformationssystem liefert unter "
-                              f"{url} kein gültiges JSON.") from None
-        raise AssertionError("unreachable")
+        wait = self.min_interval - (time.monotonic() - self._last)
+        if wait > 0:
+            time.sleep(wait)
+        self._last = time.monotonic()
+        self.requests += 1
+        return get_json(self.session, url, params=params, timeout=self.timeout,
+                        retries=self.retries, what="Das Ratsinformationssystem")
 
     def objects(self, url: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """Every object of a paginated list (`data` + `links.next`)."""
@@ -97,19 +67,19 @@ class Client:
         while url and page <= MAX_PAGES:
             try:
                 document = self.get(url, params)
-            except _Failed as failure:
+            except SourceFailure as failure:
                 if page > 1:
-                    raise _Failed("source-unreadable", f"Seite {page} der Liste ist nicht "
+                    raise SourceFailure("source-unreadable", f"Seite {page} der Liste ist nicht "
                                   f"abrufbar (fehlerhafter next-Link): {failure.message}") from None
                 raise
             if not isinstance(document, dict) or not isinstance(document.get("data"), list):
-                raise _Failed("source-unreadable", f"{url} ist keine OParl-Objektliste.")
+                raise SourceFailure("source-unreadable", f"{url} ist keine OParl-Objektliste.")
             found += document["data"]
             seen.add(url)
             url = (document.get("links") or {}).get("next") or ""
             params = None  # the next link carries every parameter
             if url in seen:
-                raise _Failed("source-unreadable", "Die OParl-Liste verweist im Kreis (next).")
+                raise SourceFailure("source-unreadable", "Die OParl-Liste verweist im Kreis (next).")
             page += 1
         return found
 
@@ -128,9 +98,9 @@ def read(source: SourceSpec, context: dict[str, Any], cache_dir: Path | None = N
             lists = json.loads(source.path.read_text(encoding="utf-8"))
             provenance["location"] = f"Stichprobe {source.path.name}"
         else:
-            raise _Failed("config-error", f"Die Umgebungsvariable {options.get('url_env')} "
+            raise SourceFailure("config-error", f"Die Umgebungsvariable {options.get('url_env')} "
                                           "(OParl-System-URL) ist nicht gesetzt.")
-    except _Failed as failure:
+    except SourceFailure as failure:
         return [], [], provenance, [problems.make(failure.code, failure.message, **context)]
     header = HEADERS[kind]
     return header, [[r[h] for h in header] for r in _records(kind, lists)], provenance, []
@@ -143,7 +113,7 @@ def _fetch(url: str, kind: str, options: dict[str, Any], cache_dir: Path | None,
                     retries=int(options.get("retries", 3)))
     system = client.get(url)
     if not isinstance(system, dict) or "body" not in system:
-        raise _Failed("source-unreadable", f"{url} ist kein OParl-System (Feld 'body' fehlt).")
+        raise SourceFailure("source-unreadable", f"{url} ist kein OParl-System (Feld 'body' fehlt).")
     bodies = client.objects(system["body"])
     if options.get("body"):
         bodies = [b for b in bodies if b.get("id") == options["body"]]

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from typing import Any
 from urllib.parse import urljoin
 
 from flows import problems
+from flows.adapters.sources.http import SourceFailure, get_json
 from flows.catalog import SourceSpec
 from flows.problems import Problem
 
 MAX_PAGES = 1000
-
-
-class _Failed(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def read(source: SourceSpec, context: dict[str, Any]) -> tuple[list[str], list[list[Any]],
@@ -34,7 +28,7 @@ def read(source: SourceSpec, context: dict[str, Any]) -> tuple[list[str], list[l
     provenance = {"kind": "json", "location": url or str(source.path)}
     try:
         records = _records_from_file(source) if source.path else _records_from_api(url, options)
-    except _Failed as failure:
+    except SourceFailure as failure:
         return [], [], provenance, [problems.make(failure.code, failure.message, **context)]
     header: list[str] = []
     for record in records:
@@ -49,9 +43,9 @@ def _records_from_file(source: SourceSpec) -> list[dict[str, Any]]:
     try:
         document = json.loads(source.path.read_text(encoding="utf-8"))
     except OSError:
-        raise _Failed("source-missing", f"Die Datei {source.path.name} fehlt.") from None
+        raise SourceFailure("source-missing", f"Die Datei {source.path.name} fehlt.") from None
     except ValueError as exc:
-        raise _Failed("source-unreadable", f"Die Datei ist kein gültiges JSON ({exc}).") from None
+        raise SourceFailure("source-unreadable", f"Die Datei ist kein gültiges JSON ({exc}).") from None
     return _at(document, source.options.get("records"))
 
 
@@ -59,14 +53,14 @@ def _records_from_api(url: str, options: dict[str, Any]) -> list[dict[str, Any]]
     import requests
 
     if not url:
-        raise _Failed("config-error", f"Die Umgebungsvariable {options.get('url_env')} (URL der "
+        raise SourceFailure("config-error", f"Die Umgebungsvariable {options.get('url_env')} (URL der "
                                       "Schnittstelle) ist nicht gesetzt.")
     headers = {"Accept": "application/json"}
     auth = options.get("auth")
     if auth:
         token = os.environ.get(auth["env"], "")
         if not token:
-            raise _Failed("config-error", f"Die Umgebungsvariable {auth['env']} (Zugangsschlüssel "
+            raise SourceFailure("config-error", f"Die Umgebungsvariable {auth['env']} (Zugangsschlüssel "
                                           "der Schnittstelle) ist nicht gesetzt.")
         headers[auth.get("header", "Authorization")] = auth.get("prefix", "") + token
     paging = options.get("pagination") or {}
@@ -98,35 +92,8 @@ def _records_from_api(url: str, options: dict[str, Any]) -> list[dict[str, Any]]
 
 def _get(session: Any, url: str, params: dict[str, Any], headers: dict[str, str],
          options: dict[str, Any]) -> Any:
-    import requests
-
-    retries = int(options.get("retries", 3))
-    timeout = float(options.get("timeout", 30))
-    for attempt in range(retries + 1):
-        try:
-            response = session.get(url, params=params, headers=headers, timeout=timeout)
-        except (requests.Timeout, requests.ConnectionError):
-            if attempt == retries:
-                raise _Failed("source-unreachable", f"Die Schnittstelle {url} ist nicht erreichbar "
-                              f"(nach {retries + 1} Versuchen).") from None
-            time.sleep(min(2 ** attempt * 0.2, 5))
-            continue
-        if response.status_code >= 500 or response.status_code == 429:
-            if attempt == retries:
-                raise _Failed("source-unreachable", f"Die Schnittstelle {url} antwortet mit HTTP "
-                              f"{response.status_code} (nach {retries + 1} Versuchen).")
-            wait = response.headers.get("Retry-After", "")
-            time.sleep(min(float(wait), 30) if wait.isdigit() else min(2 ** attempt * 0.2, 5))
-            continue
-        if response.status_code >= 400:
-            raise _Failed("source-rejected", f"Die Schnittstelle {url} lehnt die Anfrage ab "
-                          f"(HTTP {response.status_code}); Zugang und Adresse prüfen.")
-        try:
-            return response.json()
-        except ValueError:
-            raise _Failed("source-unreadable", f"Die Schnittstelle {url} liefert kein gültiges "
-                          "JSON.") from None
-    raise AssertionError("unreachable")
+    return get_json(session, url, params=params, headers=headers,
+                    timeout=float(options.get("timeout", 30)), retries=int(options.get("retries", 3)))
 
 
 def _at_value(document: Any, path: str | None) -> Any:
@@ -140,6 +107,6 @@ def _at_value(document: Any, path: str | None) -> Any:
 def _at(document: Any, path: str | None) -> list[dict[str, Any]]:
     found = _at_value(document, path)
     if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
-        raise _Failed("source-unreadable", f"Unter '{path or '(Wurzel)'}' steht keine Liste von "
+        raise SourceFailure("source-unreadable", f"Unter '{path or '(Wurzel)'}' steht keine Liste von "
                       "Datensätzen (records in dataset.yaml prüfen).")
     return found
