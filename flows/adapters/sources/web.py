@@ -58,10 +58,7 @@ def _records_from_api(url: str, options: dict[str, Any]) -> list[dict[str, Any]]
     headers = {"Accept": "application/json"}
     auth = options.get("auth")
     if auth:
-        token = os.environ.get(auth["env"], "")
-        if not token:
-            raise SourceFailure("config-error", f"Die Umgebungsvariable {auth['env']} (Zugangsschlüssel "
-                                          "der Schnittstelle) ist nicht gesetzt.")
+        token = _token(auth)
         headers[auth.get("header", "Authorization")] = auth.get("prefix", "") + token
     paging = options.get("pagination") or {}
     params: dict[str, Any] = {}
@@ -88,6 +85,23 @@ def _records_from_api(url: str, options: dict[str, Any]) -> list[dict[str, Any]]
             else:
                 break
     return records
+
+
+def _token(auth: dict[str, str]) -> str:
+    """The API key, from the environment or a Prefect Secret block."""
+    if auth.get("block"):
+        from flows.errors import ConfigError
+        from flows.settings import secret_from_block
+
+        try:
+            return secret_from_block(auth["block"], "auth.block")
+        except ConfigError as exc:
+            raise SourceFailure("config-error", exc.message) from None
+    token = os.environ.get(auth.get("env", ""), "")
+    if not token:
+        raise SourceFailure("config-error", f"Die Umgebungsvariable {auth.get('env')} "
+                            "(Zugangsschlüssel der Schnittstelle) ist nicht gesetzt.")
+    return token
 
 
 def _get(session: Any, url: str, params: dict[str, Any], headers: dict[str, str],
