@@ -14,6 +14,7 @@ from pathlib import Path
 from flows import catalog, problems
 from flows.catalog import DatasetSpec
 from flows.errors import PipelineError
+from flows.locks import LockTimeoutError, dataset_lock
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.protect import protect
@@ -109,15 +110,20 @@ def finish(prepared: Prepared) -> DatasetResult:
     return _done(prepared).result
 
 
-def process(project: Path, name: str, targets: list[Target], workdir: Path) -> DatasetResult:
-    """Prepare one dataset and publish it to every target (no retries)."""
+def process(project: Path, name: str, targets: list[Target], workdir: Path,
+            locks: Path | None = None) -> DatasetResult:
+    """Prepare one dataset and publish it to every target, holding its lock while publishing."""
     prepared = prepare(project, name, workdir if targets else None)
     if prepared.bundle is not None:
-        for target in targets:
-            try:
-                publish_to(prepared, target)
-            except PipelineError as exc:
-                record_failure(prepared, exc)
+        try:
+            with dataset_lock(locks or workdir / "locks", name):
+                for target in targets:
+                    try:
+                        publish_to(prepared, target)
+                    except PipelineError as exc:
+                        record_failure(prepared, exc)
+        except LockTimeoutError as exc:
+            record_failure(prepared, exc)
     return finish(prepared)
 
 

@@ -36,7 +36,8 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
                          targets=[t.label for t in targets])
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
         for index, name in enumerate(names, start=1):
-            result = pipeline.process(settings.project, name, targets, Path(workdir))
+            result = pipeline.process(settings.project, name, targets, Path(workdir),
+                                      locks=settings.out_dir / "locks")
             summary.results.append(result)
             if progress:
                 progress(index, len(names), result)

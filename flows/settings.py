@@ -9,6 +9,7 @@
 | `CKAN_API_TOKEN` | API token of the publishing account (secret) | none |
 | `CKAN_API_TOKEN_BLOCK` | name of a Prefect Secret block holding the token, if the variable is unset | none |
 | `CKAN_TIMEOUT` | seconds to wait for one CKAN call | 60 |
+| `CKAN_RETRY_BUDGET` | seconds one dataset may spend retrying transient CKAN failures | 120 |
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Settings:
     ckan_token: str | None = field(default=None, repr=False)
     ckan_token_block: str | None = None
     ckan_timeout: float = 60.0
+    ckan_retry_budget: float = 120.0
 
     @classmethod
     def from_env(cls, project: Path | None = None) -> Settings:
@@ -41,8 +43,10 @@ class Settings:
         )
         try:
             timeout = float(os.environ.get("CKAN_TIMEOUT", "60"))
+            budget = float(os.environ.get("CKAN_RETRY_BUDGET", "120"))
         except ValueError:
-            raise ConfigError("CKAN_TIMEOUT muss eine Zahl (Sekunden) sein.") from None
+            raise ConfigError("CKAN_TIMEOUT und CKAN_RETRY_BUDGET müssen Zahlen (Sekunden) "
+                              "sein.") from None
         return cls(
             project=root,
             out_dir=out.resolve(),
@@ -51,6 +55,7 @@ class Settings:
             ckan_token=os.environ.get("CKAN_API_TOKEN") or None,
             ckan_token_block=os.environ.get("CKAN_API_TOKEN_BLOCK") or None,
             ckan_timeout=timeout,
+            ckan_retry_budget=budget,
         )
 
     @property
@@ -114,7 +119,8 @@ def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list
                 )
             from flows.adapters.ckan import CkanTarget
 
-            targets.append(CkanTarget(url, settings.token(), timeout=settings.ckan_timeout))
+            targets.append(CkanTarget(url, settings.token(), timeout=settings.ckan_timeout,
+                                      retry_budget=settings.ckan_retry_budget))
         else:
             raise ConfigError(
                 f"Unbekanntes Ziel '{spec}'. Erlaubt sind 'local', 'local:<Ordner>' und 'ckan'."

@@ -11,6 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import pipeline
 from flows.errors import TransientError
+from flows.locks import dataset_lock
 from flows.pipeline import Prepared
 from flows.settings import Settings, make_targets
 from flows.stages.publish import PublishOutcome, publish
@@ -36,14 +37,17 @@ def prepare_dataset(project: Path, name: str, workdir: Path) -> Prepared:
 
 
 @task(name="publish-dataset", task_run_name="publish-{target_spec}", cache_policy=NO_CACHE,
-      persist_result=False, retries=3, retry_delay_seconds=[2, 10, 30],
+      persist_result=False, retries=1, retry_delay_seconds=60,
       retry_condition_fn=retry_if_transient)
 def publish_dataset(prepared: Prepared, target_spec: str, project: Path) -> PublishOutcome:
     """Publish one valid dataset to one target; the target is built here from the environment,
-    so no secret travels as a task parameter."""
-    (target,) = make_targets([target_spec], Settings.from_env(project))
+    so no secret travels as a task parameter. The CKAN adapter already retries transient
+    failures within CKAN_RETRY_BUDGET; Prefect tries once more a minute later (a portal restart)."""
+    settings = Settings.from_env(project)
+    (target,) = make_targets([target_spec], settings)
     assert prepared.bundle is not None, "only valid, bundled datasets are published"
-    return publish(prepared.bundle, prepared.validations, target)
+    with dataset_lock(settings.out_dir / "locks", prepared.result.name):
+        return publish(prepared.bundle, prepared.validations, target)
 
 
 def dataset_artifacts(result: DatasetResult) -> None:

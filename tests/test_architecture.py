@@ -10,7 +10,8 @@ from flows import problems
 from tests.helpers import ROOT
 
 PURE = ["flows/stages", "flows/adapters", "flows/catalog.py", "flows/problems.py",
-        "flows/errors.py", "flows/pipeline.py", "flows/runs.py"]
+        "flows/errors.py", "flows/pipeline.py", "flows/runs.py", "flows/locks.py",
+        "flows/suppression.py", "flows/detectors.py", "flows/checks.py"]
 
 
 def _modules(*paths: str) -> list[Path]:

@@ -10,7 +10,10 @@ finished by the next run. Client errors are translated here into `TransientError
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
+import time
 from typing import Any
 
 import ckanapi
@@ -36,31 +39,33 @@ class _Client(ckanapi.RemoteCKAN):
     """RemoteCKAN that classifies transport failures and HTTP status before ckanapi parses."""
 
     def _request_fn(self, url: str, data: Any, headers: Any, files: Any, kwargs: Any) -> Any:
-        return _classify(url, lambda: super(_Client, self)._request_fn(url, data, headers, files,
-                                                                         kwargs))
+        # no redirects: a redirected POST would lose its body (as in ckanapi itself)
+        return _classify(url, lambda: self.session.post(
+            url, data=data, headers=headers, files=files, allow_redirects=False, **kwargs))
 
     def _request_fn_get(self, url: str, data_dict: Any, headers: Any, kwargs: Any) -> Any:
-        return _classify(url, lambda: super(_Client, self)._request_fn_get(url, data_dict, headers,
-                                                                             kwargs))
+        return _classify(url, lambda: self.session.get(url, params=data_dict, headers=headers,
+                                                       **kwargs))
 
 
 def _classify(url: str, send: Any) -> tuple[int, str]:
     action = url.rsplit("/", 1)[-1]
     try:
-        status, text = send()
+        response = send()
+        status, text = response.status_code, response.text
     except requests.Timeout:
         raise TargetUnreachableError(
             f"Das Portal hat bei '{action}' nicht rechtzeitig geantwortet.", url=url
         ) from None
     except requests.ConnectionError:
         raise TargetUnreachableError(
-            f"Das Portal unter {url.split('/api/')[0]} ist nicht erreichbar (Verbindung abgelehnt "
-            "oder Name unbekannt).", url=url
+            f"Das Portal unter {url.split('/api/')[0]} ist nicht erreichbar (Verbindung abgelehnt, "
+            "abgebrochen oder Name unbekannt).", url=url
         ) from None
     if status == 429 or status >= 500:
         raise TargetUnreachableError(
             f"Das Portal antwortete bei '{action}' mit HTTP {status}; später erneut versuchen.",
-            url=url, status=status,
+            url=url, status=status, retry_after=_retry_after(response.headers.get("Retry-After")),
         )
     try:
         parsed = json.loads(text)
@@ -74,22 +79,56 @@ def _classify(url: str, send: Any) -> tuple[int, str]:
     return status, text
 
 
+
+def _retry_after(value: str | None) -> float | None:
+    if value and value.strip().isdigit():
+        return float(value.strip())
+    return None
+
+
 class CkanTarget:
     """A CKAN portal as a publishing target."""
 
     def __init__(self, url: str, token: str, *, timeout: float = 60.0,
-                 create_organizations: bool = True) -> None:
+                 create_organizations: bool = True, retry_budget: float = 120.0,
+                 retry_base: float = 1.0) -> None:
         self.url = url.rstrip("/")
         self.label = f"ckan:{self.url}"
         self.timeout = timeout
         self.create_organizations = create_organizations
+        self.retry_budget = retry_budget
+        """Seconds one dataset may spend retrying transient failures before it fails."""
+        self.retry_base = retry_base
+        self.retries = 0
+        self._deadline = 0.0
+        self._token = token
         self._ckan = _Client(self.url, apikey=token, user_agent=USER_AGENT)
 
     def __repr__(self) -> str:
         return f"CkanTarget({self.url!r})"
 
     def call(self, action: str, dataset: str | None = None, files: Any = None, **data: Any) -> Any:
-        """Call a CKAN action, translating ckanapi's errors (NotFound passes through)."""
+        """Call a CKAN action; transient failures are retried with exponential backoff and
+        jitter (or the server's Retry-After) until the dataset's retry budget is spent."""
+        attempt = 0
+        while True:
+            for handle in (files or {}).values():
+                handle.seek(0)
+            try:
+                return self._call_once(action, dataset, files, data)
+            except TransientError as exc:
+                wait = exc.context.get("retry_after") or self.retry_base * 2 ** attempt
+                wait += random.uniform(0, self.retry_base / 2)
+                if time.monotonic() + wait > self._deadline:
+                    if self.retries:
+                        exc.message += f" (aufgegeben nach {self.retries} Wiederholungen)"
+                    raise
+                attempt += 1
+                self.retries += 1
+                time.sleep(wait)
+
+    def _call_once(self, action: str, dataset: str | None, files: Any, data: dict[str, Any]) -> Any:
+        """One CKAN action call, translating ckanapi's errors (NotFound passes through)."""
         try:
             return self._ckan.call_action(action, data, files=files,
                                           requests_kwargs={"timeout": self.timeout})
@@ -139,6 +178,8 @@ class CkanTarget:
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
         slug = bundle.dataset.name
+        self._deadline = time.monotonic() + self.retry_budget
+        self.retries = 0
         package = self.show(slug)
         if package is not None and _is_current(package, bundle):
             return PublishOutcome(self.label, "unchanged", self._page(slug))
@@ -179,6 +220,25 @@ class CkanTarget:
                 f"Die Datei {item.path.name} kam im Portal mit {size} statt {item.bytes} Bytes an.",
                 dataset=slug,
             )
+        self._verify(result.get("url", ""), item, slug)
+
+    def _verify(self, url: str, item: BundleFile, slug: str) -> None:
+        """Download what the portal serves and compare its sha256 before moving on."""
+        digest = hashlib.sha256()
+        try:
+            with self._ckan.session.get(url, headers={"Authorization": self._token},
+                                        timeout=self.timeout, stream=True) as response:
+                if response.status_code != 200:
+                    raise TransientError(f"Die Datei {item.path.name} ist im Portal nicht "
+                                         f"abrufbar (HTTP {response.status_code}).", dataset=slug)
+                for chunk in response.iter_content(1 << 20):
+                    digest.update(chunk)
+        except requests.RequestException:
+            raise TransientError(f"Die Datei {item.path.name} konnte zur Prüfung nicht geladen "
+                                 "werden.", dataset=slug) from None
+        if digest.hexdigest() != item.sha256:
+            raise TransientError(f"Die Datei {item.path.name} weicht im Portal von der "
+                                 "hochgeladenen ab (sha256).", dataset=slug)
 
     def _ensure_organization(self, bundle: Bundle) -> None:
         name = bundle.dataset.owner_org

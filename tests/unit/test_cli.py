@@ -70,7 +70,8 @@ def test_unreachable_ckan_fails_each_dataset_clearly(env: dict[str, str]) -> Non
         port = sock.getsockname()[1]
     token = "tok-1234567890-abcdef"
     done = _cli("publish", "digitalisierung-kosten", "--target", "ckan",
-                extra_env={"CKAN_URL": f"http://127.0.0.1:{port}", "CKAN_API_TOKEN": token})
+                extra_env={"CKAN_URL": f"http://127.0.0.1:{port}", "CKAN_API_TOKEN": token,
+                           "CKAN_RETRY_BUDGET": "1"})
     assert done.returncode == 1
     assert "fehlgeschlagen" in done.stdout and "nicht erreichbar" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr and token not in done.stdout
