@@ -100,7 +100,6 @@ class CkanTarget:
         """Seconds one dataset may spend retrying transient failures before it fails."""
         self.retry_base = retry_base
         self.retries = 0
-        self._deadline = 0.0
         self._token = token
         self._ckan = _Client(self.url, apikey=token, user_agent=USER_AGENT)
 
@@ -108,27 +107,12 @@ class CkanTarget:
         return f"CkanTarget({self.url!r})"
 
     def call(self, action: str, dataset: str | None = None, files: Any = None, **data: Any) -> Any:
-        """Call a CKAN action; transient failures are retried with exponential backoff and
-        jitter (or the server's Retry-After) until the dataset's retry budget is spent."""
-        attempt = 0
-        while True:
-            for handle in (files or {}).values():
-                handle.seek(0)
-            try:
-                return self._call_once(action, dataset, files, data)
-            except TransientError as exc:
-                wait = exc.context.get("retry_after") or self.retry_base * 2 ** attempt
-                wait += random.uniform(0, self.retry_base / 2)
-                if time.monotonic() + wait > self._deadline:
-                    if self.retries:
-                        exc.message += f" (aufgegeben nach {self.retries} Wiederholungen)"
-                    raise
-                attempt += 1
-                self.retries += 1
-                time.sleep(wait)
+        """One CKAN action call, translating ckanapi's errors (NotFound passes through).
 
-    def _call_once(self, action: str, dataset: str | None, files: Any, data: dict[str, Any]) -> Any:
-        """One CKAN action call, translating ckanapi's errors (NotFound passes through)."""
+        Retrying is `publish`'s job: it re-reads the portal before every attempt, so a create
+        that timed out but went through is found instead of duplicated."""
+        for handle in (files or {}).values():
+            handle.seek(0)
         try:
             return self._ckan.call_action(action, data, files=files,
                                           requests_kwargs={"timeout": self.timeout})
@@ -177,9 +161,27 @@ class CkanTarget:
             ) from None
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
-        slug = bundle.dataset.name
-        self._deadline = time.monotonic() + self.retry_budget
+        """Make the portal show `bundle`, retrying transient failures with exponential backoff
+        and jitter (or the server's Retry-After) until the retry budget is spent."""
+        deadline = time.monotonic() + self.retry_budget
         self.retries = 0
+        while True:
+            try:
+                return self._converge(bundle)
+            except TransientError as exc:
+                wait = exc.context.get("retry_after") or self.retry_base * 2 ** self.retries
+                wait += random.uniform(0, self.retry_base / 2)
+                if time.monotonic() + wait > deadline:
+                    if self.retries:
+                        exc.message += f" (aufgegeben nach {self.retries} Wiederholungen)"
+                    raise
+                self.retries += 1
+                time.sleep(wait)
+
+    def _converge(self, bundle: Bundle) -> PublishOutcome:
+        """One pass: read the portal's state and write only what differs. The content hash is
+        written last, so an interrupted pass leaves the dataset marked as not yet current."""
+        slug = bundle.dataset.name
         package = self.show(slug)
         if package is not None and _is_current(package, bundle):
             return PublishOutcome(self.label, "unchanged", self._page(slug))
@@ -188,7 +190,12 @@ class CkanTarget:
         if package is None:
             self._ensure_organization(bundle)
             package = self.call("package_create", slug, **desired)
-        existing = {r.get("name"): r for r in package.get("resources", [])}
+        existing: dict[str, dict[str, Any]] = {}
+        for resource in package.get("resources", []):
+            if resource.get("name") in existing and resource.get(MANAGED) == "true":
+                self.call("resource_delete", slug, id=resource["id"])  # a duplicate
+            else:
+                existing.setdefault(resource.get("name"), resource)
         for item in bundle.files:
             self._upload(package["id"], existing.get(item.name), item, slug)
         wanted = {item.name for item in bundle.files}
@@ -214,13 +221,16 @@ class CkanTarget:
             else:
                 result = self.call("resource_patch", slug, files={"upload": handle},
                                    id=existing["id"], **fields)
-        size = result.get("size")
-        if size is not None and int(size) != item.bytes:
-            raise TransientError(
-                f"Die Datei {item.path.name} kam im Portal mit {size} statt {item.bytes} Bytes an.",
-                dataset=slug,
-            )
-        self._verify(result.get("url", ""), item, slug)
+        try:
+            size = result.get("size")
+            if size is not None and int(size) != item.bytes:
+                raise TransientError(f"Die Datei {item.path.name} kam im Portal mit {size} statt "
+                                     f"{item.bytes} Bytes an.", dataset=slug)
+            self._verify(result.get("url", ""), item, slug)
+        except TransientError:
+            # forget the claimed hash, so the next pass uploads the file again
+            self.call("resource_patch", slug, id=result["id"], hash="")
+            raise
 
     def _verify(self, url: str, item: BundleFile, slug: str) -> None:
         """Download what the portal serves and compare its sha256 before moving on."""
@@ -275,5 +285,9 @@ def _is_current(package: dict[str, Any], bundle: Bundle) -> bool:
     if package.get("owner_org") and package.get("organization", {}).get("name") not in (
             None, bundle.dataset.owner_org):
         return False
-    hashes = {r.get("name"): r.get("hash") for r in package.get("resources", [])}
+    resources = package.get("resources", [])
+    managed = [r.get("name") for r in resources if r.get(MANAGED) == "true"]
+    if len(managed) != len(set(managed)):
+        return False  # e.g. a create that timed out but went through: clean up
+    hashes = {r.get("name"): r.get("hash") for r in resources}
     return all(hashes.get(item.name) == item.sha256 for item in bundle.files)

@@ -1,0 +1,58 @@
+"""Helpers for tests against the real CKAN."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import requests
+import yaml
+
+from flows import pipeline
+from flows.adapters.ckan import CkanTarget
+
+_serial = itertools.count(1)
+
+
+class Recording(CkanTarget):
+    """The real target, remembering which actions it called."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.actions: list[str] = []
+
+    def call(self, action: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        self.actions.append(action)
+        return super().call(action, *args, **kwargs)
+
+
+def ckan_target(portal: dict[str, str], token_key: str = "CKAN_API_TOKEN") -> Recording:
+    return Recording(portal["CKAN_URL"], portal[token_key], timeout=30)
+
+
+def own_copy(project: Path, base: str, org: str | None = None) -> str:
+    """A renamed copy of a shipped dataset, so each test starts with its own portal dataset."""
+    name = f"{base}-t{next(_serial)}-{os.getpid()}"
+    shutil.copytree(project / "datapackages" / base, project / "datapackages" / name)
+    descriptor_path = project / "datapackages" / name / "datapackage.yaml"
+    descriptor = yaml.safe_load(descriptor_path.read_text())
+    descriptor["name"] = name
+    descriptor_path.write_text(yaml.safe_dump(descriptor, allow_unicode=True))
+    if org:
+        internal_path = project / "datapackages" / name / "dataset.yaml"
+        internal = yaml.safe_load(internal_path.read_text())
+        internal["ckan"]["owner_org"] = org
+        internal_path.write_text(yaml.safe_dump(internal, allow_unicode=True))
+    return name
+
+
+def publish(project: Path, name: str, target: CkanTarget, workdir: Path):  # noqa: ANN202
+    return pipeline.process(project, name, [target], workdir)
+
+
+def download(url: str, token: str) -> bytes:
+    response = requests.get(url, headers={"Authorization": token}, timeout=30)
+    response.raise_for_status()
+    return response.content
