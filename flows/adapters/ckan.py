@@ -32,6 +32,9 @@ from flows.stages.publish import Bundle, BundleFile, PublishOutcome
 
 MANAGED = "kennzahlen_managed"
 """Resource field marking resources this pipeline created (only those are ever deleted)."""
+STAGED = "kennzahlen_staged"
+"""Resource field marking an uploaded new version that is not switched in yet."""
+STAGED_SUFFIX = " (neue Version, in Vorbereitung)"
 USER_AGENT = "kennzahlen/0.1 (+https://github.com/kennzahlen)"
 
 
@@ -179,8 +182,12 @@ class CkanTarget:
                 time.sleep(wait)
 
     def _converge(self, bundle: Bundle) -> PublishOutcome:
-        """One pass: read the portal's state and write only what differs. The content hash is
-        written last, so an interrupted pass leaves the dataset marked as not yet current."""
+        """One pass, two phases. Stage: changed files are uploaded as extra resources marked as
+        staged, and verified (size, sha256); meanwhile the portal still shows the previous
+        complete version. Switch: one `package_patch` replaces the old resources by the staged
+        ones and writes the content hash, so readers see either the old or the new version.
+        Staged uploads left by an interrupted pass are reused if they match, else removed and
+        counted in the outcome."""
         slug = bundle.dataset.name
         package = self.show(slug)
         if package is not None and _is_current(package, bundle):
@@ -190,50 +197,64 @@ class CkanTarget:
         if package is None:
             self._ensure_organization(bundle)
             package = self.call("package_create", slug, **desired)
-        existing: dict[str, dict[str, Any]] = {}
+        live: dict[str, dict[str, Any]] = {}
+        staged: dict[str, dict[str, Any]] = {}
+        others: list[dict[str, Any]] = []
+        removed = 0
+        hashes = {item.name: item.sha256 for item in bundle.files}
         for resource in package.get("resources", []):
-            if resource.get("name") in existing and resource.get(MANAGED) == "true":
-                self.call("resource_delete", slug, id=resource["id"])  # a duplicate
+            name = resource.get("name", "")
+            if resource.get(STAGED) == "true":
+                final = name.removesuffix(STAGED_SUFFIX)
+                if hashes.get(final) == resource.get("hash") and final not in staged:
+                    staged[final] = resource
+                else:
+                    self.call("resource_delete", slug, id=resource["id"])
+                    removed += 1
+            elif resource.get(MANAGED) == "true":
+                if name in live:  # a duplicate, e.g. from a create that timed out
+                    self.call("resource_delete", slug, id=resource["id"])
+                    removed += 1
+                else:
+                    live[name] = resource
             else:
-                existing.setdefault(resource.get("name"), resource)
+                others.append(resource)
+        resources = []
         for item in bundle.files:
-            self._upload(package["id"], existing.get(item.name), item, slug)
-        wanted = {item.name for item in bundle.files}
-        for resource in existing.values():
-            if resource.get(MANAGED) == "true" and resource.get("name") not in wanted:
-                self.call("resource_delete", slug, id=resource["id"])
+            current = live.get(item.name)
+            if current is not None and current.get("hash") == item.sha256:
+                resources.append({**current, "description": item.description,
+                                  "format": item.format, "mimetype": item.mediatype})
+                continue
+            new = staged.get(item.name) or self._stage(package["id"], item, slug)
+            self._verify(new.get("url", ""), item, slug, new["id"])
+            resources.append({**new, "name": item.name, STAGED: "false"})
         extras = merge_extras(package.get("extras") or [], {HASH_EXTRA: bundle.content_hash})
-        self.call("package_patch", slug, id=package["id"], state="active", extras=extras, **desired)
-        return PublishOutcome(self.label, "published", self._page(slug))
+        self.call("package_patch", slug, id=package["id"], state="active", extras=extras,
+                  resources=resources + others, **desired)
+        return PublishOutcome(self.label, "published", self._page(slug), removed)
 
-    def _upload(self, package_id: str, existing: dict[str, Any] | None, item: BundleFile,
-                slug: str) -> None:
-        if existing is not None and existing.get("hash") == item.sha256:
-            return
+    def _stage(self, package_id: str, item: BundleFile, slug: str) -> dict[str, Any]:
+        """Upload one file as a staged resource (the switch renames it)."""
         fields = {
-            "name": item.name, "description": item.description, "format": item.format,
-            "mimetype": item.mediatype, "hash": item.sha256, MANAGED: "true",
+            "name": item.name + STAGED_SUFFIX, "description": item.description,
+            "format": item.format, "mimetype": item.mediatype, "hash": item.sha256,
+            MANAGED: "true", STAGED: "true",
         }
         with item.path.open("rb") as handle:
-            if existing is None:
-                result = self.call("resource_create", slug, files={"upload": handle},
-                                   package_id=package_id, **fields)
-            else:
-                result = self.call("resource_patch", slug, files={"upload": handle},
-                                   id=existing["id"], **fields)
+            return self.call("resource_create", slug, files={"upload": handle},
+                             package_id=package_id, **fields)
+
+    def _verify(self, url: str, item: BundleFile, slug: str, resource_id: str) -> None:
+        """Download what the portal serves and compare its sha256; a mismatch drops the staged
+        resource, so the next pass uploads the file again."""
         try:
-            size = result.get("size")
-            if size is not None and int(size) != item.bytes:
-                raise TransientError(f"Die Datei {item.path.name} kam im Portal mit {size} statt "
-                                     f"{item.bytes} Bytes an.", dataset=slug)
-            self._verify(result.get("url", ""), item, slug)
+            self._download_matches(url, item, slug)
         except TransientError:
-            # forget the claimed hash, so the next pass uploads the file again
-            self.call("resource_patch", slug, id=result["id"], hash="")
+            self.call("resource_delete", slug, id=resource_id)
             raise
 
-    def _verify(self, url: str, item: BundleFile, slug: str) -> None:
-        """Download what the portal serves and compare its sha256 before moving on."""
+    def _download_matches(self, url: str, item: BundleFile, slug: str) -> None:
         digest = hashlib.sha256()
         try:
             with self._ckan.session.get(url, headers={"Authorization": self._token},
@@ -287,7 +308,7 @@ def _is_current(package: dict[str, Any], bundle: Bundle) -> bool:
         return False
     resources = package.get("resources", [])
     managed = [r.get("name") for r in resources if r.get(MANAGED) == "true"]
-    if len(managed) != len(set(managed)):
-        return False  # e.g. a create that timed out but went through: clean up
+    if len(managed) != len(set(managed)) or any(r.get(STAGED) == "true" for r in resources):
+        return False  # a late create or an interrupted switch left something to clean up
     hashes = {r.get("name"): r.get("hash") for r in resources}
     return all(hashes.get(item.name) == item.sha256 for item in bundle.files)

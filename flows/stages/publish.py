@@ -54,6 +54,8 @@ class PublishOutcome:
     status: str
     """`published` or `unchanged`."""
     location: str = ""
+    removed_leftovers: int = 0
+    """Uploads an interrupted earlier run left behind, found and removed by this one."""
 
 
 class Target(Protocol):

@@ -169,3 +169,23 @@ def test_two_concurrent_runs_are_serialised(portal: dict[str, str], project: Pat
         "unverändert", "veröffentlicht"]
     package = ckan_target(portal).call("package_show", id=name)
     assert sorted(r["name"] for r in package["resources"]) == ["massnahmen", "massnahmen-json"]
+
+
+def test_failure_between_upload_and_switch_keeps_the_previous_version(
+        portal: dict[str, str], project: Path, tmp_path: Path) -> None:
+    name = own_copy(project, "digitalisierung-kosten")
+    publish(project, name, ckan_target(portal), tmp_path / "old")
+    before = ckan_target(portal).call("package_show", id=name)
+    source = project / "datapackages" / name / "source/roadmap-kosten.csv"
+    source.write_bytes(source.read_bytes().replace(b"8.183,74", b"9.000,00"))
+    with FaultProxy(portal["CKAN_URL"], Fault("package_patch", "status", 100, 503)) as proxy:
+        result = publish(project, name, _via(proxy, portal, retry_budget=2), tmp_path / "new")
+    assert result.status == "failed"
+    during = ckan_target(portal).call("package_show", id=name)
+    live = [r for r in during["resources"] if r.get("kennzahlen_staged") != "true"]
+    assert [(r["id"], r["hash"]) for r in live] == [
+        (r["id"], r["hash"]) for r in before["resources"]]  # the previous complete version
+    assert len(during["resources"]) == 4  # plus two verified, staged uploads
+    assert publish(project, name, ckan_target(portal), tmp_path / "new").status == "published"
+    _assert_portal_matches(portal, name, tmp_path / "new")
+    _converges(portal, project, name, tmp_path)

@@ -67,9 +67,12 @@ def test_changed_data_updates_resources_in_place(
     source.write_bytes(source.read_bytes().replace(b"8.183,74", b"8.200,00"))
     changed = ckan_target(portal)
     assert publish(project, name, changed, tmp_path / "b").status == "published"
-    assert "package_create" not in changed.actions and "resource_create" not in changed.actions
+    assert "package_create" not in changed.actions
     after = target.call("package_show", id=name)
-    assert [r["id"] for r in after["resources"]] == [r["id"] for r in before["resources"]]
+    assert after["id"] == before["id"]
+    # only the changed file gets a new resource (staged, verified, then switched in one update)
+    assert [r["name"] for r in after["resources"]] == ["kosten", "kosten-json"]
+    assert after["resources"][0]["id"] != before["resources"][0]["id"]
     assert extra(after, HASH_EXTRA) != extra(before, HASH_EXTRA)
     data = download(after["resources"][0]["url"], portal["CKAN_API_TOKEN"])
     assert b"8200.00" in data and b"8183.74" not in data
@@ -78,7 +81,7 @@ def test_changed_data_updates_resources_in_place(
     descriptor.write_text(descriptor.read_text().replace("version: 1.0.0", "version: 1.1.0"))
     meta_only = ckan_target(portal)
     assert publish(project, name, meta_only, tmp_path / "c").status == "published"
-    assert "resource_patch" not in meta_only.actions  # the data did not change
+    assert "resource_create" not in meta_only.actions  # the data did not change
     assert target.call("package_show", id=name)["version"] == "1.1.0"
 
 
