@@ -18,7 +18,13 @@ from flows.stages.report import STATUS_DE, RunSummary
 from flows.tasks import dataset_artifacts, prepare_dataset, publish_dataset, summary_artifact
 
 
-@flow(name="nightly-publish", flow_run_name="nightly-publish-{run_id}", validate_parameters=True)
+def _run_name() -> str:
+    from prefect.runtime import flow_run
+
+    return f"nightly-publish-{flow_run.parameters.get('run_id') or runs.new_run_id()}"
+
+
+@flow(name="nightly-publish", flow_run_name=_run_name, validate_parameters=True)
 def nightly_publish(
     datasets: list[str] | None = None,
     targets: list[str] | None = None,
