@@ -5,14 +5,18 @@ Deployed by `prefect.yaml` as `nightly-publish`; run locally by `kennzahlen run`
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture, as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.states import Completed, Failed, State
 
 from flows import catalog, pipeline, runs
 from flows.errors import PipelineError
+from flows.pipeline import Prepared
 from flows.settings import Settings, make_targets
 from flows.stages.report import STATUS_DE, RunSummary
 from flows.tasks import dataset_artifacts, prepare_dataset, publish_dataset, summary_artifact
@@ -24,7 +28,12 @@ def _run_name() -> str:
     return f"nightly-publish-{flow_run.parameters.get('run_id') or runs.new_run_id()}"
 
 
-@flow(name="nightly-publish", flow_run_name=_run_name, validate_parameters=True)
+CONCURRENCY = int(os.environ.get("KENNZAHLEN_CONCURRENCY", "4"))
+"""How many datasets the nightly flow works on at the same time."""
+
+
+@flow(name="nightly-publish", flow_run_name=_run_name, validate_parameters=True,
+      task_runner=ThreadPoolTaskRunner(max_workers=CONCURRENCY))
 def nightly_publish(
     datasets: list[str] | None = None,
     targets: list[str] | None = None,
@@ -47,21 +56,21 @@ def nightly_publish(
     summary = RunSummary(run_id=run_id or runs.new_run_id(), started_at=runs.now(),
                          targets=[t.label for t in checked])
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
+        # every dataset runs as its own chain of tasks, up to CONCURRENCY at a time, so one slow
+        # source does not hold the others; a dataset's publishing is serialised by its lock
+        preparing = {prepare_dataset.submit(settings.project, name, Path(workdir)): name
+                     for name in names}
+        publishing: dict[str, tuple[Prepared, list[PrefectFuture]]] = {}
+        for index, future in enumerate(as_completed(list(preparing)), start=1):
+            prepared = future.result()
+            logger.info("Datensatz %d von %d geprüft: %s", index, len(names), preparing[future])
+            pending = [publish_dataset.submit(prepared, spec, settings.project)
+                       for spec in specs] if prepared.bundle is not None else []
+            publishing[preparing[future]] = (prepared, pending)
         for index, name in enumerate(names, start=1):
-            logger.info("Datensatz %d von %d: %s", index, len(names), name)
-            prepared = prepare_dataset(settings.project, name, Path(workdir))
-            if prepared.bundle is not None:
-                for spec in specs:
-                    state = publish_dataset(prepared, spec, settings.project, return_state=True)
-                    outcome = state.result(raise_on_failure=False)
-                    if isinstance(outcome, PipelineError):
-                        pipeline.record_failure(prepared, outcome)
-                    elif isinstance(outcome, BaseException):
-                        pipeline.record_failure(prepared, PipelineError(
-                            f"Interner Fehler beim Veröffentlichen ({type(outcome).__name__}).",
-                            dataset=name))
-                    else:
-                        prepared.result.outcomes.append(outcome)
+            prepared, pending = publishing[name]
+            for outcome_future in pending:
+                _record(prepared, outcome_future, name)
             result = pipeline.finish(prepared)
             summary.results.append(result)
             logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
@@ -74,3 +83,15 @@ def nightly_publish(
     if summary.ok:
         return Completed(message=message, data=summary.to_dict())
     return Failed(message=message, data=summary.to_dict())
+
+
+def _record(prepared: Prepared, future: PrefectFuture, name: str) -> None:
+    future.wait()
+    outcome = future.state.result(raise_on_failure=False)
+    if isinstance(outcome, PipelineError):
+        pipeline.record_failure(prepared, outcome)
+    elif isinstance(outcome, BaseException):
+        pipeline.record_failure(prepared, PipelineError(
+            f"Interner Fehler beim Veröffentlichen ({type(outcome).__name__}).", dataset=name))
+    else:
+        prepared.result.outcomes.append(outcome)

@@ -93,3 +93,52 @@ def test_prefect_yaml_deploys_the_same_flow_nightly_in_berlin_time() -> None:
     assert 0 <= hour <= 5
     assert "token" not in (ROOT / "prefect.yaml").read_text().lower().replace(
         "ckan_api_token", "")
+
+
+def test_datasets_run_concurrently_so_a_slow_source_does_not_hold_the_others(
+        prefect_harness: None, env: dict[str, str], project: Path, tmp_path: Path) -> None:
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from flows.publish_all import nightly_publish
+
+    answer = (project / "datapackages/online-dienste/source/plattform-antwort.json").read_bytes()
+    spans: dict[str, list[float]] = {}
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            spans[self.path] = [time.monotonic()]
+            time.sleep(1.5)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+            spans[self.path].append(time.monotonic())
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    names = []
+    for number in (1, 2):
+        name = f"online-dienste-{number}"
+        shutil.copytree(project / "datapackages/online-dienste", project / "datapackages" / name)
+        descriptor = project / "datapackages" / name / "datapackage.yaml"
+        data = yaml.safe_load(descriptor.read_text())
+        data["name"] = name
+        descriptor.write_text(yaml.safe_dump(data, allow_unicode=True))
+        internal = project / "datapackages" / name / "dataset.yaml"
+        internal.write_text(internal.read_text().replace(
+            "path: source/plattform-antwort.json",
+            f"url: http://127.0.0.1:{server.server_address[1]}/api/{number}"))
+        names.append(name)
+    try:
+        state = nightly_publish(datasets=names, targets=[f"local:{tmp_path / 'k'}"],
+                                project=str(project), run_id="parallel", return_state=True)
+    finally:
+        server.shutdown()
+    assert state.is_completed(), state.message
+    (start_1, end_1), (start_2, end_2) = spans["/api/1"], spans["/api/2"]
+    assert start_2 < end_1 and start_1 < end_2  # both sources were read at the same time
