@@ -149,8 +149,9 @@ def dataset_names(project: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "datapackage.yaml").is_file())
 
 
-def load(project: Path, name: str) -> DatasetSpec:
-    """Load and check one dataset's declaration.
+def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
+    """Load and check one dataset's declaration (`check=False` skips the frictionless check of
+    the descriptor, for quick listings).
 
     Raises:
         UnknownDatasetError: no folder `datapackages/<name>/` exists.
@@ -190,7 +191,8 @@ def load(project: Path, name: str) -> DatasetSpec:
         owner_org=internal["ckan"]["owner_org"],
         organization_title=internal["ckan"].get("organization_title") or internal["ckan"]["owner_org"],
     )
-    _check_descriptor(spec)
+    if check:
+        _check_descriptor(spec)
     return spec
 
 

@@ -106,10 +106,11 @@ def test_bad_input_is_explained_and_the_last_good_version_stays(
     assert (catalog / "digitalisierung-kosten" / "kosten.csv").read_bytes() == good
 
 
-def test_help_is_fast_enough_to_not_import_heavy_libraries() -> None:
+@pytest.mark.parametrize("args", [["--help"], ["list"]])
+def test_help_and_list_do_not_import_heavy_libraries(args: list[str]) -> None:
     code = ("import sys, flows.cli\n"
-            "try:\n    flows.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('prefect', 'frictionless', 'ckanapi', 'openpyxl') "
-            "if m in sys.modules))")
+            f"try:\n    flows.cli.main({args!r})\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('prefect', 'frictionless', 'ckanapi', 'openpyxl', "
+            "'great_expectations', 'pandas', 'sqlalchemy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
