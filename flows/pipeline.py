@@ -60,7 +60,7 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
             continue
         if resource.aggregate is not None:
             raw = aggregate(raw, resource, name, shown)
-            result.problems.extend(p for p in raw.problems if p not in result.problems)
+            result.problems.extend(raw.problems)
             result.provenance[resource.name] = raw.provenance
             resource = canonical(resource)
         table = transform(raw, resource, name, shown)

@@ -31,7 +31,8 @@ CANONICAL = {"decimal": ".", "thousands": "", "date_format": "%Y-%m-%d", "column
 
 
 def aggregate(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) -> RawTable:
-    """Group `raw` as `resource.aggregate` declares; returns the key-figure table.
+    """Group `raw` as `resource.aggregate` declares; returns the key-figure table, whose
+    `problems` are the aggregation's own (those of `raw` stay with `raw`).
 
     Rows whose period or measure cell cannot be read are reported (row and field, no value) and
     left out of the figures, so one bad record does not silently shift a sum.
@@ -45,7 +46,7 @@ def aggregate(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
     needed += [m["field"] for m in spec.measures if m.get("field")]
     missing = [name for name in needed if name not in position]
     out = RawTable(header=[*spec.group_by, *(m["as"] for m in spec.measures)],
-                   provenance=dict(raw.provenance), problems=list(raw.problems))
+                   provenance=dict(raw.provenance))
     if missing:
         out.problems.append(problems.make(
             "missing-label",

@@ -27,14 +27,17 @@ def read(source: SourceSpec, context: dict[str, Any]) -> tuple[list[str], list[l
     url = options.get("url") or os.environ.get(options.get("url_env", ""), "")
     provenance = {"kind": "json", "location": url or str(source.path)}
     try:
-        records = _records_from_file(source) if source.path else _records_from_api(url, options)
+        if source.path:
+            records, pages = _records_from_file(source), 1
+        else:
+            records, pages = _records_from_api(url, options)
     except SourceFailure as failure:
         return [], [], provenance, [problems.make(failure.code, failure.message, **context)]
     header: list[str] = []
     for record in records:
         header += [key for key in record if key not in header]
     rows = [[record.get(key) for key in header] for record in records]
-    provenance["pages"] = options.get("_pages", 1)
+    provenance["pages"] = pages
     return header, rows, provenance, []
 
 
@@ -49,7 +52,7 @@ def _records_from_file(source: SourceSpec) -> list[dict[str, Any]]:
     return _at(document, source.options.get("records"))
 
 
-def _records_from_api(url: str, options: dict[str, Any]) -> list[dict[str, Any]]:
+def _records_from_api(url: str, options: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     import requests
 
     if not url:
@@ -68,12 +71,12 @@ def _records_from_api(url: str, options: dict[str, Any]) -> list[dict[str, Any]]
     if paging.get("size_param"):
         params[paging["size_param"]] = paging.get("size", 100)
     records: list[dict[str, Any]] = []
+    pages = 0
     with requests.Session() as session:
-        for count in range(1, int(paging.get("max_pages", MAX_PAGES)) + 1):
+        for pages in range(1, int(paging.get("max_pages", MAX_PAGES)) + 1):
             document = _get(session, url, params, headers, options)
             batch = _at(document, options.get("records"))
             records += batch
-            options["_pages"] = count
             if paging.get("next"):
                 link = _at_value(document, paging["next"])
                 if not link:
@@ -84,7 +87,7 @@ def _records_from_api(url: str, options: dict[str, Any]) -> list[dict[str, Any]]
                 params[paging["page_param"]] = page
             else:
                 break
-    return records
+    return records, pages
 
 
 def _token(auth: dict[str, str]) -> str:
