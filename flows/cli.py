@@ -193,7 +193,7 @@ def _footer(settings, summary, folder: Path | None = None,  # noqa: ANN001
         if target.startswith("local"):
             root = Path(target.split(":", 1)[1]) if ":" in target else settings.catalog_dir
             print(f"Katalog: {root / 'index.html'}")
-    print(f"Berichte: {folder}")
+    print(f"Berichte: {folder} (Übersicht: {folder / 'index.html'})")
 
 
 def _safe(text: str) -> str:

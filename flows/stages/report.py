@@ -1,7 +1,7 @@
 """Report: what happened to each dataset, as JSON for machines and German text for staff.
 
-Writes, per run, `<slug>.json` for every dataset plus `summary.json` and `summary.md` into the
-run's report folder. The same markdown is used for Prefect artifacts by the flow layer.
+Writes, per run, `<slug>.json` and `<slug>.html` for every dataset plus `summary.json`,
+`summary.md` and `index.html` into the run's report folder. The same markdown is used for Prefect artifacts by the flow layer.
 """
 
 from __future__ import annotations
@@ -109,6 +109,11 @@ def write_reports(summary: RunSummary, directory: Path) -> Path:
         _write_json(directory / f"{result.name}.json", result.to_dict())
     _write_json(directory / "summary.json", summary.to_dict())
     (directory / "summary.md").write_text(markdown_summary(summary), encoding="utf-8")
+    from flows.stages.report_html import dataset_page, run_page
+
+    for result in summary.results:
+        (directory / f"{result.name}.html").write_text(dataset_page(result), encoding="utf-8")
+    (directory / "index.html").write_text(run_page(summary), encoding="utf-8")
     return directory
 
 

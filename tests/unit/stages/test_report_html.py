@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+from flows import problems
+from flows.stages.report import DatasetResult, RunSummary, write_reports
+from flows.stages.report_html import dataset_page, run_page
+
+
+class _Outline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _outline(page: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(page)
+    return parser
+
+
+def _result() -> DatasetResult:
+    found = [problems.make("type-error", f"Zeile {n}, Feld 'anzahl': 'x<{n}>' ist keine ganze "
+                           "Zahl.", row=n, field="anzahl", file="f.csv") for n in range(2, 30)]
+    found.append(problems.make("extra-label", "Spalte 'Name' wird nicht veröffentlicht.",
+                               severity="warning", field="Name"))
+    return DatasetResult("fallzahlen", "Fallzahlen", "invalid", problems=found,
+                         rows={"fallzahlen": 40},
+                         provenance={"fallzahlen": {"kind": "csv", "file": "f.csv"}},
+                         protection={"fallzahlen": {"suppressed_primary": 3,
+                                                    "suppressed_secondary": 1}})
+
+
+def test_dataset_page_is_german_structured_and_accessible() -> None:
+    page = dataset_page(_result())
+    outline = _outline(page)
+    tags = [t for t, _ in outline.tags]
+    assert ("html", {"lang": "de"}) in outline.tags and "script" not in tags
+    assert tags.count("h1") == 1 and tags.index("h1") < tags.index("h2") < tags.index("h3")
+    assert all(attrs.get("scope") in ("col", "row") for t, attrs in outline.tags if t == "th")
+    assert tags.count("table") == tags.count("caption")
+    text = " ".join(outline.text)
+    assert "Ergebnis: nicht veröffentlicht (ungültig)." in text
+    assert "Falscher Datentyp (28, Fehler)" in text and "Die ersten Fälle (20 von 28)" in text
+    assert "Was tun?" in text and "Gesperrte Werte" in text
+    assert "x<2>" in text and "x<2>" not in page  # escaped in the markup
+    assert text.index("Falscher Datentyp") < text.index("Spalte nicht veröffentlicht")
+
+
+def test_run_page_links_every_dataset_and_reports_are_written(tmp_path: Path) -> None:
+    good = DatasetResult("kosten", "Kosten", "published")
+    summary = RunSummary("r1", "2026-11-22T02:30:00+00:00", targets=["local:/x"],
+                         results=[good, _result()])
+    outline = _outline(run_page(summary))
+    links = [attrs["href"] for tag, attrs in outline.tags if tag == "a"]
+    assert links == ["kosten.html", "fallzahlen.html"]
+    folder = write_reports(summary, tmp_path)
+    assert {p.name for p in folder.glob("*.html")} == {"index.html", "kosten.html",
+                                                       "fallzahlen.html"}
