@@ -42,7 +42,7 @@ def env(monkeypatch: pytest.MonkeyPatch, project: Path, tmp_path: Path) -> dict[
     """Environment pointing kennzahlen at the project copy and a private output folder."""
     values = {"KENNZAHLEN_PROJECT": str(project), "KENNZAHLEN_OUT": str(tmp_path / "out")}
     for key in ("CKAN_URL", "CKAN_API_TOKEN", "CKAN_API_TOKEN_BLOCK", "KENNZAHLEN_TARGETS",
-                "OPARL_SYSTEM_URL"):
+                "OPARL_SYSTEM_URL", "GEWERBE_DB_URL"):
         monkeypatch.delenv(key, raising=False)
     for key, value in values.items():
         monkeypatch.setenv(key, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,38 @@ def test_postgres_wrong_password_is_a_clear_problem_without_the_password(
     assert problem.code == "source-unreachable"
     assert "password" in problem.message.lower() or "passwort" in problem.message.lower()
     assert "falsch-0815-xyz" not in json.dumps(problem.to_dict())
+
+
+def test_example_dataset_reads_the_same_figures_from_postgres(
+        source_db: str, env: dict[str, str], project: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import psycopg
+
+    from flows import runs
+    from flows.settings import Settings
+
+    sample = project / "datapackages/gewerbemeldungen-monatlich/source/gewerbe.sqlite"
+    with sqlite3.connect(sample) as lite:
+        records = lite.execute("SELECT id, eingang, art, kanal, inhaber FROM gewerbemeldung")
+        rows = records.fetchall()
+    with psycopg.connect(source_db) as db:
+        db.execute("DROP TABLE IF EXISTS gewerbemeldung")
+        db.execute("CREATE TABLE gewerbemeldung (id int, eingang date, art text, kanal text, "
+                   "inhaber text)")
+        with db.cursor() as cursor:
+            cursor.executemany("INSERT INTO gewerbemeldung VALUES (%s, %s, %s, %s, %s)", rows)
+    published = {}
+    for label, url in (("sqlite", None), ("postgres", source_db)):
+        if url:
+            monkeypatch.setenv("GEWERBE_DB_URL", url)
+        summary = runs.run(Settings.from_env(), ["gewerbemeldungen-monatlich"],
+                           [f"local:{tmp_path / label}"])
+        (result,) = summary.results
+        assert result.status == "published", result.problems
+        location = result.provenance["gewerbemeldungen"]["location"]
+        assert location.startswith("postgresql" if url else "sqlite")
+        published[label] = (tmp_path / label / "gewerbemeldungen-monatlich" /
+                            "gewerbemeldungen.csv").read_bytes()
+    assert published["sqlite"] == published["postgres"]

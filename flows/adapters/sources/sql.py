@@ -1,7 +1,8 @@
 """SQL source: a query or table read through SQLAlchemy, streamed in chunks.
 
-The URL comes from the environment (`url_env`, may contain credentials) or the descriptor (`url`,
-without password) plus `password_env` / `password_block` (a Prefect Secret block). Neither the
+The URL comes from the environment (`url_env`, may contain credentials) or, when that variable
+is unset, from the descriptor (`url`, without password) plus `password_env` / `password_block`
+(a Prefect Secret block). Neither the
 password nor a URL containing it ever appears in provenance, problems or logs.
 """
 
@@ -81,9 +82,11 @@ def _url(options: dict[str, Any]) -> tuple[str, str]:
     if options.get("url_env"):
         name = options["url_env"]
         value = os.environ.get(name)
-        if not value:
+        if value:
+            return value, make_url(value).password or ""
+        if not options.get("url"):
             raise ValueError(f"Die Umgebungsvariable {name} (Datenbank-URL) ist nicht gesetzt.")
-        return value, make_url(value).password or ""
+        # else: the declared url is the fallback (e.g. a bundled sample database)
     url = make_url(options["url"])
     if url.password:
         raise ValueError("Die Datenbank-URL in dataset.yaml enthält ein Passwort; bitte "
