@@ -8,8 +8,8 @@ Messages are German because municipal staff read them.
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 

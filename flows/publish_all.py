@@ -11,8 +11,8 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture, as_completed
-from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import catalog, pipeline, runs
 from flows.errors import PipelineError

@@ -61,8 +61,7 @@ def test_every_output_of_a_run_is_free_of_the_seeded_values(
     state = nightly_publish(project=str(seeded["project"]), targets=["local"],
                             run_id="seeded-run", return_state=True)
     assert state.is_failed()  # faelle-roh is blocked
-    from prefect.client.schemas.filters import LogFilter
-    from prefect.client.schemas.filters import LogFilterFlowRunId
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
     from prefect.logging.handlers import APILogHandler
 
     APILogHandler().flush()

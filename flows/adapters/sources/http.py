@@ -1,7 +1,7 @@
 """HTTP GET of JSON with the retry rules every web source shares.
 
 Timeouts, connection errors, HTTP 429 and 5xx are retried with exponential backoff (honouring
-`Retry-After`); 4xx and a body that is not JSON fail at once. Failures are `SourceFailure`s
+`Retry-After`); 4xx and a body that is not JSON fail at once. Failures are `SourceFailedError`s
 with a problem code and a German message that names the URL but no credentials.
 """
 
@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 
-class SourceFailure(Exception):
+class SourceFailedError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code, self.message = code, message
@@ -29,24 +29,24 @@ def get_json(session: Any, url: str, *, params: dict[str, Any] | None = None,
             response = session.get(url, params=params, headers=headers, timeout=timeout)
         except (requests.Timeout, requests.ConnectionError):
             if attempt == retries:
-                raise SourceFailure("source-unreachable", f"{what} unter {url} ist nicht "
+                raise SourceFailedError("source-unreachable", f"{what} unter {url} ist nicht "
                                     f"erreichbar (nach {retries + 1} Versuchen).") from None
             time.sleep(backoff)
             continue
         status = response.status_code
         if status == 429 or status >= 500:
             if attempt == retries:
-                raise SourceFailure("source-unreachable", f"{what} antwortet mit HTTP {status} "
+                raise SourceFailedError("source-unreachable", f"{what} antwortet mit HTTP {status} "
                                     f"({url}, nach {retries + 1} Versuchen).")
             after = response.headers.get("Retry-After", "")
             time.sleep(min(float(after), 60) if after.isdigit() else backoff)
             continue
         if status >= 400:
-            raise SourceFailure("source-rejected", f"{what} lehnt {url} ab (HTTP {status}); "
+            raise SourceFailedError("source-rejected", f"{what} lehnt {url} ab (HTTP {status}); "
                                 "Adresse und Zugang prüfen.")
         try:
             return response.json()
         except ValueError:
-            raise SourceFailure("source-unreadable",
+            raise SourceFailedError("source-unreadable",
                                 f"{what} liefert unter {url} kein gültiges JSON.") from None
     raise AssertionError("unreachable")

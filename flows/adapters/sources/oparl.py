@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
-from flows.adapters.sources.http import SourceFailure, get_json
+from flows.adapters.sources.http import SourceFailedError, get_json
 from flows.catalog import SourceSpec
 from flows.problems import Problem
 
@@ -67,19 +67,19 @@ class Client:
         while url and page <= MAX_PAGES:
             try:
                 document = self.get(url, params)
-            except SourceFailure as failure:
+            except SourceFailedError as failure:
                 if page > 1:
-                    raise SourceFailure("source-unreadable", f"Seite {page} der Liste ist nicht "
+                    raise SourceFailedError("source-unreadable", f"Seite {page} der Liste ist nicht "
                                   f"abrufbar (fehlerhafter next-Link): {failure.message}") from None
                 raise
             if not isinstance(document, dict) or not isinstance(document.get("data"), list):
-                raise SourceFailure("source-unreadable", f"{url} ist keine OParl-Objektliste.")
+                raise SourceFailedError("source-unreadable", f"{url} ist keine OParl-Objektliste.")
             found += document["data"]
             seen.add(url)
             url = (document.get("links") or {}).get("next") or ""
             params = None  # the next link carries every parameter
             if url in seen:
-                raise SourceFailure("source-unreadable", "Die OParl-Liste verweist im Kreis (next).")
+                raise SourceFailedError("source-unreadable", "Die OParl-Liste verweist im Kreis (next).")
             page += 1
         return found
 
@@ -98,9 +98,9 @@ def read(source: SourceSpec, context: dict[str, Any], cache_dir: Path | None = N
             lists = json.loads(source.path.read_text(encoding="utf-8"))
             provenance["location"] = f"Stichprobe {source.path.name}"
         else:
-            raise SourceFailure("config-error", f"Die Umgebungsvariable {options.get('url_env')} "
+            raise SourceFailedError("config-error", f"Die Umgebungsvariable {options.get('url_env')} "
                                           "(OParl-System-URL) ist nicht gesetzt.")
-    except SourceFailure as failure:
+    except SourceFailedError as failure:
         return [], [], provenance, [problems.make(failure.code, failure.message, **context)]
     header = HEADERS[kind]
     return header, [[r[h] for h in header] for r in _records(kind, lists)], provenance, []
@@ -113,7 +113,7 @@ def _fetch(url: str, kind: str, options: dict[str, Any], cache_dir: Path | None,
                     retries=int(options.get("retries", 3)))
     system = client.get(url)
     if not isinstance(system, dict) or "body" not in system:
-        raise SourceFailure("source-unreadable", f"{url} ist kein OParl-System (Feld 'body' fehlt).")
+        raise SourceFailedError("source-unreadable", f"{url} ist kein OParl-System (Feld 'body' fehlt).")
     bodies = client.objects(system["body"])
     if options.get("body"):
         bodies = [b for b in bodies if b.get("id") == options["body"]]

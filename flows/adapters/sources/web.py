@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from flows import problems
-from flows.adapters.sources.http import SourceFailure, get_json
+from flows.adapters.sources.http import SourceFailedError, get_json
 from flows.catalog import SourceSpec
 from flows.problems import Problem
 
@@ -31,7 +31,7 @@ def read(source: SourceSpec, context: dict[str, Any]) -> tuple[list[str], list[l
             records, pages = _records_from_file(source), 1
         else:
             records, pages = _records_from_api(url, options)
-    except SourceFailure as failure:
+    except SourceFailedError as failure:
         return [], [], provenance, [problems.make(failure.code, failure.message, **context)]
     header: list[str] = []
     for record in records:
@@ -46,9 +46,9 @@ def _records_from_file(source: SourceSpec) -> list[dict[str, Any]]:
     try:
         document = json.loads(source.path.read_text(encoding="utf-8"))
     except OSError:
-        raise SourceFailure("source-missing", f"Die Datei {source.path.name} fehlt.") from None
+        raise SourceFailedError("source-missing", f"Die Datei {source.path.name} fehlt.") from None
     except ValueError as exc:
-        raise SourceFailure("source-unreadable", f"Die Datei ist kein gültiges JSON ({exc}).") from None
+        raise SourceFailedError("source-unreadable", f"Die Datei ist kein gültiges JSON ({exc}).") from None
     return _at(document, source.options.get("records"))
 
 
@@ -56,7 +56,7 @@ def _records_from_api(url: str, options: dict[str, Any]) -> tuple[list[dict[str,
     import requests
 
     if not url:
-        raise SourceFailure("config-error", f"Die Umgebungsvariable {options.get('url_env')} (URL der "
+        raise SourceFailedError("config-error", f"Die Umgebungsvariable {options.get('url_env')} (URL der "
                                       "Schnittstelle) ist nicht gesetzt.")
     headers = {"Accept": "application/json"}
     auth = options.get("auth")
@@ -99,10 +99,10 @@ def _token(auth: dict[str, str]) -> str:
         try:
             return secret_from_block(auth["block"], "auth.block")
         except ConfigError as exc:
-            raise SourceFailure("config-error", exc.message) from None
+            raise SourceFailedError("config-error", exc.message) from None
     token = os.environ.get(auth.get("env", ""), "")
     if not token:
-        raise SourceFailure("config-error", f"Die Umgebungsvariable {auth.get('env')} "
+        raise SourceFailedError("config-error", f"Die Umgebungsvariable {auth.get('env')} "
                             "(Zugangsschlüssel der Schnittstelle) ist nicht gesetzt.")
     return token
 
@@ -124,6 +124,6 @@ def _at_value(document: Any, path: str | None) -> Any:
 def _at(document: Any, path: str | None) -> list[dict[str, Any]]:
     found = _at_value(document, path)
     if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
-        raise SourceFailure("source-unreadable", f"Unter '{path or '(Wurzel)'}' steht keine Liste von "
+        raise SourceFailedError("source-unreadable", f"Unter '{path or '(Wurzel)'}' steht keine Liste von "
                       "Datensätzen (records in dataset.yaml prüfen).")
     return found
