@@ -8,7 +8,6 @@ half-written dataset and the last good version stays. An unchanged bundle causes
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from flows.adapters.catalog_html import render_dataset, render_index
 from flows.stages.publish import Bundle, PublishOutcome
 
 MARKER = ".kennzahlen.json"
@@ -48,6 +48,8 @@ class LocalCatalog:
                 "files": {item.path.name: item.sha256 for item in bundle.files},
             }
             (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+            (staging / "index.html").write_text(
+                render_dataset(slug, bundle.descriptor, marker), encoding="utf-8")
             old = self.root / f".old-{slug}"
             if dest.exists():
                 os.rename(dest, old)
@@ -90,61 +92,3 @@ def _read_marker(folder: Path) -> dict[str, Any]:
         return json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def render_index(entries: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> str:
-    """An accessible German HTML page listing every dataset with its downloads."""
-    esc = html.escape
-    sections = []
-    for slug, descriptor, marker in entries:
-        rows = []
-        for resource in descriptor.get("resources", []):
-            csv_name = resource["path"]
-            json_name = csv_name.rsplit(".", 1)[0] + ".json"
-            size = f"{resource.get('bytes', 0):,}".replace(",", ".")
-            rows.append(
-                f"<tr><th scope=\"row\">{esc(resource.get('title') or resource['name'])}</th>"
-                f"<td><a href=\"{esc(slug)}/{esc(csv_name)}\">CSV</a> ({size} Bytes)</td>"
-                f"<td><a href=\"{esc(slug)}/{esc(json_name)}\">JSON</a></td></tr>"
-            )
-        licences = ", ".join(
-            f"<a href=\"{esc(lic.get('path', ''))}\">{esc(lic.get('title') or lic.get('name', ''))}</a>"
-            for lic in descriptor.get("licenses", [])
-        )
-        sections.append(
-            f"<section aria-labelledby=\"{esc(slug)}\">\n"
-            f"<h2 id=\"{esc(slug)}\">{esc(descriptor.get('title', slug))}</h2>\n"
-            f"<p>{esc(descriptor.get('description', ''))}</p>\n"
-            f"<p>Lizenz: {licences or 'nicht angegeben'}. Stand: "
-            f"{esc(marker.get('published_at', 'unbekannt'))}. "
-            f"<a href=\"{esc(slug)}/datapackage.json\">Beschreibung (datapackage.json)</a></p>\n"
-            "<table>\n<caption>Downloads</caption>\n<thead><tr><th scope=\"col\">Ressource</th>"
-            "<th scope=\"col\">CSV</th><th scope=\"col\">JSON</th></tr></thead>\n<tbody>\n"
-            + "\n".join(rows) + "\n</tbody>\n</table>\n</section>"
-        )
-    body = "\n".join(sections) or "<p>Noch keine Datensätze veröffentlicht.</p>"
-    return f"""<!DOCTYPE html>
-<html lang="de">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Offene Daten: Kennzahlen der Verwaltung</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
-       color: #1a1a1a; background: #fff; line-height: 1.5; }}
-a {{ color: #0b4f9c; }}
-table {{ border-collapse: collapse; margin-bottom: 2rem; }}
-th, td {{ border: 1px solid #767676; padding: .3rem .6rem; text-align: left; }}
-caption {{ text-align: left; font-weight: bold; }}
-</style>
-</head>
-<body>
-<header><h1>Offene Daten: Kennzahlen der Verwaltung</h1>
-<p>{len(entries)} Datensätze, maschinenlesbar als CSV und JSON, mit Beschreibung nach dem
-Frictionless-Data-Package-Standard.</p></header>
-<main>
-{body}
-</main>
-</body>
-</html>
-"""

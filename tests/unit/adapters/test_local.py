@@ -82,3 +82,16 @@ def test_index_lists_every_dataset_accessibly(tmp_path: Path) -> None:
     mtime = (tmp_path / "catalog" / "index.html").stat().st_mtime_ns
     catalog.finish()
     assert (tmp_path / "catalog" / "index.html").stat().st_mtime_ns == mtime
+
+
+def test_each_dataset_has_a_page_documenting_its_fields(tmp_path: Path) -> None:
+    catalog = LocalCatalog(tmp_path / "catalog")
+    catalog.publish(_bundle(ROOT, tmp_path / "w", "fallzahlen-verwaltungsleistungen"))
+    catalog.finish()
+    page = (tmp_path / "catalog/fallzahlen-verwaltungsleistungen/index.html").read_text()
+    assert '<html lang="de">' in page and page.count("<h1>") == 1
+    assert '<th scope="row">anzahl</th><td>Anzahl der Fälle</td><td>ganze Zahl</td>' in page
+    assert "einer von: online, Schalter, Post" in page and "gesperrten Wert" in page
+    assert 'href="fallzahlen.csv"' in page and 'href="../index.html"' in page
+    index = (tmp_path / "catalog/index.html").read_text()
+    assert 'href="fallzahlen-verwaltungsleistungen/index.html"' in index
