@@ -166,7 +166,10 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             "und dataset.yaml.",
             dataset=name,
         )
-    descriptor = _read_yaml(folder / "datapackage.yaml", name)
+    from flows import metadata
+
+    descriptor = metadata.complete(_read_yaml(folder / "datapackage.yaml", name),
+                                   metadata.load_catalog(project))
     internal = _read_yaml(folder / "dataset.yaml", name)
     _check_internal(internal, folder / "dataset.yaml", name)
     if descriptor.get("name") != name:

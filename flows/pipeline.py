@@ -7,16 +7,18 @@ Nothing here raises for bad data or a failing target: every outcome ends up in a
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows import catalog, problems
+from flows import catalog, metadata, problems, reference
 from flows.catalog import DatasetSpec
 from flows.errors import PipelineError
 from flows.locks import LockTimeoutError, dataset_lock
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
+from flows.stages.describe import describe
 from flows.stages.protect import protect
 from flows.stages.publish import Bundle, Target, build_bundle, publish
 from flows.stages.report import DatasetResult
@@ -73,13 +75,32 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
         result.rows[resource.name] = validation.rows
         prepared.validations.append(validation)
         tables[resource.name] = table
+    if not result.errors:
+        result.problems.extend(metadata.check(spec.public_descriptor(), name,
+                                              reference.find(project)))
+    if result.errors:
+        result.status = "invalid"
+        return _done(prepared)
+    with tempfile.TemporaryDirectory(prefix="kennzahlen-check-") as scratch:
+        bundle = build_bundle(spec, tables, (workdir or Path(scratch)) / name,
+                              derived={"temporal": metadata.temporal(spec.public_descriptor(),
+                                                                     _columns(tables))})
+        described = describe(bundle, metadata.load_catalog(project), reference.find(project))
+    result.problems.extend(described.problems)
+    result.metadata_quality = described.quality
     if result.errors:
         result.status = "invalid"
         return _done(prepared)
     result.status = "valid"
     if workdir is not None:
-        prepared.bundle = build_bundle(spec, tables, workdir / name)
+        prepared.bundle = bundle
     return _done(prepared)
+
+
+def _columns(tables: dict[str, Table]) -> dict[str, dict[str, list[str]]]:
+    """Resource → field → published values (what metadata derives the period covered from)."""
+    return {name: {f: [row[i] for row in table.rows] for i, f in enumerate(table.fields)}
+            for name, table in tables.items()}
 
 
 def publish_to(prepared: Prepared, target: Target) -> None:

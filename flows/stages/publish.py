@@ -91,10 +91,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_bundle(spec: DatasetSpec, tables: dict[str, Table], directory: Path) -> Bundle:
-    """Write the data files and `datapackage.json` of `spec` into `directory`."""
+def build_bundle(spec: DatasetSpec, tables: dict[str, Table], directory: Path,
+                 derived: dict[str, Any] | None = None) -> Bundle:
+    """Write the data files and `datapackage.json` of `spec` into `directory`; `derived`
+    metadata (e.g. the period the data covers) joins the descriptor's `dcat:` block."""
     directory.mkdir(parents=True, exist_ok=True)
     descriptor = spec.public_descriptor()
+    if derived:
+        descriptor.setdefault("dcat", {}).update({k: v for k, v in derived.items() if v})
     files: list[BundleFile] = []
     for declared, resource in zip(descriptor["resources"], spec.resources, strict=True):
         table = tables[resource.name]

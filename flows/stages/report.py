@@ -37,6 +37,8 @@ class DatasetResult:
     provenance: dict[str, Any] = field(default_factory=dict)
     protection: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
+    metadata_quality: dict[str, Any] | None = None
+    """The MQA score of the dataset's metadata (flows/mqa.py), when it could be computed."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -68,6 +70,7 @@ class DatasetResult:
             "targets": [o.__dict__ for o in self.outcomes],
             "provenance": self.provenance,
             "protection": self.protection,
+            "metadata_quality": self.metadata_quality,
         }
 
 

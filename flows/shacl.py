@@ -1,0 +1,153 @@
+"""Check DCAT-AP.de RDF against the official SHACL shapes with pyshacl, as GovData's validator does.
+
+Profiles (GovData's validator configuration):
+- `v20_de_spec_implr`: DCAT-AP 2.1.1 shapes + German messages, additions, deprecations and the
+  conventions of the Konventionenhandbuch. What GovData checks for DCAT-AP.de 2.0 deliveries.
+- `dcat_ap_211`: the DCAT-AP 2.1.1 base shapes only (what a stock ckanext-dcat can reach).
+
+The vocabularies are merged into the data graph (the shapes test `skos:inScheme` on the value
+nodes; given as `ont_graph` they would yield false violations). Some authority tables (EU language,
+frequency, access rights, ADMS publisher types, political geocoding) are not in the reference
+folder unless downloaded; for those, and only for values that kennzahlen has checked against its
+own code lists (flows/vocabularies.py), a stand-in `skos:inScheme` triple is added. A value that is
+not on those lists gets no stand-in, so the shape still reports it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, SKOS
+
+from flows import vocabularies as voc
+
+PROFILES = {
+    "v20_de_spec_implr": ("dcat-ap_2.1.1_shacl_shapes.ttl", "dcat-ap-spec-german-messages.ttl",
+                          "dcat-ap-spec-german-additions.ttl", "dcat-ap-de-deprecated.ttl",
+                          "dcat-ap-konventionen.ttl"),
+    "dcat_ap_211": ("dcat-ap_2.1.1_shacl_shapes.ttl",),
+}
+STAND_IN_TABLES = {  # scheme → (base of the value URIs, the codes kennzahlen knows)
+    voc.LANGUAGE_BASE.rstrip("/"): (voc.LANGUAGE_BASE, voc.LANGUAGES),
+    voc.FREQUENCY_BASE.rstrip("/"): (voc.FREQUENCY_BASE, voc.FREQUENCIES),
+    voc.ACCESS_RIGHTS_BASE.rstrip("/"): (voc.ACCESS_RIGHTS_BASE, voc.ACCESS_RIGHTS),
+    voc.PUBLISHER_TYPE_SCHEME: (voc.PUBLISHER_TYPE_BASE, voc.PUBLISHER_TYPES),
+    voc.LEVEL_SCHEME: (voc.LEVEL_BASE, voc.LEVELS),
+    "http://publications.europa.eu/resource/authority/planned-availability": (
+        "http://publications.europa.eu/resource/authority/planned-availability/",
+        {"AVAILABLE": "", "EXPERIMENTAL": "", "STABLE": "", "TEMPORARY": ""}),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    """`error` (sh:Violation) or `warning` (sh:Warning, sh:Info)."""
+    message: str
+    focus: str
+    path: str
+    value: str
+
+
+class ShapesMissingError(Exception):
+    """The reference folder with the shapes was not found."""
+
+
+@cache
+def _shapes(folder: Path, profile: str) -> Graph:
+    graph = Graph()
+    for name in PROFILES[profile]:
+        graph.parse(folder / "dcat-ap-de" / "v2.0" / name)
+    return graph
+
+
+@cache
+def _vocabularies(folder: Path) -> Graph:
+    graph = Graph()
+    for path in sorted((folder / "dcat-ap-de" / "vocab").glob("*")):
+        if path.suffix in (".rdf", ".ttl"):
+            graph.parse(path, format="xml" if path.suffix == ".rdf" else "turtle")
+    return graph
+
+
+def stand_ins(data: Graph, vocabularies: Graph) -> Graph:
+    """`skos:inScheme` triples for values of tables missing from `vocabularies`, limited to codes
+    on kennzahlen's own lists; also municipality keys of the form checked by flows/metadata.py."""
+    present = set(vocabularies.objects(None, SKOS.inScheme))
+    extra = Graph()
+    values = {o for o in data.objects() if isinstance(o, URIRef)}
+    for scheme, (base, codes) in STAND_IN_TABLES.items():
+        if URIRef(scheme) in present:
+            continue
+        for value in values:
+            if str(value).startswith(base) and str(value).removeprefix(base) in codes:
+                extra.add((value, SKOS.inScheme, URIRef(scheme)))
+    if URIRef(voc.MUNICIPALITY_KEY_SCHEME) not in present:
+        for value in values:
+            key = str(value).removeprefix(voc.MUNICIPALITY_KEY_BASE)
+            if str(value).startswith(voc.MUNICIPALITY_KEY_BASE) and key.isdigit() and len(key) == 8 \
+                    and key[:2] in voc.STATES:
+                extra.add((value, SKOS.inScheme, URIRef(voc.MUNICIPALITY_KEY_SCHEME)))
+    return extra
+
+
+def validate(data: Graph, reference: Path | None, profile: str = "v20_de_spec_implr") -> list[Finding]:
+    """Validate `data`; returns the top-level results (nested sh:detail results are left out).
+
+    Raises:
+        ShapesMissingError: no reference folder with the shapes.
+    """
+    os.environ.pop("PYSHACL_USE_FULL_MIXIN", None)  # the full mix-in crashes with rdflib 7.6
+    from pyshacl import validate as run
+
+    if reference is None:
+        raise ShapesMissingError
+    vocabularies = _vocabularies(reference)
+    combined = Graph()
+    combined += data
+    combined += vocabularies
+    combined += stand_ins(data, vocabularies)
+    _conforms, results, _text = run(combined, shacl_graph=_shapes(reference, profile),
+                                    inference="none", advanced=True, do_owl_imports=False,
+                                    allow_warnings=True)
+    return findings(results, data)
+
+
+def findings(results: Graph, data: Graph) -> list[Finding]:
+    nested = set(results.objects(None, SH.detail))
+    found = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        if result in nested:
+            continue
+        focus = results.value(result, SH.focusNode)
+        if (focus, None, None) not in data and focus not in set(data.objects()):
+            continue  # a result about the merged vocabularies, not about our data
+        severity = results.value(result, SH.resultSeverity)
+        found.append(Finding(
+            severity="error" if severity == SH.Violation else "warning",
+            message=_message(results, result),
+            focus=str(focus),
+            path=_short(data, results.value(result, SH.resultPath)),
+            value=str(results.value(result, SH.value) or ""),
+        ))
+    return sorted(found, key=lambda f: (f.severity, f.path, f.message, f.value))
+
+
+def _message(results: Graph, result: object) -> str:
+    messages = list(results.objects(result, SH.resultMessage))
+    german = [m for m in messages if isinstance(m, Literal) and m.language == "de"]
+    chosen = german or messages
+    return str(chosen[0]) if chosen else "Regel verletzt"
+
+
+def _short(graph: Graph, path: object) -> str:
+    if path is None or not isinstance(path, URIRef):
+        return ""  # none, or a path expression (alternative/sequence)
+    try:
+        return graph.namespace_manager.normalizeUri(path)
+    except Exception:  # noqa: BLE001 - a path that is not a plain IRI (e.g. a blank node)
+        return str(path)
