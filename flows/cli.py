@@ -4,6 +4,8 @@
     kennzahlen validate <dataset>...         check without publishing (exit 0 valid, 1 invalid)
     kennzahlen publish [<dataset>...] --target local[:<dir>] | --target ckan
     kennzahlen run [<dataset>...]            the nightly flow, run locally under Prefect
+    kennzahlen reference download [--dir D]  fetch the DCAT-AP.de shapes and vocabularies
+    kennzahlen reference path                where the reference data is found
 
 Exit codes: 0 all good, 1 a dataset is invalid or failed, 2 wrong usage or configuration.
 Heavy libraries (Prefect, frictionless) are imported only by the commands that need them.
@@ -63,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     nightly.add_argument("--target", action="append", metavar="TARGET",
                          help="local, local:<dir> or ckan (default: $KENNZAHLEN_TARGETS or local)")
     nightly.set_defaults(handler=_cmd_run)
+
+    ref = commands.add_parser("reference", help="the DCAT-AP.de shapes and vocabularies used to "
+                              "check metadata")
+    ref_commands = ref.add_subparsers(dest="reference_command", required=True)
+    fetch = ref_commands.add_parser("download", help="download them from their public sources")
+    fetch.add_argument("--dir", type=Path, help="target folder (default: the user cache; "
+                       "point KENNZAHLEN_REFERENCE at any other folder)")
+    fetch.set_defaults(handler=_cmd_reference_download)
+    where = ref_commands.add_parser("path", help="show which reference folder is used")
+    where.set_defaults(handler=_cmd_reference_path)
     return parser
 
 
@@ -205,3 +217,30 @@ def _safe(text: str) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _cmd_reference_download(args: argparse.Namespace) -> int:
+    from flows import reference
+
+    target = (args.dir or reference.cache_dir()).expanduser().resolve()
+    print(f"Lade Prüfregeln und Vokabulare nach {target} …")
+    missing = reference.download(target, report=lambda path: print(f"  {path}"))
+    for path in missing:
+        print(f"  nicht erreichbar (optional, die Prüfung nutzt Ersatzlisten): {path}")
+    if args.dir:
+        print(f"Damit kennzahlen diesen Ordner nutzt: export KENNZAHLEN_REFERENCE={target}")
+    return EXIT_OK
+
+
+def _cmd_reference_path(args: argparse.Namespace) -> int:
+    from flows import reference
+
+    settings = _settings(args)
+    found = reference.find(settings.project)
+    if found is None:
+        searched = ", ".join(str(p) for p in reference.candidates(settings.project))
+        print(f"Keine Prüfregeln gefunden (gesucht in: {searched}). "
+              "Abhilfe: kennzahlen reference download", file=sys.stderr)
+        return EXIT_FAILED
+    print(found)
+    return EXIT_OK

@@ -85,6 +85,8 @@ def dataset_graph(descriptor: dict[str, Any], catalog: CatalogInfo, modified: st
         add((dataset, DCATDE.politicalGeocodingURI, area))
         add((dataset, DCTERMS.spatial, area))  # K11: the same area as dct:spatial
         add((area, RDF.type, DCTERMS.Location))
+        if block.get("place"):
+            add((area, SKOS.prefLabel, Literal(block["place"], lang=LANG)))
         if block.get("centroid"):
             add((area, DCAT.centroid, Literal(block["centroid"], datatype=GSP.wktLiteral)))
     for lang in block.get("language") or []:

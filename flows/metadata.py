@@ -92,7 +92,9 @@ def complete(descriptor: dict[str, Any], catalog: CatalogInfo) -> dict[str, Any]
         lic = "dl-by-de/2.0"
         result["licenses"] = [{"name": lic, "path": voc.LICENCE_BASE + lic,
                                "title": voc.LICENCES[lic]}]
-    block.setdefault("identifier", catalog.dataset_uri(str(result.get("name"))))
+    # dct:identifier must be a Literal in DCAT-AP 2.1.1, and ckanext-dcat turns anything that
+    # parses as a URI into an IRI: so the stable identifier is the dataset URI without its scheme
+    block.setdefault("identifier", catalog.dataset_uri(str(result.get("name"))).split("://", 1)[1])
     return result
 
 

@@ -7,6 +7,7 @@ Nothing here raises for bad data or a failing target: every outcome ends up in a
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
         return _done(prepared)
     result.status = "valid"
     if workdir is not None:
-        prepared.bundle = bundle
+        prepared.bundle = dataclasses.replace(bundle, quality=described.quality)
     return _done(prepared)
 
 

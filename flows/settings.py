@@ -108,8 +108,10 @@ def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list
         if kind == "local":
             from flows.adapters.local import LocalCatalog
 
+            from flows.metadata import load_catalog
+
             root = Path(arg).expanduser() if arg else settings.catalog_dir
-            targets.append(LocalCatalog(root.resolve()))
+            targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project)))
         elif kind == "ckan":
             url = arg or settings.ckan_url
             if not url:

@@ -54,6 +54,19 @@ def _rules(field: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def quality_text(marker: dict[str, Any]) -> str:
+    """'Metadatenqualität: 405 von 405 Punkten (ausgezeichnet)' from a publish marker, or ''."""
+    quality = marker.get("metadata_quality")
+    if not quality:
+        return ""
+    text = (f"Metadatenqualität (MQA von data.europa.eu): {quality['score']} von {quality['max']} "
+            f"Punkten ({quality['rating']})")
+    if quality.get("missing"):
+        text += "; es fehlen: " + ", ".join(f"{m['criterion']} ({m['points']})"
+                                            for m in quality["missing"])
+    return html.escape(text) + "."
+
+
 def render_dataset(slug: str, descriptor: dict[str, Any], marker: dict[str, Any]) -> str:
     """One dataset: description, licence, contact, downloads and a documented field list."""
     esc = html.escape
@@ -68,7 +81,9 @@ def render_dataset(slug: str, descriptor: dict[str, Any], marker: dict[str, Any]
     facts = [("Lizenz", licences or "nicht angegeben"), ("Version", esc(str(
         descriptor.get("version", "")))), ("Ansprechpartner", contacts or "nicht angegeben"),
         ("Schlagwörter", esc(", ".join(descriptor.get("keywords", [])))),
-        ("Stand", esc(marker.get("published_at", "")))]
+        ("Stand", esc(marker.get("published_at", ""))),
+        ("Metadaten", quality_text(marker) or "nicht bewertet"),
+        ("DCAT-AP.de", '<a href="dataset.ttl">Turtle</a>, <a href="dataset.rdf">RDF/XML</a>')]
     parts = [f'<header><p><a href="../index.html">Alle Datensätze</a></p>'
              f"<h1>{esc(title)}</h1></header>\n<main>",
              f"<p>{esc(descriptor.get('description', ''))}</p>",
@@ -126,6 +141,7 @@ def render_index(entries: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> s
             f"<p>Lizenz: {licences or 'nicht angegeben'}. Stand: "
             f"{esc(marker.get('published_at', 'unbekannt'))}. "
             f"<a href=\"{esc(slug)}/datapackage.json\">Beschreibung (datapackage.json)</a></p>\n"
+            f"<p>{quality_text(marker)}</p>\n"
             "<table>\n<caption>Downloads</caption>\n<thead><tr><th scope=\"col\">Ressource</th>"
             "<th scope=\"col\">CSV</th><th scope=\"col\">JSON</th></tr></thead>\n<tbody>\n"
             + "\n".join(rows) + "\n</tbody>\n</table>\n</section>"
@@ -134,7 +150,8 @@ def render_index(entries: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> s
     title = "Offene Daten: Kennzahlen der Verwaltung"
     return _page(title, f"""<header><h1>{title}</h1>
 <p>{len(entries)} Datensätze, maschinenlesbar als CSV und JSON, mit Beschreibung nach dem
-Frictionless-Data-Package-Standard.</p></header>
+Frictionless-Data-Package-Standard. Metadaten nach DCAT-AP.de für GovData:
+<a href="catalog.ttl">catalog.ttl</a>, <a href="catalog.rdf">catalog.rdf</a>.</p></header>
 <main>
 {body}
 </main>""")

@@ -14,12 +14,23 @@ import hashlib
 import json
 import random
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import ckanapi
 import requests
 
-from flows.adapters.ckan_mapping import HASH_EXTRA, extra, merge_extras, to_ckan
+from flows import vocabularies as voc
+from flows.adapters.ckan_mapping import (
+    CHECKSUM,
+    HASH_EXTRA,
+    extra,
+    extras_to_ckan,
+    groups,
+    merge_extras,
+    resource_fields,
+    to_ckan,
+)
 from flows.errors import (
     NameConflictError,
     NotAuthorizedError,
@@ -194,6 +205,8 @@ class CkanTarget:
             return PublishOutcome(self.label, "unchanged", self._page(slug))
         desired = to_ckan(bundle.descriptor)
         desired["owner_org"] = bundle.dataset.owner_org
+        desired["groups"] = groups(bundle.descriptor)
+        self._ensure_groups(desired["groups"], slug)
         if package is None:
             self._ensure_organization(bundle)
             package = self.call("package_create", slug, **desired)
@@ -206,7 +219,7 @@ class CkanTarget:
             name = resource.get("name", "")
             if resource.get(STAGED) == "true":
                 final = name.removesuffix(STAGED_SUFFIX)
-                if hashes.get(final) == resource.get("hash") and final not in staged:
+                if hashes.get(final) == resource.get(CHECKSUM) and final not in staged:
                     staged[final] = resource
                 else:
                     self.call("resource_delete", slug, id=resource["id"])
@@ -220,16 +233,21 @@ class CkanTarget:
             else:
                 others.append(resource)
         resources = []
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         for item in bundle.files:
             current = live.get(item.name)
-            if current is not None and current.get("hash") == item.sha256:
-                resources.append({**current, "description": item.description,
-                                  "format": item.format, "mimetype": item.mediatype})
+            described = {"description": item.description, "size": item.bytes,
+                         **resource_fields(bundle.descriptor, item.format, item.mediatype)}
+            if current is not None and current.get(CHECKSUM) == item.sha256:
+                resources.append({**current, **described})
                 continue
             new = staged.get(item.name) or self._stage(package["id"], item, slug)
             self._verify(new.get("url", ""), item, slug, new["id"])
-            resources.append({**new, "name": item.name, STAGED: "false"})
-        extras = merge_extras(package.get("extras") or [], {HASH_EXTRA: bundle.content_hash})
+            resources.append({**new, **described, "name": item.name, STAGED: "false",
+                              "modified": now})
+        extras = merge_extras(package.get("extras") or [], {
+            **extras_to_ckan(bundle.descriptor), "modified": now,
+            HASH_EXTRA: bundle.content_hash})
         self.call("package_patch", slug, id=package["id"], state="active", extras=extras,
                   resources=resources + others, **desired)
         return PublishOutcome(self.label, "published", self._page(slug), removed)
@@ -238,8 +256,7 @@ class CkanTarget:
         """Upload one file as a staged resource (the switch renames it)."""
         fields = {
             "name": item.name + STAGED_SUFFIX, "description": item.description,
-            "format": item.format, "mimetype": item.mediatype, "hash": item.sha256,
-            MANAGED: "true", STAGED: "true",
+            "format": item.format, CHECKSUM: item.sha256, MANAGED: "true", STAGED: "true",
         }
         with item.path.open("rb") as handle:
             return self.call("resource_create", slug, files={"upload": handle},
@@ -292,6 +309,23 @@ class CkanTarget:
                 "nicht anlegen. Bitte im Portal anlegen lassen.", dataset=bundle.dataset.name,
             ) from None
 
+    def _ensure_groups(self, wanted: list[dict[str, str]], slug: str) -> None:
+        """Create the EU theme groups (as GovData names them) that the portal lacks."""
+        for group in wanted:
+            try:
+                self.call("group_show", slug, id=group["name"], include_datasets=False)
+                continue
+            except ckanapi.NotFound:
+                pass
+            title = voc.THEMES.get(group["name"].upper(), group["name"])
+            try:
+                self.call("group_create", slug, name=group["name"], title=title)
+            except NotAuthorizedError:
+                raise NotAuthorizedError(
+                    f"Die Themengruppe '{group['name']}' ({title}) gibt es im Portal nicht, und "
+                    "dieses Konto darf sie nicht anlegen. Bitte im Portal anlegen lassen.",
+                    dataset=slug) from None
+
     def _page(self, slug: str) -> str:
         return f"{self.url}/dataset/{slug}"
 
@@ -310,5 +344,5 @@ def _is_current(package: dict[str, Any], bundle: Bundle) -> bool:
     managed = [r.get("name") for r in resources if r.get(MANAGED) == "true"]
     if len(managed) != len(set(managed)) or any(r.get(STAGED) == "true" for r in resources):
         return False  # a late create or an interrupted switch left something to clean up
-    hashes = {r.get("name"): r.get("hash") for r in resources}
+    hashes = {r.get("name"): r.get(CHECKSUM) for r in resources}
     return all(hashes.get(item.name) == item.sha256 for item in bundle.files)

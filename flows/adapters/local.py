@@ -1,7 +1,9 @@
 """The embedded default target: a static catalog folder that needs no server.
 
-Layout: `<root>/<slug>/{datapackage.json, <resource>.csv, <resource>.json}` per dataset and
-`<root>/index.html` listing them. A dataset folder is replaced atomically: the new version is
+Layout: `<root>/<slug>/{datapackage.json, <resource>.csv, <resource>.json, index.html,
+dataset.ttl, dataset.rdf}` per dataset, and at the root `index.html` listing them plus
+`catalog.ttl` and `catalog.rdf`: one DCAT-AP.de `dcat:Catalog` with every dataset, so the folder
+can be hosted as a harvestable endpoint (URIs from `base_url` in datapackages/catalog.yaml). A dataset folder is replaced atomically: the new version is
 written to a temporary folder beside it and swapped in by rename, so a failed run never leaves a
 half-written dataset and the last good version stays. An unchanged bundle causes no write.
 """
@@ -17,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from flows.adapters.catalog_html import render_dataset, render_index
+from flows.metadata import CatalogInfo
 from flows.stages.publish import Bundle, PublishOutcome
+
+RDF_FORMATS = {"ttl": "turtle", "rdf": "pretty-xml"}
 
 MARKER = ".kennzahlen.json"
 
@@ -25,8 +30,10 @@ MARKER = ".kennzahlen.json"
 class LocalCatalog:
     """Publishes bundles into a folder (see module docstring)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, catalog: CatalogInfo | None = None) -> None:
         self.root = root
+        self.catalog = catalog
+        """Catalog metadata for the RDF files; without it no RDF is written."""
         self.label = f"local:{root}"
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
@@ -46,7 +53,14 @@ class LocalCatalog:
                 "content_hash": bundle.content_hash,
                 "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "files": {item.path.name: item.sha256 for item in bundle.files},
+                "metadata_quality": bundle.quality,
             }
+            if self.catalog is not None:
+                from flows.stages.describe import dataset_graph
+
+                graph = dataset_graph(bundle, self.catalog, marker["published_at"])
+                for suffix, fmt in RDF_FORMATS.items():
+                    graph.serialize(staging / f"dataset.{suffix}", format=fmt, encoding="utf-8")
             (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
             (staging / "index.html").write_text(
                 render_dataset(slug, bundle.descriptor, marker), encoding="utf-8")
@@ -78,13 +92,37 @@ class LocalCatalog:
             if package.is_file():
                 descriptor = json.loads(package.read_text(encoding="utf-8"))
                 entries.append((folder.name, descriptor, _read_marker(folder)))
-        page = render_index(entries)
-        index = self.root / "index.html"
-        if index.is_file() and index.read_text(encoding="utf-8") == page:
-            return
-        tmp = index.with_name(".index.html.tmp")
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, index)
+        _write_if_changed(self.root / "index.html", render_index(entries))
+        if self.catalog is not None:
+            self._write_catalog_rdf([name for name, _, _ in entries],
+                                    max((m.get("published_at", "") for _, _, m in entries),
+                                        default=""))
+
+    def _write_catalog_rdf(self, slugs: list[str], modified: str) -> None:
+        """`catalog.ttl` and `catalog.rdf`: the catalog with every published dataset's graph."""
+        from rdflib import Graph
+
+        from flows.dcat import catalog_graph
+
+        graphs = []
+        for slug in slugs:
+            path = self.root / slug / "dataset.ttl"
+            if path.is_file():
+                graphs.append(Graph().parse(path, format="turtle"))
+        assert self.catalog is not None
+        graph = catalog_graph(self.catalog, graphs, modified or datetime.now(UTC).isoformat(
+            timespec="seconds"))
+        for suffix, fmt in RDF_FORMATS.items():
+            _write_if_changed(self.root / f"catalog.{suffix}", graph.serialize(format=fmt))
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Replace `path` atomically, and only when its content differs (no write for no change)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _read_marker(folder: Path) -> dict[str, Any]:

@@ -46,6 +46,8 @@ class Bundle:
     descriptor: dict[str, Any]
     files: tuple[BundleFile, ...]
     content_hash: str
+    quality: dict[str, Any] | None = None
+    """MQA score of the metadata (set by the describe stage; not part of the content hash)."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def _assert_portal_matches(portal: dict[str, str], name: str, workdir: Path) -> 
     assert len(names) == len(set(names)) == 2, names  # no duplicates
     for resource in package["resources"]:
         local = workdir / name / Path(resource["url"]).name
-        assert resource["hash"] == file_sha256(local)
+        assert resource["kennzahlen_sha256"] == file_sha256(local)
 
 
 def _converges(portal: dict[str, str], project: Path, name: str, tmp_path: Path) -> None:
@@ -183,8 +183,8 @@ def test_failure_between_upload_and_switch_keeps_the_previous_version(
     assert result.status == "failed"
     during = ckan_target(portal).call("package_show", id=name)
     live = [r for r in during["resources"] if r.get("kennzahlen_staged") != "true"]
-    assert [(r["id"], r["hash"]) for r in live] == [
-        (r["id"], r["hash"]) for r in before["resources"]]  # the previous complete version
+    assert [(r["id"], r["kennzahlen_sha256"]) for r in live] == [
+        (r["id"], r["kennzahlen_sha256"]) for r in before["resources"]]  # the previous complete version
     assert len(during["resources"]) == 4  # plus two verified, staged uploads
     assert publish(project, name, ckan_target(portal), tmp_path / "new").status == "published"
     _assert_portal_matches(portal, name, tmp_path / "new")
