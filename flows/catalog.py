@@ -166,7 +166,7 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             "und dataset.yaml.",
             dataset=name,
         )
-    from flows import metadata
+    from flows import metadata, reference
 
     descriptor = metadata.complete(_read_yaml(folder / "datapackage.yaml", name),
                                    metadata.load_catalog(project))
@@ -195,8 +195,19 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         organization_title=internal["ckan"].get("organization_title") or internal["ckan"]["owner_org"],
     )
     if check:
+        found = metadata.check(spec.public_descriptor(), name, reference.find(project))
+        if found:
+            raise InvalidMetadataError(found[0].message, dataset=name, problems=found)
         _check_descriptor(spec)
     return spec
+
+
+class InvalidMetadataError(ConfigError):
+    """The DCAT-AP.de metadata of a descriptor is missing or malformed (see `problems`)."""
+
+    def __init__(self, message: str, *, problems: list[Any], **context: Any) -> None:
+        super().__init__(message, **context)
+        self.problems = problems
 
 
 def _read_yaml(path: Path, dataset: str) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
     try:
         spec = catalog.load(project, name)
     except PipelineError as exc:
-        result.problems.append(problem_from(exc, name))
+        result.problems.extend(getattr(exc, "problems", None) or [problem_from(exc, name)])
         result.status = "invalid"
         return _done(prepared)
     prepared.spec = spec
@@ -76,9 +76,6 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
         result.rows[resource.name] = validation.rows
         prepared.validations.append(validation)
         tables[resource.name] = table
-    if not result.errors:
-        result.problems.extend(metadata.check(spec.public_descriptor(), name,
-                                              reference.find(project)))
     if result.errors:
         result.status = "invalid"
         return _done(prepared)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,8 +80,8 @@ def find(project: Path | None = None) -> Path | None:
     return None
 
 
-def download(target: Path, *, timeout: float = 60.0, files: tuple[RemoteFile, ...] = FILES,
-             report: callable | None = None) -> list[str]:  # type: ignore[valid-type]
+def download(target: Path, *, timeout: float = 60.0, files: tuple[RemoteFile, ...] | None = None,
+             report: Callable[[str], None] | None = None) -> list[str]:
     """Fetch every file into `target` (atomically per file); returns the optional files that
     could not be fetched.
 
@@ -92,7 +93,7 @@ def download(target: Path, *, timeout: float = 60.0, files: tuple[RemoteFile, ..
     from flows.errors import ConfigError
 
     missing = []
-    for item in files:
+    for item in FILES if files is None else files:
         dest = target / item.path
         try:
             response = requests.get(item.url, timeout=timeout,

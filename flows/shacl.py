@@ -127,12 +127,16 @@ def findings(results: Graph, data: Graph) -> list[Finding]:
         if (focus, None, None) not in data and focus not in set(data.objects()):
             continue  # a result about the merged vocabularies, not about our data
         severity = results.value(result, SH.resultSeverity)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        if value is None and path == SKOS.inScheme:
+            value = focus  # vocabulary checks run on the value node itself
         found.append(Finding(
             severity="error" if severity == SH.Violation else "warning",
             message=_message(results, result),
             focus=str(focus),
-            path=_short(data, results.value(result, SH.resultPath)),
-            value=str(results.value(result, SH.value) or ""),
+            path=_short(data, path),
+            value=str(value or ""),
         ))
     return sorted(found, key=lambda f: (f.severity, f.path, f.message, f.value))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from rdflib import Graph
 
 from flows import reference, shacl
@@ -94,8 +95,9 @@ def test_broken_metadata_is_not_published(portal: dict[str, str], project: Path,
                                           tmp_path: Path) -> None:
     name = own_copy(project, "online-dienste")
     path = project / "datapackages" / name / "datapackage.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("themes: [GOVE]", "themes: [KULTUR]"),
-                    encoding="utf-8")
+    descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
+    descriptor["dcat"]["themes"] = ["KULTUR"]
+    path.write_text(yaml.safe_dump(descriptor, allow_unicode=True), encoding="utf-8")
     target = ckan_target(portal)
     result = publish(project, name, target, tmp_path / "w")
     assert result.status == "invalid"

@@ -1,9 +1,23 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from flows import catalog
-from flows.adapters.ckan_mapping import DATASET_ROWS, extra, from_ckan, merge_extras, to_ckan
+from flows.adapters.ckan_mapping import (
+    DATASET_ROWS,
+    EXTRA_ROWS,
+    RESOURCE_FIELDS,
+    extra,
+    extras_from_ckan,
+    extras_to_ckan,
+    from_ckan,
+    groups,
+    merge_extras,
+    resource_fields,
+    to_ckan,
+)
 from tests.helpers import ROOT
 
 DESCRIPTOR = {
@@ -54,3 +68,45 @@ def test_merge_extras_keeps_foreign_extras_and_replaces_ours() -> None:
     merged = merge_extras(existing, {"h": "new"})
     assert merged == [{"key": "spatial", "value": "x"}, {"key": "h", "value": "new"}]
     assert extra({"extras": merged}, "h") == "new" and extra({}, "h") is None
+
+
+def _shipped(name: str = "fallzahlen-verwaltungsleistungen") -> dict:
+    descriptor = catalog.load(ROOT, name).public_descriptor()
+    descriptor["dcat"]["temporal"] = {"start": "2021-01-01", "end": "2025-12-31"}
+    return descriptor
+
+
+def _as_package(extras: dict[str, str]) -> dict:
+    return {"extras": [{"key": k, "value": v} for k, v in extras.items()]}
+
+
+@pytest.mark.parametrize("row", EXTRA_ROWS, ids=lambda r: r.ckan_key)
+def test_each_extra_row_round_trips(row) -> None:  # noqa: ANN001
+    extras = extras_to_ckan(_shipped())
+    assert row.ckan_key in extras
+    back = extras_from_ckan(_as_package({row.ckan_key: extras[row.ckan_key]}))
+    assert row.read(back) == row.read(_shipped())
+
+
+def test_list_extras_are_json_lists_of_uris_as_ckanext_dcatde_reads_them() -> None:
+    extras = extras_to_ckan(_shipped())
+    assert json.loads(extras["contributorID"]) == [
+        "http://dcat-ap.de/def/contributors/openGovernmentDataPortalRheinlandPfalz"]
+    assert json.loads(extras["politicalGeocodingURI"]) == [
+        "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/07318000"]
+    assert json.loads(extras["references"]) == [
+        "https://musterdatenkatalog.de/def/musterdatensatz/buergerservice/dienstleistung"]
+    assert extras["frequency"] == "http://publications.europa.eu/resource/authority/frequency/MONTHLY"
+    assert groups(_shipped()) == [{"name": "gove"}]
+
+
+def test_resource_fields_use_vocabulary_uris() -> None:
+    fields = resource_fields(_shipped(), "CSV", "text/csv")
+    assert fields == {
+        "format": "http://publications.europa.eu/resource/authority/file-type/CSV",
+        "mimetype": "https://www.iana.org/assignments/media-types/text/csv",
+        "license": "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+        "licenseAttributionByText": "Stadt Musterstadt: Fallzahlen der Verwaltungsleistungen "
+                                    "nach Zugangskanal (Beispieldaten)",
+    }
+    assert set(RESOURCE_FIELDS) >= set(fields)

@@ -1,0 +1,22 @@
+"""The describe stage on the shipped examples: conformant RDF and an excellent MQA score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows import catalog, metadata, pipeline, reference
+from flows.stages.describe import describe
+from tests.helpers import ROOT
+
+
+@pytest.mark.parametrize("name", catalog.dataset_names(ROOT))
+def test_every_example_conforms_and_scores_excellent(name: str, tmp_path: Path) -> None:
+    prepared = pipeline.prepare(ROOT, name, tmp_path)
+    assert prepared.bundle is not None, prepared.result.problems
+    described = describe(prepared.bundle, metadata.load_catalog(ROOT), reference.find(ROOT))
+    assert described.problems == []
+    assert described.quality["rating"] == "ausgezeichnet"
+    assert described.quality["score"] >= 385
+    assert prepared.result.metadata_quality == described.quality
