@@ -146,6 +146,12 @@ def markdown_dataset(result: DatasetResult, limit: int = 20) -> str:
              f"**Ergebnis:** {STATUS_DE.get(result.status, result.status)}", ""]
     if result.reason:
         lines += [f"**Grund:** {result.reason}", ""]
+    if result.metadata_quality:
+        quality = result.metadata_quality
+        lines += [f"**Metadatenqualität (MQA):** {quality['score']} von {quality['max']} Punkten "
+                  f"({quality['rating']})", ""]
+        lines += [f"- fehlt: {m['criterion']} ({m['points']} Punkte)" for m in quality["missing"]]
+        lines += [""] if quality["missing"] else []
     for code, count in sorted(Counter(p.code for p in result.problems).items()):
         lines += [f"## {problem_type(code).title if _known(code) else code} ({count})", ""]
         for p in [p for p in result.problems if p.code == code][:limit]:

@@ -59,6 +59,18 @@ def dataset_page(result: DatasetResult) -> str:
     if sources:
         parts.append(_table("Herkunft der Daten", ["Ressource", "Art", "Quelle", "Gelesen am"],
                             sources))
+    quality = result.metadata_quality
+    if quality:
+        parts += ["<h2>Metadatenqualität</h2>",
+                  f"<p>{quality['score']} von {quality['max']} Punkten nach der Metadaten-"
+                  f"Qualitätsbewertung (MQA) von data.europa.eu: <strong>{escape(quality['rating'])}"
+                  "</strong> (ab 351 ausgezeichnet, ab 221 gut, ab 121 ausreichend).</p>",
+                  _table("Punkte je Bereich", ["Bereich", "Punkte", "Höchstens"],
+                         [[d["name"], d["points"], d["max"]] for d in quality["dimensions"]])]
+        if quality["missing"]:
+            parts.append(_table("Was Punkte kostet", ["Kriterium", "Bereich", "Punkte"],
+                                [[m["criterion"], m.get("dimension", ""), m["points"]]
+                                 for m in quality["missing"]]))
     counts = Counter(p.code for p in result.problems)
     parts.append("<h2>Probleme</h2>")
     if not counts:

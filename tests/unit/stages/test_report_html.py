@@ -65,3 +65,18 @@ def test_run_page_links_every_dataset_and_reports_are_written(tmp_path: Path) ->
     folder = write_reports(summary, tmp_path)
     assert {p.name for p in folder.glob("*.html")} == {"index.html", "kosten.html",
                                                        "fallzahlen.html"}
+
+
+def test_metadata_score_is_shown_with_its_missing_points() -> None:
+    from flows.stages.report import DatasetResult, markdown_dataset
+    from flows.stages.report_html import dataset_page
+
+    result = DatasetResult(name="x", status="published", metadata_quality={
+        "score": 385, "max": 405, "rating": "ausgezeichnet",
+        "dimensions": [{"name": "Auffindbarkeit", "points": 80, "max": 100}],
+        "missing": [{"criterion": "zeitliche Abdeckung (dct:temporal)", "points": 20,
+                     "dimension": "Auffindbarkeit"}]})
+    page = dataset_page(result)
+    assert "385 von 405 Punkten" in page and "<strong>ausgezeichnet</strong>" in page
+    assert "zeitliche Abdeckung (dct:temporal)" in page
+    assert "fehlt: zeitliche Abdeckung (dct:temporal) (20 Punkte)" in markdown_dataset(result)
