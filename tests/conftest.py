@@ -14,6 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the metadata checks at ../shared/reference (the tests' copy of the DCAT-AP.de
+    shapes), wherever this checkout lies; a user's own KENNZAHLEN_REFERENCE wins."""
+    from tests.helpers import shared_reference
+
+    os.environ.setdefault("KENNZAHLEN_REFERENCE", str(shared_reference()))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--integration", action="store_true",
                      help="also run tests against the real CKAN started by scripts/ckan-dev")

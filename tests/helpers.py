@@ -13,6 +13,18 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def shared_reference() -> Path:
+    """The reference data of ../shared/ (DCAT-AP.de shapes, OParl schemas …) that tests load."""
+    import os
+
+    for candidate in (os.environ.get("KENNZAHLEN_SHARED"), ROOT.parent / "shared",
+                      Path("/work/shared")):
+        if candidate and (Path(candidate) / "reference" / "dcat-ap-de").is_dir():
+            return Path(candidate) / "reference"
+    raise AssertionError("../shared/reference not found next to the checkout; set "
+                         "KENNZAHLEN_SHARED to the folder that holds reference/")
+
+
 def resource(dataset: str, source_path: Path, **source_changes: Any) -> ResourceSpec:
     """The first resource of a shipped dataset, reading from another file."""
     spec = catalog.load(ROOT, dataset)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -15,16 +14,12 @@ import pytest
 
 from flows.adapters.sources import oparl
 from flows.catalog import SourceSpec
-from tests.helpers import ROOT
+from tests.helpers import ROOT, shared_reference
 from tests.oparl_server import OParlServer
 
 
 def _shared_reference() -> Path:
-    for candidate in (os.environ.get("KENNZAHLEN_SHARED"), ROOT.parent / "shared",
-                      Path("/work/shared")):
-        if candidate and (Path(candidate) / "reference" / "oparl" / "schema").is_dir():
-            return Path(candidate) / "reference"
-    raise AssertionError("../shared/reference/oparl not found; set KENNZAHLEN_SHARED")
+    return shared_reference()
 
 
 def _read(url: str, obj: str = "meeting", **options: object):  # noqa: ANN202
