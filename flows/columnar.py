@@ -140,18 +140,22 @@ def validate_columns(plan: Plan, columns: dict[str, list[str]],
     return run.outcome
 
 
-def validate_csv(plan: Plan, path: Path, limit: int = ERROR_LIMIT,
-                 block_size: int = 16 << 20) -> Outcome:
+def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str] = (), k: int = 3,
+                 limit: int = ERROR_LIMIT, block_size: int = 16 << 20) -> Outcome:
     """Validate a UTF-8 CSV file streaming (all columns read as text, chunk by chunk).
 
+    A reader thread parses the next chunk while this one is checked (Arrow parses without the
+    GIL), and starts while the checks are prepared.
+
     Raises:
-        UnsupportedError: the header differs from the schema's fields, or a row is ragged.
+        UnsupportedError: the schema is not covered, the header differs from the schema's
+            fields, a row is ragged or the file is not UTF-8.
     """
     import csv
 
     from pyarrow import csv as pacsv
 
-    names = [p.name for p in plan.fields]
+    names = [f.get("name") for f in schema.get("fields", [])]
     with path.open(encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle), [])
     if header != names:
@@ -162,30 +166,56 @@ def validate_csv(plan: Plan, path: Path, limit: int = ERROR_LIMIT,
         ragged.append(row)
         return "skip"
 
-    reader = pacsv.open_csv(
+    batches = _Prefetch(lambda: pacsv.open_csv(
         path, read_options=pacsv.ReadOptions(block_size=block_size),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                          invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                              strings_can_be_null=False,
-                                             quoted_strings_can_be_null=False))
-    run = _Run(plan, limit)
-    row = 2
-    for batch in _batches(reader):
-        if ragged:
-            raise UnsupportedError("eine Zeile hat mehr oder weniger Zellen als die Kopfzeile")
-        if not run.feed({n: batch.column(n) for n in names}, first_row=row):
-            break
-        row += batch.num_rows
+                                             quoted_strings_can_be_null=False)))
+    try:
+        run = _Run(make_plan(schema, small_counts, k), limit)
+        row = 2
+        for batch in batches:
+            if ragged:
+                raise UnsupportedError("eine Zeile hat mehr oder weniger Zellen als die Kopfzeile")
+            if not run.feed({n: batch.column(n) for n in names}, first_row=row):
+                break
+            row += batch.num_rows
+    except pa.ArrowInvalid as exc:
+        raise UnsupportedError("die Datei ist nicht als UTF-8-CSV lesbar") from exc
+    finally:
+        batches.close()
     return run.outcome
 
 
-def _batches(reader: Any) -> Iterator[Any]:
-    while True:
+class _Prefetch:
+    """Reads the next record batch in a thread while the current one is checked."""
+
+    def __init__(self, open_reader: Any) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.reader: Any = None
+        self.pending = self.pool.submit(self._first, open_reader)
+
+    def _first(self, open_reader: Any) -> Any:
+        self.reader = open_reader()
+        return self._next()
+
+    def _next(self) -> Any:
         try:
-            yield reader.read_next_batch()
+            return self.reader.read_next_batch()
         except StopIteration:
-            return
+            return None
+
+    def __iter__(self) -> Iterator[Any]:
+        while (batch := self.pending.result()) is not None:
+            self.pending = self.pool.submit(self._next)
+            yield batch
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Run:

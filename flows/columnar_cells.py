@@ -85,7 +85,22 @@ def normalise(kind: str, value: Any) -> Any:
 
 
 def read_column(plan: FieldPlan, cells: pa.Array) -> Column:
-    """Type-check and constraint-check one column chunk of strings."""
+    """Type-check and constraint-check one column chunk of strings.
+
+    Key-figure columns repeat few values (months, districts, channels): those are checked once
+    per distinct value and the verdicts spread back to the rows.
+    """
+    encoded = pc.dictionary_encode(cells, null_encoding="encode")
+    if len(encoded.dictionary) * 4 > len(cells):
+        return _read_cells(plan, cells)
+    distinct = _read_cells(plan, encoded.dictionary)
+    index = encoded.indices.to_numpy(zero_copy_only=False)
+    values = cells if plan.type == "string" else distinct.values[index]
+    return Column(distinct.missing[index], distinct.type_error[index], values,
+                  [(note, mask[index]) for note, mask in distinct.failures])
+
+
+def _read_cells(plan: FieldPlan, cells: pa.Array) -> Column:
     n = len(cells)
     missing = _mask(pc.or_kleene(pc.is_null(cells), pc.is_in(cells, pa.array(plan.missing,
                                                                             pa.string()))))
