@@ -43,6 +43,8 @@ class Validation:
     resource: str
     rows: int
     problems: list[Problem] = field(default_factory=list)
+    cached: bool = False
+    """True when the findings come from the validation cache (flows/validation_cache.py)."""
 
     @property
     def valid(self) -> bool:
