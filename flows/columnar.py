@@ -20,7 +20,6 @@ inside a chunk are compared exactly, across chunks by the second hash; a collisi
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from flows.columnar_cells import Column, FieldPlan, UnsupportedError, prepare_constraint, read_column
+from flows.columnar_keys import Seen
 
 VERSION = "1"
 """Changes whenever a finding could change; part of the validation cache key."""
@@ -141,11 +141,13 @@ def validate_columns(plan: Plan, columns: dict[str, list[str]],
 
 
 def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str] = (), k: int = 3,
-                 limit: int = ERROR_LIMIT, block_size: int = 16 << 20) -> Outcome:
+                 limit: int = ERROR_LIMIT, block_size: int = 4 << 20,
+                 chunk_rows: int = 1 << 18) -> Outcome:
     """Validate a UTF-8 CSV file streaming (all columns read as text, chunk by chunk).
 
     A reader thread parses the next chunk while this one is checked (Arrow parses without the
-    GIL), and starts while the checks are prepared.
+    GIL), and starts while the checks are prepared. Arrow reads ahead by blocks, so blocks are
+    small (memory stays flat) and are joined to chunks of `chunk_rows` rows for the checks.
 
     Raises:
         UnsupportedError: the schema is not covered, the header differs from the schema's
@@ -166,7 +168,7 @@ def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str]
         ragged.append(row)
         return "skip"
 
-    batches = _Prefetch(lambda: pacsv.open_csv(
+    batches = _Prefetch(chunk_rows, lambda: pacsv.open_csv(
         path, read_options=pacsv.ReadOptions(block_size=block_size),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                          invalid_row_handler=on_invalid),
@@ -192,9 +194,10 @@ def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str]
 class _Prefetch:
     """Reads the next record batch in a thread while the current one is checked."""
 
-    def __init__(self, open_reader: Any) -> None:
+    def __init__(self, rows: int, open_reader: Any) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
+        self.rows = rows
         self.pool = ThreadPoolExecutor(max_workers=1)
         self.reader: Any = None
         self.pending = self.pool.submit(self._first, open_reader)
@@ -204,10 +207,17 @@ class _Prefetch:
         return self._next()
 
     def _next(self) -> Any:
-        try:
-            return self.reader.read_next_batch()
-        except StopIteration:
+        parts, rows = [], 0
+        while rows < self.rows:
+            try:
+                parts.append(self.reader.read_next_batch())
+            except StopIteration:
+                break
+            rows += parts[-1].num_rows
+        if not parts:
             return None
+        joined = pa.Table.from_batches(parts).combine_chunks().to_batches()
+        return joined[0] if joined else parts[0]
 
     def __iter__(self) -> Iterator[Any]:
         while (batch := self.pending.result()) is not None:
@@ -225,8 +235,8 @@ class _Run:
         self.plan = plan
         self.limit = limit
         self.outcome = Outcome()
-        self.unique = {p.name: _Seen() for p in plan.fields if p.unique}
-        self.primary = _Seen() if plan.primary_key else None
+        self.unique = {p.name: Seen() for p in plan.fields if p.unique}
+        self.primary = Seen() if plan.primary_key else None
 
     def feed(self, batch: dict[str, pa.Array], first_row: int) -> bool:
         """Check one chunk; False once the error limit is reached."""
@@ -321,101 +331,3 @@ def _row_findings(plan: Plan, columns: dict[str, Column], batch: dict[str, pa.Ar
     found.extend(Finding("small-count-unprotected", row, name, cell(name), f"k={plan.k}")
                  for name in small)
     return found
-
-
-_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_NONE = np.uint64(0x6A09E667F3BCC908)
-
-
-def _mix(h: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: a bijection on 64-bit integers that spreads every bit."""
-    h = (h ^ (h >> np.uint64(30))) * _M1
-    h = (h ^ (h >> np.uint64(27))) * _M2
-    return h ^ (h >> np.uint64(31))
-
-
-def _column_hashes(p: FieldPlan, column: Column, none: np.ndarray) -> tuple[np.ndarray, ...]:
-    if p.type == "string":
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(column.values)
-        digests = [hashlib.blake2b(v.encode(), digest_size=16).digest()
-                   for v in encoded.dictionary.to_pylist()]
-        table = np.frombuffer(b"".join(digests) or bytes(16), dtype=np.uint64).reshape(-1, 2)
-        index = np.nan_to_num(encoded.indices.to_numpy(zero_copy_only=False)).astype(np.int64)
-        h1, h2 = table[index, 0].copy(), table[index, 1].copy()
-    else:
-        bits = np.asarray(column.values).astype(
-            np.float64 if p.type == "number" else np.int64).view(np.uint64)
-        h1, h2 = _mix(bits ^ _M1), _mix(bits ^ _M2)
-    h1[none] = _NONE
-    h2[none] = _NONE
-    return h1, h2
-
-
-class _Seen:
-    """Keys seen so far: sorted 64-bit hashes, a second hash, and the row each was last seen."""
-
-    def __init__(self) -> None:
-        self.h1 = np.empty(0, dtype=np.uint64)
-        self.h2 = np.empty(0, dtype=np.uint64)
-        self.rows = np.empty(0, dtype=np.uint32)
-
-    def previous(self, plan: Plan, names: list[str], columns: dict[str, Column],
-                 active: np.ndarray, rows: np.ndarray, batch: dict[str, pa.Array]) -> np.ndarray:
-        """For every active row the row number of the same key's previous occurrence (0: none)."""
-        with np.errstate(over="ignore"):
-            h1 = np.zeros(len(rows), dtype=np.uint64)
-            h2 = np.zeros(len(rows), dtype=np.uint64)
-            for name in names:
-                p = next(f for f in plan.fields if f.name == name)
-                column = columns[name]
-                c1, c2 = _column_hashes(p, column, column.missing | column.type_error)
-                h1, h2 = _mix(h1 ^ c1), _mix(h2 ^ c2 ^ _M1)
-        result = np.zeros(len(rows), dtype=np.int64)
-        idx = np.flatnonzero(active)
-        if not len(idx):
-            return result
-        order = np.argsort(h1[idx], kind="stable")
-        a, b, r, local = h1[idx][order], h2[idx][order], rows[idx][order], idx[order]
-        same = a[1:] == a[:-1]
-        found = np.zeros(len(a), dtype=np.int64)
-        found[1:][same] = r[:-1][same]
-        for j in np.flatnonzero(same) + 1:
-            if b[j] != b[j - 1] or _key(names, columns, batch, local[j]) != _key(
-                    names, columns, batch, local[j - 1]):
-                raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
-        first = np.flatnonzero(np.concatenate([[True], ~same]))
-        pos = np.searchsorted(self.h1, a[first])
-        hit = pos < len(self.h1)
-        hit[hit] = self.h1[pos[hit]] == a[first][hit]
-        if np.any(self.h2[pos[hit]] != b[first][hit]):
-            raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
-        found[first[hit]] = self.rows[pos[hit]]
-        last = np.flatnonzero(np.concatenate([~same, [True]]))
-        new, new2, new_rows = a[last], b[last], r[last]
-        pos = np.searchsorted(self.h1, new)
-        exists = pos < len(self.h1)
-        exists[exists] = self.h1[pos[exists]] == new[exists]
-        self.rows[pos[exists]] = new_rows[exists]
-        insert = pos[~exists]
-        self.h1 = np.insert(self.h1, insert, new[~exists])
-        self.h2 = np.insert(self.h2, insert, new2[~exists])
-        self.rows = np.insert(self.rows, insert, new_rows[~exists].astype(np.uint32))
-        result[local] = found
-        return result
-
-
-def _key(names: list[str], columns: dict[str, Column], batch: dict[str, pa.Array],
-         i: int) -> tuple[Any, ...]:
-    """The key's values as frictionless compares them (None for no value)."""
-    values = []
-    for name in names:
-        column = columns[name]
-        if column.missing[i] or column.type_error[i]:
-            values.append(None)
-        elif isinstance(column.values, np.ndarray):
-            values.append(column.values[i].item())
-        else:
-            values.append(column.values[i].as_py())
-    return tuple(values)

@@ -57,7 +57,7 @@ def test_corpus_findings_equal_frictionless_in_memory(path: Path) -> None:
 def test_corpus_findings_equal_frictionless_streaming_the_file(path: Path) -> None:
     schema, _, _ = _read(path)
     counts = SMALL_COUNTS.get(path.stem, [])
-    ours = columnar.validate_csv(path, schema, counts, block_size=64)  # many tiny chunks
+    ours = columnar.validate_csv(path, schema, counts, block_size=64, chunk_rows=2)  # tiny chunks
     theirs = frictionless_findings(schema, counts, path=path.name, basepath=str(path.parent))
     assert columnar_findings(ours) == theirs
 
@@ -68,7 +68,7 @@ def test_duplicates_across_chunks_name_the_previous_row(tmp_path: Path) -> None:
     path = tmp_path / "dups.csv"
     path.write_text("k,s\n" + "".join(f"{i % 97},{'x' * (i % 5)}{i % 89}\n"
                                       for i in range(400)))
-    ours = columnar.validate_csv(path, schema, block_size=256)
+    ours = columnar.validate_csv(path, schema, block_size=256, chunk_rows=10)
     theirs = frictionless_findings(schema, [], path=path.name, basepath=str(tmp_path))
     assert len(theirs) > 300
     assert columnar_findings(ours) == theirs
