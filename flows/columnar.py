@@ -28,19 +28,13 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from flows.columnar_cells import Column, FieldPlan, UnsupportedError, prepare_constraint, read_column
+from flows.columnar_cells import Column, FieldPlan, UnsupportedError, read_column
 from flows.columnar_keys import Seen
+from flows.columnar_plan import Plan, make_plan
 
 VERSION = "1"
 """Changes whenever a finding could change; part of the validation cache key."""
 ERROR_LIMIT = 1000
-TYPES = {"string", "integer", "number", "boolean", "date", "year", "yearmonth"}
-SCHEMA_KEYS = {"fields", "primaryKey", "missingValues", "name", "title", "description", "$schema"}
-FIELD_KEYS = {"name", "title", "description", "type", "format", "constraints", "missingValues",
-              "example", "rdfType", "trueValues", "falseValues", "decimalChar"}
-CONSTRAINTS = {"required", "unique", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-               "enum", "pattern", "minLength", "maxLength"}
-
 __all__ = ["ERROR_LIMIT", "VERSION", "Finding", "Outcome", "Plan", "UnsupportedError", "make_plan",
            "validate_csv", "validate_columns"]
 
@@ -62,73 +56,6 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     limit_reached: bool = False
     rows: int = 0
-
-
-@dataclass
-class Plan:
-    """Everything prepared once per resource."""
-
-    fields: list[FieldPlan]
-    primary_key: list[str]
-    small_counts: list[str]
-    k: int
-
-
-def make_plan(schema: dict[str, Any], small_counts: Iterable[str] = (), k: int = 3) -> Plan:
-    """Prepare the checks of a Table Schema.
-
-    Raises:
-        UnsupportedError: the schema uses something this module does not judge (German reason).
-    """
-    from frictionless import FrictionlessException, Schema
-
-    unknown = sorted(set(schema) - SCHEMA_KEYS)
-    if unknown or schema.get("foreignKeys"):
-        raise UnsupportedError(f"Schema-Angabe {', '.join(unknown) or 'foreignKeys'}")
-    if list(Schema.metadata_validate(schema)):
-        raise UnsupportedError("das Table Schema ist ungültig")
-    try:
-        reference = Schema.from_descriptor(schema)
-    except FrictionlessException as exc:
-        raise UnsupportedError("das Table Schema ist ungültig") from exc
-    plans = []
-    for descriptor, fl_field in zip(schema.get("fields", []), reference.fields, strict=True):
-        plans.append(_field_plan(descriptor, fl_field))
-    key = schema.get("primaryKey") or []
-    names = {p.name for p in plans}
-    counts = [p.name for p in plans if p.name in set(small_counts)
-              and p.type in ("integer", "year")]
-    return Plan(plans, [key] if isinstance(key, str) else list(key), counts, k) if set(
-        [key] if isinstance(key, str) else key) <= names else Plan(plans, [], counts, k)
-
-
-def _field_plan(descriptor: dict[str, Any], fl_field: Any) -> FieldPlan:
-    kind = descriptor.get("type", "string")
-    name = descriptor["name"]
-    extra = sorted(set(descriptor) - FIELD_KEYS)
-    if kind not in TYPES or descriptor.get("format", "default") != "default" or extra:
-        what = extra[0] if extra else f"Typ {kind}/{descriptor.get('format', 'default')}"
-        raise UnsupportedError(f"Feld '{name}': {what}")
-    constraints = descriptor.get("constraints", {})
-    if set(constraints) - CONSTRAINTS:
-        raise UnsupportedError(f"Feld '{name}': Regel {sorted(set(constraints) - CONSTRAINTS)[0]}")
-    reader = fl_field.create_value_reader()
-    missing = fl_field.missing_values
-    if not fl_field.has_defined("missing_values") and fl_field.schema:
-        missing = fl_field.schema.missing_values
-    plan = FieldPlan(name=name, type=kind, reader=reader, missing=list(missing),
-                     type_note=f'type is "{fl_field.type}/{fl_field.format}"',
-                     unique=bool(constraints.get("unique")))
-    for cname in fl_field.supported_constraints:
-        raw = fl_field.constraints.get(cname)
-        if raw is not None:
-            note = f'constraint "{cname}" is "{raw}"'
-            plan.constraints.append((cname, prepare_constraint(kind, cname, raw, reader), note))
-    if kind == "boolean":
-        plan.true_values, plan.false_values = fl_field.true_values, fl_field.false_values
-    if kind == "number":
-        plan.decimal_char = fl_field.decimal_char
-    return plan
 
 
 def validate_columns(plan: Plan, columns: dict[str, list[str]],

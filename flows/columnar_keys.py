@@ -19,7 +19,7 @@ import pyarrow as pa
 from flows.columnar_cells import Column, FieldPlan, UnsupportedError
 
 if TYPE_CHECKING:
-    from flows.columnar import Plan
+    from flows.columnar_plan import Plan
 
 
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)

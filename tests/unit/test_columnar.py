@@ -163,3 +163,41 @@ def test_random_tables_have_the_same_findings_as_frictionless(
     schema, names, rows, counts = case
     ours, theirs = in_memory(schema, names, rows, counts)
     assert ours == theirs
+
+
+INVALID_SCHEMAS = [
+    {"fields": [{"name": "a", "type": "integer", "constraints": {"minLength": 2}}]},
+    {"fields": [{"name": "a", "type": "string", "constraints": {"required": "yes"}}]},
+    {"fields": [{"name": "a", "type": "string", "constraints": {"pattern": 5}}]},
+    {"fields": [{"name": "a", "type": "string", "constraints": {"maxLength": "3"}}]},
+    {"fields": [{"name": "a", "type": "integer", "constraints": {"enum": "x"}}]},
+    {"fields": [{"name": "a", "type": "string"}], "primaryKey": ["b"]},
+    {"fields": [{"name": "a", "type": "string", "missingValues": [1]}]},
+    {"fields": [{"name": "a", "type": "strin"}]},
+    {"fields": [{"type": "string"}]},
+    {"fields": "a"},
+]
+
+
+@pytest.mark.parametrize("schema", INVALID_SCHEMAS)
+def test_schemas_frictionless_rejects_are_never_planned(schema: dict[str, Any]) -> None:
+    from frictionless import FrictionlessException
+
+    try:
+        rejected = bool(list(Schema.metadata_validate(schema)))
+    except FrictionlessException:
+        rejected = True
+    assert rejected, "frictionless must reject this schema"
+    with pytest.raises(columnar.UnsupportedError):
+        columnar.make_plan(schema)
+
+
+def test_the_project_schemas_are_covered() -> None:
+    import yaml
+
+    from tests.helpers import ROOT
+
+    for path in sorted((ROOT / "schemas").glob("*.schema.yaml")):
+        schema = yaml.safe_load(path.read_text())
+        assert not list(Schema.metadata_validate(schema)), path.name
+        columnar.make_plan(schema)  # raises if a shipped schema would fall back
