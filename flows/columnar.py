@@ -125,6 +125,7 @@ class _Prefetch:
         from concurrent.futures import ThreadPoolExecutor
 
         self.rows = rows
+        self.reader_rows = 0
         self.pool = ThreadPoolExecutor(max_workers=1)
         self.reader: Any = None
         self.pending = self.pool.submit(self._first, open_reader)
@@ -135,7 +136,8 @@ class _Prefetch:
 
     def _next(self) -> Any:
         parts, rows = [], 0
-        while rows < self.rows:
+        # the first chunk is one block, so checking starts early
+        while rows < (self.rows if self.reader_rows else 1):
             try:
                 parts.append(self.reader.read_next_batch())
             except StopIteration:
@@ -143,6 +145,7 @@ class _Prefetch:
             rows += parts[-1].num_rows
         if not parts:
             return None
+        self.reader_rows += rows
         joined = pa.Table.from_batches(parts).combine_chunks().to_batches()
         return joined[0] if joined else parts[0]
 

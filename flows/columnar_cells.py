@@ -63,6 +63,8 @@ class Column:
     """numpy array (numbers, days, booleans) or an Arrow string array."""
     failures: list[tuple[str, np.ndarray]]
     """(frictionless note, mask) per constraint, in frictionless's order."""
+    encoded: Any = None
+    """The chunk's text as an Arrow dictionary array, when it was encoded (reused for hashing)."""
 
 
 def normalise(kind: str, value: Any) -> Any:
@@ -97,7 +99,7 @@ def read_column(plan: FieldPlan, cells: pa.Array) -> Column:
     index = encoded.indices.to_numpy(zero_copy_only=False)
     values = cells if plan.type == "string" else distinct.values[index]
     return Column(distinct.missing[index], distinct.type_error[index], values,
-                  [(note, mask[index]) for note, mask in distinct.failures])
+                  [(note, mask[index]) for note, mask in distinct.failures], encoded)
 
 
 def _read_cells(plan: FieldPlan, cells: pa.Array) -> Column:

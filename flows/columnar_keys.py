@@ -37,8 +37,9 @@ def _column_hashes(p: FieldPlan, column: Column, none: np.ndarray) -> tuple[np.n
     if p.type == "string":
         import pyarrow.compute as pc
 
-        encoded = pc.dictionary_encode(column.values)
-        digests = [hashlib.blake2b(v.encode(), digest_size=16).digest()
+        encoded = column.encoded if column.encoded is not None else pc.dictionary_encode(
+            column.values, null_encoding="encode")
+        digests = [hashlib.blake2b((v or "").encode(), digest_size=16).digest()
                    for v in encoded.dictionary.to_pylist()]
         table = np.frombuffer(b"".join(digests) or bytes(16), dtype=np.uint64).reshape(-1, 2)
         index = np.nan_to_num(encoded.indices.to_numpy(zero_copy_only=False)).astype(np.int64)
@@ -97,12 +98,23 @@ class Seen:
         exists = pos < len(self.h1)
         exists[exists] = self.h1[pos[exists]] == new[exists]
         self.rows[pos[exists]] = new_rows[exists]
-        insert = pos[~exists]
-        self.h1 = np.insert(self.h1, insert, new[~exists])
-        self.h2 = np.insert(self.h2, insert, new2[~exists])
-        self.rows = np.insert(self.rows, insert, new_rows[~exists].astype(np.uint32))
+        fresh = ~exists
+        slots = pos[fresh] + np.arange(np.count_nonzero(fresh))  # pos is sorted already
+        self.h1 = _insert(self.h1, slots, new[fresh])
+        self.h2 = _insert(self.h2, slots, new2[fresh])
+        self.rows = _insert(self.rows, slots, new_rows[fresh].astype(np.uint32))
         result[local] = found
         return result
+
+
+def _insert(old: np.ndarray, slots: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """`old` with `new` placed at the (ascending) positions `slots` of the result."""
+    out = np.empty(len(old) + len(new), dtype=old.dtype)
+    keep = np.ones(len(out), dtype=bool)
+    keep[slots] = False
+    out[slots] = new
+    out[keep] = old
+    return out
 
 
 def _key(names: list[str], columns: dict[str, Column], batch: dict[str, pa.Array],
