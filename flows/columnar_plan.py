@@ -175,7 +175,7 @@ class LazyReader:
             return cell if isinstance(cell, bool) else (
                 self.truth.get(cell) if isinstance(cell, str) else None)
         if not isinstance(cell, str):
-            return None
+            return _native(self.kind, cell)  # constraint values from YAML/JSON
         try:
             return getattr(self, f"_{self.kind}")(cell)
         except (ValueError, ArithmeticError):
@@ -205,3 +205,21 @@ class LazyReader:
     def _yearmonth(self, cell: str) -> tuple[int, int] | None:
         year, month = cell.split("-")
         return (int(year), int(month)) if 1 <= int(month) <= 12 else None
+
+
+def _native(kind: str, value: Any) -> Any:
+    """A non-text value (as YAML gives constraint values) as frictionless reads it."""
+    if isinstance(value, bool):
+        return None
+    if kind == "number" and isinstance(value, int | float | Decimal):
+        return Decimal(str(value)) if isinstance(value, float) else value
+    if kind == "integer":
+        whole = isinstance(value, int) or (isinstance(value, float | Decimal) and value % 1 == 0)
+        return int(value) if whole else None
+    if kind == "year" and isinstance(value, int):
+        return value if 0 <= value <= 9999 else None
+    if kind == "date" and isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else None
+    if kind == "date" and isinstance(value, date):
+        return value
+    return None

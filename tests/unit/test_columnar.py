@@ -115,14 +115,15 @@ TOKENS = {
     "string": ["a", "ab", "Amt 1", "0731", "07310001", "x y", " a", "ä", "A"],
     "integer": ["0", "1", "2", "-1", "+3", " 4 ", "007", "1_0", "5.0", "x", "99999"],
     "number": ["0", "1.5", "-0", "2.50", ".5", "1e2", "+7", "3,5", "x", "1", "0.1"],
-    "boolean": ["true", "False", "1", "0", "yes", "TRUE", "x"],
+    "boolean": ["true", "False", "1", "0", "yes", "TRUE", "x", "ja", "nein"],
     "date": ["2024-01-31", "2024-02-29", "2023-02-29", "2024-1-5", "31.01.2024", "0000-01-01",
              "2024-12-01", "x"],
     "year": ["2024", "1999", "0000", "24", " 202", "x"],
     "yearmonth": ["2024-01", "2024-13", "2024-1", "1999-12", "x-1", "2024-06"],
 }
-BOUNDS = {"integer": ["0", "2", 1], "number": ["0.5", 1, "2"], "date": ["2024-01-31"],
-          "year": [2000], "yearmonth": ["2024-01"]}
+BOUNDS = {"integer": ["0", "2", 1, " 3"], "number": ["0.5", 1, "2", 1.5, "1e0"],
+          "date": ["2024-01-31", "2024-1-5"], "year": [2000, "2024"],
+          "yearmonth": ["2024-01", "2024-6"]}
 
 
 @st.composite
@@ -141,9 +142,16 @@ def tables(draw: Any) -> tuple[dict[str, Any], list[str], list[list[str]], list[
         if kind == "string" and draw(st.booleans()):
             constraints.update(draw(st.sampled_from([{"pattern": "[0-9]{4,8}"}, {"minLength": 2},
                                                      {"maxLength": 3}, {"pattern": "\\w+"}])))
-        if kind in ("string", "integer", "date") and draw(st.integers(0, 3)) == 0:
+        if draw(st.integers(0, 3)) == 0:
             constraints["enum"] = draw(st.lists(st.sampled_from(TOKENS[kind]), min_size=1))
-        fields.append({"name": f"f{number}", "type": kind, "constraints": constraints})
+        field = {"name": f"f{number}", "type": kind, "constraints": constraints}
+        if kind == "number" and draw(st.integers(0, 3)) == 0:
+            field["decimalChar"] = draw(st.sampled_from([",", "."]))
+        if kind == "boolean" and draw(st.integers(0, 3)) == 0:
+            field.update(trueValues=["ja", "1"], falseValues=["nein"])
+        if draw(st.integers(0, 5)) == 0:
+            field["missingValues"] = ["x", ""]
+        fields.append(field)
     names = [f["name"] for f in fields]
     schema: dict[str, Any] = {"fields": fields,
                               "missingValues": draw(st.sampled_from([[""], ["", "."]]))}
@@ -156,11 +164,17 @@ def tables(draw: Any) -> tuple[dict[str, Any], list[str], list[list[str]], list[
     return schema, names, rows, counts
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_random_tables_have_the_same_findings_as_frictionless(
         case: tuple[dict[str, Any], list[str], list[list[str]], list[str]]) -> None:
+    from hypothesis import reject
+
     schema, names, rows, counts = case
+    try:
+        frictionless_findings(schema, counts, data=[names, *rows])
+    except TypeError:  # frictionless itself fails on e.g. a bound its reader cannot read
+        reject()
     ours, theirs = in_memory(schema, names, rows, counts)
     assert ours == theirs
 
