@@ -3,9 +3,9 @@
 The key is a SHA-256 over everything a finding can depend on: the table's cells and source row
 numbers, the Table Schema, the protection settings, the cells that hold personal data, the names
 shown in messages, and the versions of the validators. A hit returns the stored problems; a
-changed cell, schema or setting gives another key. Entries live in `<out>/cache/validation/`
-(`KENNZAHLEN_OUT`, as in `flows/settings.py`); `KENNZAHLEN_VALIDATION_CACHE=off` switches the
-cache off. A damaged entry counts as a miss.
+changed cell, schema or setting gives another key. One entry per resource (the latest) lives in
+`<out>/cache/validation/` (`KENNZAHLEN_OUT`, as in `flows/settings.py`);
+`KENNZAHLEN_VALIDATION_CACHE=off` switches the cache off. A damaged entry counts as a miss.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ def validate_cached(project: Path, table: Table, resource: ResourceSpec, dataset
     where = folder(project)
     if where is None:
         return validate_stage.validate(table, resource, dataset, file, masked=masked)
-    entry = where / f"{key(table, resource, dataset, file, masked)}.json"
+    prefix = f"{dataset}.{resource.name}."
+    entry = where / f"{prefix}{key(table, resource, dataset, file, masked)}.json"
     try:
         stored = json.loads(entry.read_text(encoding="utf-8"))
         return Validation(resource=stored["resource"], rows=stored["rows"], cached=True,
@@ -77,4 +78,7 @@ def validate_cached(project: Path, table: Table, resource: ResourceSpec, dataset
                                    "problems": [asdict(p) for p in validation.problems]},
                                   ensure_ascii=False), encoding="utf-8")
     partial.replace(entry)
+    for older in where.glob(f"{prefix}*.json"):  # one entry per resource: the latest
+        if older != entry:
+            older.unlink(missing_ok=True)
     return validation

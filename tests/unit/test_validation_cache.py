@@ -67,8 +67,9 @@ def test_a_changed_cell_schema_or_setting_validates_again(calls: list[str],
     moved.row_numbers = [5, 6]
     _run(tmp_path, moved, res)
     assert len(calls) == 6
-    _run(tmp_path, _table("C"), res)
+    _run(tmp_path, moved, res)
     assert len(calls) == 6
+    assert len(list((tmp_path / "out" / "cache" / "validation").glob("*.json"))) == 1
 
 
 def test_cache_can_be_switched_off_and_survives_a_damaged_entry(
