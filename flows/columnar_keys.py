@@ -2,10 +2,10 @@
 
 Every row's key becomes two 64-bit hashes (strings: BLAKE2b once per distinct value; numbers,
 days and booleans: their exact bits through splitmix64's bijective finaliser). The keys seen so
-far are kept as sorted numpy arrays, about 20 bytes per distinct key, and each chunk is looked
-up with `searchsorted`. Candidates inside a chunk are compared value by value, candidates from
-earlier chunks by the second hash; any disagreement raises `UnsupportedError`, and frictionless
-decides instead.
+far are kept as sorted numpy arrays, about 20 bytes per distinct key; a chunk's keys are
+grouped with Arrow's hash table and looked up with `searchsorted`. Candidates inside a chunk
+are compared value by value, candidates from earlier chunks by the second hash; any
+disagreement raises `UnsupportedError`, and frictionless decides instead.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from flows.columnar_cells import Column, FieldPlan, UnsupportedError
 
@@ -35,8 +36,6 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 def _column_hashes(p: FieldPlan, column: Column, none: np.ndarray) -> tuple[np.ndarray, ...]:
     if p.type == "string":
-        import pyarrow.compute as pc
-
         encoded = column.encoded if column.encoded is not None else pc.dictionary_encode(
             column.values, null_encoding="encode")
         digests = [hashlib.blake2b((v or "").encode(), digest_size=16).digest()
@@ -76,34 +75,43 @@ class Seen:
         idx = np.flatnonzero(active)
         if not len(idx):
             return result
-        order = np.argsort(h1[idx], kind="stable")
-        a, b, r, local = h1[idx][order], h2[idx][order], rows[idx][order], idx[order]
-        same = a[1:] == a[:-1]
-        found = np.zeros(len(a), dtype=np.int64)
-        found[1:][same] = r[:-1][same]
-        for j in np.flatnonzero(same) + 1:
-            if b[j] != b[j - 1] or _key(names, columns, batch, local[j]) != _key(
-                    names, columns, batch, local[j - 1]):
-                raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
-        first = np.flatnonzero(np.concatenate([[True], ~same]))
-        pos = np.searchsorted(self.h1, a[first])
-        hit = pos < len(self.h1)
-        hit[hit] = self.h1[pos[hit]] == a[first][hit]
-        if np.any(self.h2[pos[hit]] != b[first][hit]):
+        a, b, r = h1[idx], h2[idx], rows[idx]
+        encoded = pc.dictionary_encode(pa.array(a))  # Arrow's hash table: no sort needed
+        group = encoded.indices.to_numpy(zero_copy_only=False)
+        distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
+        at = np.arange(len(a))
+        first = np.empty(len(distinct), dtype=np.int64)
+        first[group[::-1]] = at[::-1]
+        last = np.empty(len(distinct), dtype=np.int64)
+        last[group] = at
+        if np.any(b != b[first[group]]):
             raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
-        found[first[hit]] = self.rows[pos[hit]]
-        last = np.flatnonzero(np.concatenate([~same, [True]]))
-        new, new2, new_rows = a[last], b[last], r[last]
-        pos = np.searchsorted(self.h1, new)
-        exists = pos < len(self.h1)
-        exists[exists] = self.h1[pos[exists]] == new[exists]
-        self.rows[pos[exists]] = new_rows[exists]
-        fresh = ~exists
-        slots = pos[fresh] + np.arange(np.count_nonzero(fresh))  # pos is sorted already
-        self.h1 = _insert(self.h1, slots, new[fresh])
-        self.h2 = _insert(self.h2, slots, new2[fresh])
-        self.rows = _insert(self.rows, slots, new_rows[fresh].astype(np.uint32))
-        result[local] = found
+        found = np.zeros(len(a), dtype=np.int64)
+        again = np.flatnonzero(first[group] != at)  # repeats inside this chunk (rare)
+        if len(again):
+            members = np.flatnonzero(np.isin(group, group[again]))
+            members = members[np.lexsort((members, group[members]))]
+            same = group[members][1:] == group[members][:-1]
+            for later, earlier in zip(members[1:][same], members[:-1][same], strict=True):
+                if _key(names, columns, batch, idx[later]) != _key(
+                        names, columns, batch, idx[earlier]):
+                    raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
+                found[later] = r[earlier]
+        order = np.argsort(distinct)  # sorted queries keep searchsorted cache-friendly
+        distinct, first, last = distinct[order], first[order], last[order]
+        pos = np.searchsorted(self.h1, distinct)
+        known = pos < len(self.h1)
+        known[known] = self.h1[pos[known]] == distinct[known]
+        if np.any(self.h2[pos[known]] != b[first[known]]):
+            raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
+        found[first[known]] = self.rows[pos[known]]
+        self.rows[pos[known]] = r[last[known]]
+        fresh = ~known
+        slots = pos[fresh] + np.arange(np.count_nonzero(fresh))
+        self.h1 = _insert(self.h1, slots, distinct[fresh])
+        self.h2 = _insert(self.h2, slots, b[first[fresh]])
+        self.rows = _insert(self.rows, slots, r[last[fresh]].astype(np.uint32))
+        result[idx] = found
         return result
 
 
