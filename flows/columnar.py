@@ -35,6 +35,8 @@ from flows.columnar_plan import Plan, make_plan
 VERSION = "1"
 """Changes whenever a finding could change; part of the validation cache key."""
 ERROR_LIMIT = 1000
+TEXT = pa.dictionary(pa.int32(), pa.string())
+"""How the CSV reader hands over cells: as text, encoded per distinct value in its threads."""
 __all__ = ["ERROR_LIMIT", "VERSION", "Finding", "Outcome", "Plan", "UnsupportedError", "make_plan",
            "validate_csv", "validate_columns"]
 
@@ -99,7 +101,7 @@ def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str]
         path, read_options=pacsv.ReadOptions(block_size=block_size),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                          invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, TEXT),
                                              strings_can_be_null=False,
                                              quoted_strings_can_be_null=False)))
     try:

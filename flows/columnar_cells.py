@@ -92,9 +92,12 @@ def read_column(plan: FieldPlan, cells: pa.Array) -> Column:
     Key-figure columns repeat few values (months, districts, channels): those are checked once
     per distinct value and the verdicts spread back to the rows.
     """
-    encoded = pc.dictionary_encode(cells, null_encoding="encode")
-    if len(encoded.dictionary) * 4 > len(cells):
-        return _read_cells(plan, cells)
+    if pa.types.is_dictionary(cells.type):  # the CSV reader encoded it already
+        encoded = cells
+    else:
+        encoded = pc.dictionary_encode(cells, null_encoding="encode")
+        if len(encoded.dictionary) * 4 > len(cells):
+            return _read_cells(plan, cells)
     distinct = _read_cells(plan, encoded.dictionary)
     index = encoded.indices.to_numpy(zero_copy_only=False)
     values = cells if plan.type == "string" else distinct.values[index]
