@@ -3,7 +3,7 @@
 Every row's key becomes two 64-bit hashes (strings: BLAKE2b once per distinct value; numbers,
 days and booleans: their exact bits through splitmix64's bijective finaliser). The keys seen so
 far are kept as sorted numpy arrays, about 20 bytes per distinct key; a chunk's keys are
-grouped with Arrow's hash table and looked up with `searchsorted`. Candidates inside a chunk
+sorted and looked up with `searchsorted`. Candidates inside a chunk
 are compared value by value, candidates from earlier chunks by the second hash; any
 disagreement raises `UnsupportedError`, and frictionless decides instead.
 """
@@ -75,30 +75,19 @@ class Seen:
         idx = np.flatnonzero(active)
         if not len(idx):
             return result
-        a, b, r = h1[idx], h2[idx], rows[idx]
-        encoded = pc.dictionary_encode(pa.array(a))  # Arrow's hash table: no sort needed
-        group = encoded.indices.to_numpy(zero_copy_only=False)
-        distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
-        at = np.arange(len(a))
-        first = np.empty(len(distinct), dtype=np.int64)
-        first[group[::-1]] = at[::-1]
-        last = np.empty(len(distinct), dtype=np.int64)
-        last[group] = at
-        if np.any(b != b[first[group]]):
-            raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
+        order = np.argsort(h1[idx], kind="stable")  # equal keys stay in row order
+        a, b, r, local = h1[idx][order], h2[idx][order], rows[idx][order], idx[order]
+        same = a[1:] == a[:-1]
         found = np.zeros(len(a), dtype=np.int64)
-        again = np.flatnonzero(first[group] != at)  # repeats inside this chunk (rare)
-        if len(again):
-            members = np.flatnonzero(np.isin(group, group[again]))
-            members = members[np.lexsort((members, group[members]))]
-            same = group[members][1:] == group[members][:-1]
-            for later, earlier in zip(members[1:][same], members[:-1][same], strict=True):
-                if _key(names, columns, batch, idx[later]) != _key(
-                        names, columns, batch, idx[earlier]):
-                    raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
-                found[later] = r[earlier]
-        order = np.argsort(distinct)  # sorted queries keep searchsorted cache-friendly
-        distinct, first, last = distinct[order], first[order], last[order]
+        found[1:][same] = r[:-1][same]
+        if np.any(b[1:][same] != b[:-1][same]):
+            raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
+        for j in np.flatnonzero(same) + 1:  # repeats inside this chunk: compare the values
+            if _key(names, columns, batch, local[j]) != _key(names, columns, batch, local[j - 1]):
+                raise UnsupportedError("zwei verschiedene Schlüssel haben denselben Hashwert")
+        first = np.flatnonzero(np.concatenate([[True], ~same]))
+        last = np.flatnonzero(np.concatenate([~same, [True]]))
+        distinct = a[first]  # sorted: searchsorted stays cache-friendly
         pos = np.searchsorted(self.h1, distinct)
         known = pos < len(self.h1)
         known[known] = self.h1[pos[known]] == distinct[known]
@@ -111,7 +100,7 @@ class Seen:
         self.h1 = _insert(self.h1, slots, distinct[fresh])
         self.h2 = _insert(self.h2, slots, b[first[fresh]])
         self.rows = _insert(self.rows, slots, r[last[fresh]].astype(np.uint32))
-        result[idx] = found
+        result[local] = found
         return result
 
 
