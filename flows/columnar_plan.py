@@ -142,7 +142,8 @@ def read_value(plan: FieldPlan, raw: Any, reader: Any) -> Any:
         return raw
     if kind == "year" and isinstance(raw, int) and not isinstance(raw, bool):
         return raw if 0 <= raw <= 9999 else None
-    if isinstance(raw, str) and re.fullmatch(FAST.get(kind, "$^"), raw):
+    if isinstance(raw, str) and re.fullmatch(FAST.get(kind, "$^"), raw) and (
+            kind != "number" or "decimalChar" not in reader.descriptor):
         if kind == "integer" or kind == "year":
             return int(raw)
         if kind == "number" and len(re.findall("[0-9]", raw)) <= 15:
@@ -165,6 +166,7 @@ class LazyReader:
     """
 
     def __init__(self, descriptor: dict[str, Any]) -> None:
+        self.descriptor = descriptor
         self.kind = descriptor["type"]
         self.decimal = descriptor.get("decimalChar")
         self.truth = {**dict.fromkeys(descriptor.get("falseValues", FALSE_VALUES), False),

@@ -70,8 +70,15 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
         findings, limited = _columnar(table, schema_descriptor, present, counts,
                                       resource.protect.k)
     except columnar.UnsupportedError as exc:
-        findings, limited = _frictionless(table, schema_descriptor, present, counts,
-                                          resource.protect.k)
+        try:
+            findings, limited = _frictionless(table, schema_descriptor, present, counts,
+                                              resource.protect.k)
+        except TypeError:  # frictionless compares a cell with a bound its reader cannot read
+            result.problems.append(problems.make(
+                "schema-error", "Eine Regel des Table Schemas (minimum, maximum, enum …) lässt "
+                "sich mit dem Feldtyp nicht lesen, z. B. ein Dezimalpunkt bei decimalChar ','.",
+                **context))
+            return result
         result.problems.append(problems.make(
             "validation-fallback",
             f"Die schnelle spaltenweise Prüfung deckt dies nicht ab: {exc}. Die Tabelle wurde "

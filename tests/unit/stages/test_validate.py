@@ -77,3 +77,15 @@ def test_uncovered_schema_feature_falls_back_to_frictionless_and_says_so() -> No
 def test_covered_schema_gives_no_fallback_notice() -> None:
     _, _, result = checked("digitalisierung-kosten", FIXTURES / "kosten-invalid-bad-values.csv")
     assert "validation-fallback" not in {p.code for p in result.problems}
+
+
+def test_bound_the_field_type_cannot_read_is_a_schema_problem_not_a_crash() -> None:
+    import dataclasses
+
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    schema = {"fields": [{"name": "betrag", "type": "number", "decimalChar": ",",
+                          "constraints": {"minimum": "0.5"}}]}
+    res = dataclasses.replace(res, schema=schema)
+    result = validate(Table(fields=["betrag"], rows=[["1"]], row_numbers=[2]), res, "d", "f")
+    assert [p.code for p in result.problems] == ["schema-error"]
+    assert "decimalChar" in result.problems[0].message and not result.valid
