@@ -5,9 +5,9 @@ module checks whole columns of Arrow chunks instead and reports the **same** fin
 order: code, row number (header = row 1), field, cell and note, and it stops at the same error
 limit. Covered: the types string, integer, number, boolean, date, year and yearmonth in their
 default formats; missingValues (schema and field), decimalChar, trueValues/falseValues; the
-constraints required, unique, minimum, maximum, exclusiveMinimum/Maximum, enum, pattern,
-minLength, maxLength; primaryKey; blank rows; and the check `small-count-unprotected`.
-Anything else raises `UnsupportedError` before the first finding, so the caller can fall back to
+constraints required, unique, minimum, maximum, enum, pattern, minLength, maxLength; primaryKey;
+blank rows; and the check `small-count-unprotected` (see `flows/columnar_plan.py`). Anything
+else raises `UnsupportedError` before the first finding, so the caller can fall back to
 frictionless for that resource.
 
 Order within a row follows frictionless's lazy row processing: cells read for the unique and
@@ -87,8 +87,11 @@ def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str]
     from pyarrow import csv as pacsv
 
     names = [f.get("name") for f in schema.get("fields", [])]
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), [])
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except UnicodeDecodeError as exc:
+        raise UnsupportedError("die Datei ist nicht als UTF-8-CSV lesbar") from exc
     if header != names:
         raise UnsupportedError("die Kopfzeile weicht von den Feldern des Schemas ab")
     ragged: list[Any] = []

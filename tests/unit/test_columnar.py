@@ -100,6 +100,27 @@ def test_uncovered_features_are_refused_before_any_finding(schema: dict[str, Any
         columnar.make_plan(schema)
 
 
+@pytest.mark.parametrize("content", [b"a,b\n1,2\n3\n", b"a,b\n1,\xfc\n", b"\xfc,b\n1,2\n",
+                                     b"b,a\n1,2\n"])
+def test_files_the_streaming_reader_cannot_mirror_are_refused(tmp_path: Path,
+                                                              content: bytes) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]}
+    with pytest.raises(columnar.UnsupportedError):
+        columnar.validate_csv(path, schema)
+
+
+def test_an_empty_line_is_a_blank_row_as_in_frictionless(tmp_path: Path) -> None:
+    path = tmp_path / "empty-line.csv"
+    path.write_bytes(b"a,b\n1,x\n\n1,y\n")
+    schema = {"fields": [{"name": "a", "type": "integer", "constraints": {"required": True}},
+                         {"name": "b", "type": "string"}], "primaryKey": ["a"]}
+    theirs = frictionless_findings(schema, [], path=path.name, basepath=str(tmp_path))
+    assert [f[0] for f in theirs] == ["blank-row", "primary-key", "primary-key"]
+    assert columnar_findings(columnar.validate_csv(path, schema)) == theirs
+
+
 def test_values_without_an_exact_float_are_refused() -> None:
     plan = columnar.make_plan({"fields": [{"name": "n", "type": "number"}]})
     with pytest.raises(columnar.UnsupportedError):
