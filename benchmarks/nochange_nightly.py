@@ -8,7 +8,9 @@ the same names every time), publishes it to the CKAN that `scripts/ckan-dev env`
 CKAN_URL/CKAN_API_TOKEN), then runs again with unchanged data. Every CKAN API call passes a
 counting proxy (tests/fault_proxy.py without faults). Prints, per run: datasets, wall time,
 read calls, write calls, validations answered by the cache. Expected for the second run: at
-most one read call per dataset, no write, every validation from the cache.
+most one read call per dataset, no write, every validation from the cache. The names are the
+same every time, so once they exist in the portal the first run finds them unchanged too (it
+starts with an empty validation cache, though).
 """
 
 from __future__ import annotations
