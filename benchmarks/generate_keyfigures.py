@@ -1,6 +1,8 @@
 """Generate the key-figure table of the speed benchmarks (issue 5) as CSV, streaming.
 
-    .venv/bin/python benchmarks/generate_keyfigures.py 1000000 /tmp/kf-1m.csv [--errors 0.001]
+    .venv/bin/python benchmarks/generate_keyfigures.py 1M /tmp/kf-1m.csv [--errors 0.001]
+
+Sizes: a number or 10k, 100k, 1M, 10M.
 
 Eight columns: date, month, 8-digit municipality key, department, service, channel (enum),
 count >= 0, processing days. With --errors a share of rows gets a broken cell (type, enum,
@@ -33,9 +35,15 @@ SCHEMA = {
 }
 
 
+def size(text: str) -> int:
+    """'10k' → 10_000, '1M' → 1_000_000, '250' → 250."""
+    factor = {"k": 1_000, "M": 1_000_000}.get(text[-1:], 1)
+    return int(text[:-1] if factor > 1 else text) * factor
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("rows", type=int)
+    parser.add_argument("rows", type=size)
     parser.add_argument("path", type=Path)
     parser.add_argument("--errors", type=float, default=0.0)
     args = parser.parse_args()

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows import catalog, metadata, problems, reference
+from flows import catalog, metadata, problems, reference, validation_cache
 from flows.catalog import DatasetSpec
 from flows.errors import PipelineError
 from flows.locks import LockTimeoutError, dataset_lock
@@ -24,7 +24,7 @@ from flows.stages.protect import protect
 from flows.stages.publish import Bundle, Target, build_bundle, publish
 from flows.stages.report import DatasetResult
 from flows.stages.transform import Table, transform
-from flows.stages.validate import Validation, validate
+from flows.stages.validate import Validation
 
 
 @dataclass
@@ -71,7 +71,8 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
         protection = protect(table, resource, name, shown)
         result.problems.extend(protection.problems)
         result.protection[resource.name] = protection.stats()
-        validation = validate(table, resource, name, shown, masked=protection.masked)
+        validation = validation_cache.validate_cached(project, table, resource, name, shown,
+                                                      masked=protection.masked)
         result.problems.extend(validation.problems)
         result.rows[resource.name] = validation.rows
         prepared.validations.append(validation)

@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,9 @@ register("schema-error", "Table Schema ungültig",
          "Korrigieren Sie die Schema-Datei in schemas/ (siehe Table-Schema-Spezifikation).")
 register("package-error", "Beschreibung (datapackage.yaml) ungültig",
          "Korrigieren Sie datapackage.yaml des Datensatzes (siehe Data-Package-Spezifikation).")
+register("validation-fallback", "Langsamere Prüfung verwendet",
+         "Nichts zu tun. Wer schneller prüfen will, verzichtet im Table Schema auf die genannte "
+         "Angabe (siehe README, Abschnitt Benchmarks).")
 register("error-limit-reached", "Prüfung abgebrochen",
          "Es gibt sehr viele Fehler; beheben Sie die gemeldeten und prüfen Sie erneut.")
 

@@ -15,6 +15,7 @@ import json
 import random
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import ckanapi
@@ -53,6 +54,8 @@ class _Client(ckanapi.RemoteCKAN):
     """RemoteCKAN that classifies transport failures and HTTP status before ckanapi parses."""
 
     def _request_fn(self, url: str, data: Any, headers: Any, files: Any, kwargs: Any) -> Any:
+        if files:
+            data, headers, files = _streamed(data, headers, files)
         # no redirects: a redirected POST would lose its body (as in ckanapi itself)
         return _classify(url, lambda: self.session.post(
             url, data=data, headers=headers, files=files, allow_redirects=False, **kwargs))
@@ -60,6 +63,20 @@ class _Client(ckanapi.RemoteCKAN):
     def _request_fn_get(self, url: str, data_dict: Any, headers: Any, kwargs: Any) -> Any:
         return _classify(url, lambda: self.session.get(url, params=data_dict, headers=headers,
                                                        **kwargs))
+
+
+def _streamed(data: dict[bytes, bytes], headers: dict[str, str],
+              files: dict[str, Any]) -> tuple[Any, dict[str, str], None]:
+    """A multipart body that reads the files while sending (requests would build the whole
+    body in memory first, a problem for files of hundreds of megabytes)."""
+    from requests_toolbelt import MultipartEncoder
+
+    fields: list[tuple[str, Any]] = [(k.decode(), v.decode()) for k, v in data.items()]
+    for name, handle in files.items():
+        filename = Path(getattr(handle, "name", name)).name
+        fields.append((name, (filename, handle, "application/octet-stream")))
+    body = MultipartEncoder(fields=fields)
+    return body, {**headers, "Content-Type": body.content_type}, None
 
 
 def _classify(url: str, send: Any) -> tuple[int, str]:

@@ -175,6 +175,6 @@ def _hint(code: str) -> str:
 def text_problem(problem: Problem) -> str:
     """One problem as a console line: where, what, and what to do."""
     where = problem.location()
-    label = "Warnung" if problem.severity == "warning" else "Fehler"
+    label = {"warning": "Warnung", "info": "Hinweis"}.get(problem.severity, "Fehler")
     hint = f"\n      → {problem.hint}" if problem.hint else ""
     return f"  {label} [{problem.code}] {where}:\n      {problem.message}{hint}"

@@ -78,7 +78,7 @@ def dataset_page(result: DatasetResult) -> str:
     for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         title, hint = _describe(code)
         found = [p for p in result.problems if p.code == code]
-        kind = "Warnung" if found[0].severity == "warning" else "Fehler"
+        kind = {"warning": "Warnung", "info": "Hinweis"}.get(found[0].severity, "Fehler")
         parts += [f"<h3>{escape(title)} ({count}, {kind})</h3>",
                   f"<p><strong>Was tun?</strong> {escape(hint)}</p>",
                   _table(f"Die ersten Fälle ({min(count, EXAMPLES)} von {count})",

@@ -1,7 +1,10 @@
-"""Validate: check a normalised table against its Table Schema with frictionless.
+"""Validate: check a normalised table against its Table Schema.
 
-Returns a `Validation` (never raises for bad data). Every frictionless error becomes a `Problem`
-with frictionless's code, the row number of the user's source file and a German message.
+The columnar validator (`flows/columnar.py`) reports what frictionless would report, much
+faster; where a schema uses something it does not cover, frictionless checks the table and an
+"info" problem says so. Returns a `Validation` (never raises for bad data). Every finding becomes
+a `Problem` with frictionless's code, the row number of the user's source file and a German
+message.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Validation:
     resource: str
     rows: int
     problems: list[Problem] = field(default_factory=list)
+    cached: bool = False
+    """True when the findings come from the validation cache (flows/validation_cache.py)."""
 
     @property
     def valid(self) -> bool:
@@ -54,37 +59,81 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
     their absence does not flood the report with one error per row. Cells in `masked` (source
     row, field) hold personal data: messages describe them but never show their value.
     """
-    from frictionless import Checklist, Resource, Schema
-
-    from flows.checks import small_count_unprotected
+    from flows import columnar  # pyarrow loads only when a table is validated
 
     context = {"dataset": dataset, "resource": resource.name, "file": file}
     schema_descriptor = _present_fields(resource.schema, table.missing_fields)
     present = [f["name"] for f in schema_descriptor["fields"]]
-    index = [table.fields.index(name) for name in present]
-    data = [present] + [[row[i] for i in index] for row in table.rows]
-    schema = Schema.from_descriptor(schema_descriptor)
     counts = [f for f in resource.protect.small_count_fields if f in present]
-    checks = [small_count_unprotected(field_names=counts, k=resource.protect.k)] if counts else []
-    report = Resource(data=data, schema=schema).validate(Checklist(checks=checks),
-                                                         limit_errors=ERROR_LIMIT)
     result = Validation(resource=resource.name, rows=len(table.rows))
-    for error in report.flatten(["type", "rowNumber", "fieldName", "cell", "note", "message"]):
-        code, row_number, field_name, cell, note, message = error
+    try:
+        findings, limited = _columnar(table, schema_descriptor, present, counts,
+                                      resource.protect.k)
+    except columnar.UnsupportedError as exc:
+        try:
+            findings, limited = _frictionless(table, schema_descriptor, present, counts,
+                                              resource.protect.k)
+        except TypeError:  # frictionless compares a cell with a bound its reader cannot read
+            result.problems.append(problems.make(
+                "schema-error", "Eine Regel des Table Schemas (minimum, maximum, enum …) lässt "
+                "sich mit dem Feldtyp nicht lesen, z. B. ein Dezimalpunkt bei decimalChar ','.",
+                **context))
+            return result
+        result.problems.append(problems.make(
+            "validation-fallback",
+            f"Die schnelle spaltenweise Prüfung deckt dies nicht ab: {exc}. Die Tabelle wurde "
+            "deshalb mit frictionless geprüft (gleiche Regeln, langsamer).",
+            severity="info", **context,
+        ))
+    for code, row_number, field_name, cell, note, message in findings:
         row = _source_row(table, row_number)
         if masked and (row, field_name) in masked:
             cell = "«verborgen: personenbezogen»"
             message = ""
         result.problems.append(_problem(code, row, field_name, cell, note, message, table, context,
                                         schema_descriptor))
-    task = report.tasks[0] if report.tasks else None
-    if task and any("error limit" in w for w in task.warnings):
+    if limited:
         result.problems.append(problems.make(
             "error-limit-reached",
             f"Die Prüfung wurde nach {ERROR_LIMIT} Fehlern abgebrochen; weitere Fehler sind möglich.",
             **context,
         ))
     return result
+
+
+Finding = tuple[str, int | None, str | None, Any, str, str]
+
+
+def _columnar(table: Table, schema: dict[str, Any], present: list[str], counts: list[str],
+              k: int) -> tuple[list[Finding], bool]:
+    """The columnar validator (flows/columnar.py); raises UnsupportedError where it cannot."""
+    from flows import columnar
+
+    plan = columnar.make_plan(schema, counts, k)
+    index = {name: table.fields.index(name) for name in present}
+    outcome = columnar.validate_columns(
+        plan, {name: [row[i] for row in table.rows] for name, i in index.items()}, ERROR_LIMIT)
+    return ([(f.code, f.row, f.field, f.cell, f.note, f.message) for f in outcome.findings],
+            outcome.limit_reached)
+
+
+def _frictionless(table: Table, schema_descriptor: dict[str, Any], present: list[str],
+                  counts: list[str], k: int) -> tuple[list[Finding], bool]:
+    """frictionless itself: the reference, used where the columnar validator does not reach."""
+    from frictionless import Checklist, Resource, Schema
+
+    from flows.checks import small_count_unprotected
+
+    index = [table.fields.index(name) for name in present]
+    data = [present] + [[row[i] for i in index] for row in table.rows]
+    schema = Schema.from_descriptor(schema_descriptor)
+    checks = [small_count_unprotected(field_names=counts, k=k)] if counts else []
+    report = Resource(data=data, schema=schema).validate(Checklist(checks=checks),
+                                                         limit_errors=ERROR_LIMIT)
+    task = report.tasks[0] if report.tasks else None
+    limited = bool(task and any("error limit" in w for w in task.warnings))
+    return ([tuple(e) for e in report.flatten(["type", "rowNumber", "fieldName", "cell", "note",
+                                                "message"])], limited)
 
 
 def _present_fields(schema: dict[str, Any], missing: list[str]) -> dict[str, Any]:

@@ -54,3 +54,38 @@ def test_missing_column_is_reported_once_not_per_row() -> None:
                   missing_fields=["projekt"])
     result = validate(table, res, "d", "f")
     assert result.problems == []
+
+
+def test_uncovered_schema_feature_falls_back_to_frictionless_and_says_so() -> None:
+    import dataclasses
+
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    schema = {**res.schema, "fields": [*res.schema["fields"][:-1],
+                                       {"name": "anmerkung", "type": "datetime"}]}
+    res = dataclasses.replace(res, schema=schema)
+    table = Table(fields=[f["name"] for f in schema["fields"]],
+                  rows=[["A", "", "1", "2", "2020-01-01", "2020-01-01T10:00:00Z"],
+                        ["B", "", "1", "2", "2020-01-01", "gestern"]], row_numbers=[2, 3])
+    result = validate(table, res, "d", "f.csv")
+    notice = next(p for p in result.problems if p.code == "validation-fallback")
+    assert notice.severity == "info" and "datetime" in notice.message and notice.hint
+    assert [(p.code, p.row, p.field) for p in result.problems if p.severity == "error"] == [
+        ("type-error", 3, "anmerkung")]
+    assert not result.valid
+
+
+def test_covered_schema_gives_no_fallback_notice() -> None:
+    _, _, result = checked("digitalisierung-kosten", FIXTURES / "kosten-invalid-bad-values.csv")
+    assert "validation-fallback" not in {p.code for p in result.problems}
+
+
+def test_bound_the_field_type_cannot_read_is_a_schema_problem_not_a_crash() -> None:
+    import dataclasses
+
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    schema = {"fields": [{"name": "betrag", "type": "number", "decimalChar": ",",
+                          "constraints": {"minimum": "0.5"}}]}
+    res = dataclasses.replace(res, schema=schema)
+    result = validate(Table(fields=["betrag"], rows=[["1"]], row_numbers=[2]), res, "d", "f")
+    assert [p.code for p in result.problems] == ["schema-error"]
+    assert "decimalChar" in result.problems[0].message and not result.valid
