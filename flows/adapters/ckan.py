@@ -11,11 +11,14 @@ finished by the next run. Client errors are translated here into `TransientError
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import random
+import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import ckanapi
 import requests
@@ -39,7 +42,13 @@ from flows.errors import (
     TerminalError,
     TransientError,
 )
-from flows.stages.publish import Bundle, BundleFile, PublishOutcome
+from flows.catalog import ResourceSpec
+from flows.stages.publish import Bundle, BundleFile, PublishOutcome, read_table
+from flows.stages.transform import Table
+
+T = TypeVar("T")
+SPOOL_BYTES = 16 << 20
+"""A previous version up to this size is kept in memory while downloading, a larger one on disk."""
 
 MANAGED = "kennzahlen_managed"
 """Resource field marking resources this pipeline created (only those are ever deleted)."""
@@ -177,11 +186,19 @@ class CkanTarget:
     def publish(self, bundle: Bundle) -> PublishOutcome:
         """Make the portal show `bundle`, retrying transient failures with exponential backoff
         and jitter (or the server's Retry-After) until the retry budget is spent."""
+        return self._retrying(lambda: self._converge(bundle))
+
+    def last_published(self, dataset: str, resource: ResourceSpec) -> Table | None:
+        """Download the resource's current CSV from the portal (streamed, with the token, retried
+        like publishing); None if the dataset or the resource is not there yet."""
+        return self._retrying(lambda: self._fetch_current(dataset, resource.name))
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
         deadline = time.monotonic() + self.retry_budget
         self.retries = 0
         while True:
             try:
-                return self._converge(bundle)
+                return attempt()
             except TransientError as exc:
                 wait = exc.context.get("retry_after") or self.retry_base * 2 ** self.retries
                 wait += random.uniform(0, self.retry_base / 2)
@@ -191,6 +208,20 @@ class CkanTarget:
                     raise
                 self.retries += 1
                 time.sleep(wait)
+
+    def _fetch_current(self, slug: str, name: str) -> Table | None:
+        package = self.show(slug)
+        if package is None:
+            return None
+        current = next((r for r in package.get("resources", []) if r.get("name") == name
+                        and r.get(MANAGED) == "true" and r.get(STAGED) != "true"), None)
+        if current is None or not current.get("url"):
+            return None
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            self._download(current["url"], f"{name}.csv", slug, spool.write)
+            spool.seek(0)
+            with io.TextIOWrapper(spool, encoding="utf-8-sig", newline="") as text:
+                return read_table(text)
 
     def _converge(self, bundle: Bundle) -> PublishOutcome:
         """One pass, two phases. Stage: changed files are uploaded as extra resources marked as
@@ -273,20 +304,25 @@ class CkanTarget:
 
     def _download_matches(self, url: str, item: BundleFile, slug: str) -> None:
         digest = hashlib.sha256()
+        self._download(url, item.path.name, slug, digest.update)
+        if digest.hexdigest() != item.sha256:
+            raise TransientError(f"Die Datei {item.path.name} weicht im Portal von der "
+                                 "hochgeladenen ab (sha256).", dataset=slug)
+
+    def _download(self, url: str, file: str, slug: str, sink: Callable[[bytes], Any]) -> None:
+        """Stream what the portal serves at `url` into `sink` (the token goes along, for
+        private datasets); any failure is transient: the portal just accepted or served it."""
         try:
             with self._ckan.session.get(url, headers={"Authorization": self._token},
                                         timeout=self.timeout, stream=True) as response:
                 if response.status_code != 200:
-                    raise TransientError(f"Die Datei {item.path.name} ist im Portal nicht "
+                    raise TransientError(f"Die Datei {file} ist im Portal nicht "
                                          f"abrufbar (HTTP {response.status_code}).", dataset=slug)
                 for chunk in response.iter_content(1 << 20):
-                    digest.update(chunk)
+                    sink(chunk)
         except requests.RequestException:
-            raise TransientError(f"Die Datei {item.path.name} konnte zur Prüfung nicht geladen "
+            raise TransientError(f"Die Datei {file} konnte nicht aus dem Portal geladen "
                                  "werden.", dataset=slug) from None
-        if digest.hexdigest() != item.sha256:
-            raise TransientError(f"Die Datei {item.path.name} weicht im Portal von der "
-                                 "hochgeladenen ab (sha256).", dataset=slug)
 
     def _ensure_organization(self, bundle: Bundle) -> None:
         name = bundle.dataset.owner_org
