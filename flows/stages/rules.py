@@ -80,10 +80,10 @@ def check_rules(table: Table, resource: ResourceSpec, dataset: str, file: str,
         batch = source.add_dataframe_asset(name="tabelle").add_batch_definition_whole_dataframe(
             "alles").get_batch(batch_parameters={"dataframe": check.frame})
         outcome = batch.validate(check.expectation, result_format="COMPLETE")
-        if outcome.exception_info.get("raised_exception"):
+        failure = _exception(outcome.exception_info or {})
+        if failure is not None:
             found.append(_invalid(check.rule, resource.name,
-                                  f"Great Expectations meldet: "
-                                  f"{outcome.exception_info.get('exception_message')}", context))
+                                  f"Great Expectations meldet: {failure}", context))
         elif not outcome.success:
             found += _violations(check, outcome.result, resource.name, masked or set(), context)
     return found
@@ -249,6 +249,15 @@ def _invalid(rule: RuleSpec, resource: str, reason: str, context: dict[str, Any]
     return problems.make("rule-invalid", f"{rule.where(resource)}: {reason}",
                          details={"rule": rule.number, "description": rule.description},
                          **{**context, "file": rule.file})
+
+
+def _exception(info: dict[str, Any]) -> str | None:
+    """The message of an exception GX caught while running; its result holds it either flat or
+    per metric."""
+    for item in (info, *info.values()):
+        if isinstance(item, dict) and item.get("raised_exception"):
+            return str(item.get("exception_message") or "unbekannter Fehler")
+    return None
 
 
 def _text(value: Any) -> str:
