@@ -74,5 +74,5 @@ def test_a_violated_error_rule_blocks_publishing_and_names_the_source_row(
     assert result.status == "invalid" and not (catalog / NAME).exists()
     found = [p for p in result.problems if p.code == "rule-violated"]
     assert found[0].row == 4 and found[0].field == "kanal"  # line 4 of the export: first "Post"
-    assert found[0].file == "source/fallzahlen.csv"
+    assert found[0].file == f"datapackages/{NAME}/source/fallzahlen.csv"
     assert "insgesamt 780 Zeilen" in found[-1].message
