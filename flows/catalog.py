@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from flows.errors import ConfigError, UnknownDatasetError
+from flows.rulespec import PlausibilitySpec, RuleSpec, load_rules, plausibility_spec
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -105,6 +106,10 @@ class ResourceSpec:
     source: SourceSpec
     protect: ProtectSpec = field(default_factory=ProtectSpec)
     aggregate: AggregateSpec | None = None
+    rules: tuple[RuleSpec, ...] = ()
+    """Business rules from rules.yaml (see flows/stages/rules.py)."""
+    plausibility: PlausibilitySpec = field(default_factory=PlausibilitySpec)
+    """How the resource is compared with its last publication."""
 
 
 @dataclass(frozen=True)
@@ -168,9 +173,9 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         )
     from flows import metadata, reference
 
-    descriptor = metadata.complete(_read_yaml(folder / "datapackage.yaml", name),
+    descriptor = metadata.complete(read_yaml(folder / "datapackage.yaml", name),
                                    metadata.load_catalog(project))
-    internal = _read_yaml(folder / "dataset.yaml", name)
+    internal = read_yaml(folder / "dataset.yaml", name)
     _check_internal(internal, folder / "dataset.yaml", name)
     if descriptor.get("name") != name:
         raise ConfigError(
@@ -186,6 +191,8 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         raise ConfigError(
             f"datapackage.yaml von '{name}' deklariert keine Ressource (resources).", dataset=name
         )
+    rules = load_rules(folder, name, {r.name: r.schema for r in resources})
+    resources = tuple(dataclasses.replace(r, rules=rules.get(r.name, ())) for r in resources)
     spec = DatasetSpec(
         name=name,
         folder=folder,
@@ -210,7 +217,7 @@ class InvalidMetadataError(ConfigError):
         self.problems = problems
 
 
-def _read_yaml(path: Path, dataset: str) -> dict[str, Any]:
+def read_yaml(path: Path, dataset: str) -> dict[str, Any]:
     if not path.is_file():
         raise ConfigError(f"Datei {path.name} fehlt im Ordner datapackages/{dataset}/.", dataset=dataset)
     try:
@@ -227,18 +234,23 @@ def _read_yaml(path: Path, dataset: str) -> dict[str, Any]:
 
 
 @cache
-def _meta_schema() -> dict[str, Any]:
-    path = Path(__file__).resolve().parents[1] / "schemas" / "meta" / "dataset.schema.json"
+def _meta_schema(name: str) -> dict[str, Any]:
+    path = Path(__file__).resolve().parents[1] / "schemas" / "meta" / f"{name}.schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _check_internal(internal: dict[str, Any], path: Path, dataset: str) -> None:
+def first_schema_error(data: dict[str, Any], name: str) -> Any:
+    """The first violation of `schemas/meta/<name>.schema.json` by `data` (by path), or None."""
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(_meta_schema())
-    errors = sorted(validator.iter_errors(internal), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
+    validator = jsonschema.Draft202012Validator(_meta_schema(name))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    return errors[0] if errors else None
+
+
+def _check_internal(internal: dict[str, Any], path: Path, dataset: str) -> None:
+    first = first_schema_error(internal, "dataset")
+    if first is not None:
         where = ".".join(str(p) for p in first.absolute_path) or "(oberste Ebene)"
         raise ConfigError(
             f"dataset.yaml von '{dataset}': Angabe '{where}' ist ungültig ({first.message}). "
@@ -271,7 +283,7 @@ def _resource(
             "fehlt.",
             dataset=dataset,
         )
-    schema = _read_yaml(schema_path, dataset)
+    schema = read_yaml(schema_path, dataset)
     source_decl = (internal.get("resources") or {}).get(rname)
     if source_decl is None:
         raise ConfigError(
@@ -296,6 +308,7 @@ def _resource(
     aggregate = AggregateSpec(tuple(agg["group_by"]), tuple(agg["measures"]),
                               agg.get("period")) if agg else None
     protect = _protect(source_decl.get("protect") or {}, schema, dataset, rname)
+    compared = plausibility_spec(source_decl.get("plausibility"), schema, dataset, rname)
     return ResourceSpec(
         name=rname,
         path=str(declared.get("path") or f"{rname}.csv"),
@@ -304,6 +317,7 @@ def _resource(
         source=source,
         protect=protect,
         aggregate=aggregate,
+        plausibility=compared,
     )
 
 

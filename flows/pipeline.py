@@ -21,8 +21,10 @@ from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.describe import describe
 from flows.stages.protect import protect
-from flows.stages.publish import Bundle, Target, build_bundle, publish
+from flows.stages.plausibility import Comparison, compare
+from flows.stages.publish import Bundle, Target, build_bundle, publish, read_table
 from flows.stages.report import DatasetResult
+from flows.stages.rules import check_rules
 from flows.stages.transform import Table, transform
 from flows.stages.validate import Validation
 
@@ -74,6 +76,9 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
         validation = validation_cache.validate_cached(project, table, resource, name, shown,
                                                       masked=protection.masked)
         result.problems.extend(validation.problems)
+        if validation.valid and not any(p.severity == "error" for p in table.problems):
+            result.problems.extend(check_rules(table, resource, name, shown,
+                                               masked=protection.masked))
         result.rows[resource.name] = validation.rows
         prepared.validations.append(validation)
         tables[resource.name] = table
@@ -113,6 +118,37 @@ def publish_to(prepared: Prepared, target: Target) -> None:
     prepared.result.outcomes.append(outcome)
 
 
+def compare_previous(prepared: Prepared, targets: list[Target]) -> Comparison:
+    """Compare a bundled dataset with its last publication on the first target that has one
+    (no previous version anywhere: no entries). A target that cannot be read is a warning."""
+    assert prepared.bundle is not None, "compare_previous needs a valid, bundled dataset"
+    bundle, found = prepared.bundle, Comparison()
+    for target in targets:
+        olds = {}
+        for resource in bundle.dataset.resources:
+            try:
+                olds[resource.name] = target.last_published(bundle.dataset.name, resource)
+            except PipelineError as exc:
+                found.problems.append(problems.make(
+                    "plausibility-unavailable", f"Die letzte Veröffentlichung in {target.label} "
+                    f"ist nicht abrufbar: {exc.message}", severity="warning",
+                    dataset=bundle.dataset.name, resource=resource.name))
+        if not any(old is not None for old in olds.values()):
+            continue
+        for resource in bundle.dataset.resources:
+            if olds.get(resource.name) is not None:
+                with (bundle.directory / resource.path).open(encoding="utf-8", newline="") as f:
+                    new = read_table(f)
+                found.extend(compare(new, olds[resource.name], resource, bundle.dataset.name))
+        break
+    return found
+
+
+def record_comparison(prepared: Prepared, comparison: Comparison) -> None:
+    prepared.result.plausibility.extend(comparison.entries)
+    prepared.result.problems.extend(comparison.problems)
+
+
 def record_failure(prepared: Prepared, exc: PipelineError) -> None:
     prepared.result.problems.append(problem_from(exc, prepared.result.name))
 
@@ -137,6 +173,7 @@ def process(project: Path, name: str, targets: list[Target], workdir: Path,
     if prepared.bundle is not None:
         try:
             with dataset_lock(locks or workdir / "locks", name):
+                record_comparison(prepared, compare_previous(prepared, targets))
                 for target in targets:
                     try:
                         publish_to(prepared, target)

@@ -167,3 +167,24 @@ register("formula-neutralised", "Formel entschärft",
          "Formel sein soll, die Quelle prüfen.")
 register("upload-mismatch", "Hochgeladene Datei weicht ab",
          "Die Datei im Portal stimmt nicht mit der hochgeladenen überein; Lauf wiederholen.")
+register("rule-violated", "Geschäftsregel verletzt",
+         "Prüfen Sie die genannten Werte in der Quelle und korrigieren Sie sie. Ist die Regel "
+         "selbst überholt, passen Sie sie in rules.yaml des Datensatzes an.")
+register("rule-invalid", "Geschäftsregel fehlerhaft",
+         "Korrigieren Sie die genannte Regel in rules.yaml: Name der Erwartung (Great "
+         "Expectations 1.x), ihre Angaben unter kwargs und die Feldnamen prüfen.")
+register("plausibility-row-count", "Zeilenzahl stark verändert",
+         "Prüfen Sie, ob der Export vollständig ist und der Zeitraum stimmt. Ist die Änderung "
+         "gewollt, ist nichts zu tun.")
+register("plausibility-sum", "Summe stark verändert",
+         "Vergleichen Sie die Zahlen mit der Fachanwendung: eine Verdopplung deutet oft auf einen "
+         "doppelten Export hin. Ist die Änderung echt, ist nichts zu tun.")
+register("plausibility-category", "Kategorie neu oder weggefallen",
+         "Prüfen Sie, ob die Kategorie umbenannt wurde oder im Export fehlt. Ist die Änderung "
+         "gewollt, ist nichts zu tun.")
+register("plausibility-period", "Zeitraum fehlt oder wurde nachträglich geändert",
+         "Bereits veröffentlichte Zeiträume sollten unverändert bleiben: prüfen Sie, ob der "
+         "Export den ganzen Zeitraum umfasst oder ob die Fachanwendung Zahlen korrigiert hat.")
+register("plausibility-unavailable", "Letzte Veröffentlichung nicht abrufbar",
+         "Der Vergleich mit der letzten Veröffentlichung entfällt in diesem Lauf. Erreichbarkeit "
+         "des Ziels prüfen; beim nächsten Lauf wird erneut verglichen.")

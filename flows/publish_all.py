@@ -18,8 +18,15 @@ from flows import catalog, pipeline, runs
 from flows.errors import PipelineError
 from flows.pipeline import Prepared
 from flows.settings import Settings, make_targets
+from flows.stages.plausibility import Comparison
 from flows.stages.report import STATUS_DE, RunSummary
-from flows.tasks import dataset_artifacts, prepare_dataset, publish_dataset, summary_artifact
+from flows.tasks import (
+    compare_previous,
+    dataset_artifacts,
+    prepare_dataset,
+    publish_dataset,
+    summary_artifact,
+)
 
 
 def _run_name() -> str:
@@ -62,11 +69,16 @@ def nightly_publish(
                      for name in names}
         publishing: dict[str, tuple[Prepared, list[PrefectFuture]]] = {}
         for index, future in enumerate(as_completed(list(preparing)), start=1):
-            prepared = future.result()
-            logger.info("Datensatz %d von %d geprüft: %s", index, len(names), preparing[future])
-            pending = [publish_dataset.submit(prepared, spec, settings.project)
-                       for spec in specs] if prepared.bundle is not None else []
-            publishing[preparing[future]] = (prepared, pending)
+            prepared, name = future.result(), preparing[future]
+            logger.info("Datensatz %d von %d geprüft: %s", index, len(names), name)
+            pending = []
+            if prepared.bundle is not None and specs:
+                # compared before publishing, so the previous version is still the one online
+                comparing = compare_previous.submit(prepared, name, specs, settings.project)
+                pending = [comparing] + [
+                    publish_dataset.submit(prepared, spec, settings.project, wait_for=[comparing])
+                    for spec in specs]
+            publishing[name] = (prepared, pending)
         for index, name in enumerate(names, start=1):
             prepared, pending = publishing[name]
             for outcome_future in pending:
@@ -88,7 +100,9 @@ def nightly_publish(
 def _record(prepared: Prepared, future: PrefectFuture, name: str) -> None:
     future.wait()
     outcome = future.state.result(raise_on_failure=False)
-    if isinstance(outcome, PipelineError):
+    if isinstance(outcome, Comparison):
+        pipeline.record_comparison(prepared, outcome)
+    elif isinstance(outcome, PipelineError):
         pipeline.record_failure(prepared, outcome)
     elif isinstance(outcome, BaseException):
         pipeline.record_failure(prepared, PipelineError(

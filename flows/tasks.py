@@ -13,6 +13,7 @@ from flows import pipeline
 from flows.errors import TransientError
 from flows.locks import dataset_lock
 from flows.pipeline import Prepared
+from flows.stages.plausibility import Comparison
 from flows.settings import Settings, make_targets
 from flows.stages.publish import PublishOutcome, publish
 from flows.stages.report import DatasetResult, RunSummary, markdown_dataset, markdown_summary
@@ -34,6 +35,16 @@ def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
 def prepare_dataset(project: Path, name: str, workdir: Path) -> Prepared:
     """Load, collect, transform, validate and bundle one dataset (never raises for bad data)."""
     return pipeline.prepare(project, name, workdir)
+
+
+@task(name="compare-previous", task_run_name="compare-{name}", cache_policy=NO_CACHE,
+      persist_result=False)
+def compare_previous(prepared: Prepared, name: str, target_specs: list[str],
+                     project: Path) -> Comparison:
+    """Compare one valid dataset with its last publication on the targets (warnings only; a
+    target that cannot be read is reported, not raised)."""
+    settings = Settings.from_env(project)
+    return pipeline.compare_previous(prepared, make_targets(target_specs, settings))
 
 
 @task(name="publish-dataset", task_run_name="publish-{target_spec}", cache_policy=NO_CACHE,

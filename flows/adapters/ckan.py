@@ -3,25 +3,27 @@
 Idempotent and keyed by the slug: `package_show` first; if the stored content hash, the
 resources and their hashes match the bundle, nothing is written. Otherwise the dataset is created
 or patched, resources are matched by name (so a re-publish never duplicates them) and uploaded
-with their sha256 in `hash`; the content hash is written last, so an interrupted publish is
-finished by the next run. Client errors are translated here into `TransientError` /
-`TerminalError` by HTTP status and ckanapi exception type, never by CKAN's (localised) messages.
+with their sha256 (`kennzahlen_sha256`); the content hash is written last, so an interrupted publish is
+finished by the next run. Client errors are translated into `TransientError` / `TerminalError`
+by HTTP status (in `ckan_http`) and ckanapi exception type, never by CKAN's (localised) messages.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import io
 import random
+import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ckanapi
 import requests
 
 from flows import vocabularies as voc
+from flows.adapters.ckan_http import USER_AGENT, Client
 from flows.adapters.ckan_mapping import (
     CHECKSUM,
     HASH_EXTRA,
@@ -32,89 +34,26 @@ from flows.adapters.ckan_mapping import (
     resource_fields,
     to_ckan,
 )
+from flows.catalog import ResourceSpec
 from flows.errors import (
     NameConflictError,
     NotAuthorizedError,
     PublishRejectedError,
-    TargetUnreachableError,
     TerminalError,
     TransientError,
 )
-from flows.stages.publish import Bundle, BundleFile, PublishOutcome
+from flows.stages.publish import Bundle, BundleFile, PublishOutcome, read_table
+from flows.stages.transform import Table
+
+T = TypeVar("T")
+SPOOL_BYTES = 16 << 20
+"""A previous version up to this size is kept in memory while downloading, a larger one on disk."""
 
 MANAGED = "kennzahlen_managed"
 """Resource field marking resources this pipeline created (only those are ever deleted)."""
 STAGED = "kennzahlen_staged"
 """Resource field marking an uploaded new version that is not switched in yet."""
 STAGED_SUFFIX = " (neue Version, in Vorbereitung)"
-USER_AGENT = "kennzahlen/0.1 (+https://github.com/kennzahlen)"
-
-
-class _Client(ckanapi.RemoteCKAN):
-    """RemoteCKAN that classifies transport failures and HTTP status before ckanapi parses."""
-
-    def _request_fn(self, url: str, data: Any, headers: Any, files: Any, kwargs: Any) -> Any:
-        if files:
-            data, headers, files = _streamed(data, headers, files)
-        # no redirects: a redirected POST would lose its body (as in ckanapi itself)
-        return _classify(url, lambda: self.session.post(
-            url, data=data, headers=headers, files=files, allow_redirects=False, **kwargs))
-
-    def _request_fn_get(self, url: str, data_dict: Any, headers: Any, kwargs: Any) -> Any:
-        return _classify(url, lambda: self.session.get(url, params=data_dict, headers=headers,
-                                                       **kwargs))
-
-
-def _streamed(data: dict[bytes, bytes], headers: dict[str, str],
-              files: dict[str, Any]) -> tuple[Any, dict[str, str], None]:
-    """A multipart body that reads the files while sending (requests would build the whole
-    body in memory first, a problem for files of hundreds of megabytes)."""
-    from requests_toolbelt import MultipartEncoder
-
-    fields: list[tuple[str, Any]] = [(k.decode(), v.decode()) for k, v in data.items()]
-    for name, handle in files.items():
-        filename = Path(getattr(handle, "name", name)).name
-        fields.append((name, (filename, handle, "application/octet-stream")))
-    body = MultipartEncoder(fields=fields)
-    return body, {**headers, "Content-Type": body.content_type}, None
-
-
-def _classify(url: str, send: Any) -> tuple[int, str]:
-    action = url.rsplit("/", 1)[-1]
-    try:
-        response = send()
-        status, text = response.status_code, response.text
-    except requests.Timeout:
-        raise TargetUnreachableError(
-            f"Das Portal hat bei '{action}' nicht rechtzeitig geantwortet.", url=url
-        ) from None
-    except requests.ConnectionError:
-        raise TargetUnreachableError(
-            f"Das Portal unter {url.split('/api/')[0]} ist nicht erreichbar (Verbindung abgelehnt, "
-            "abgebrochen oder Name unbekannt).", url=url
-        ) from None
-    if status == 429 or status >= 500:
-        raise TargetUnreachableError(
-            f"Das Portal antwortete bei '{action}' mit HTTP {status}; später erneut versuchen.",
-            url=url, status=status, retry_after=_retry_after(response.headers.get("Retry-After")),
-        )
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        parsed = None
-    if not isinstance(parsed, dict) or "success" not in parsed:
-        raise TerminalError(
-            f"Unter {url.split('/api/')[0]} antwortet kein CKAN-Portal (HTTP {status} ohne "
-            "CKAN-Antwort bei '{action}'). CKAN_URL prüfen.".replace("{action}", action), url=url
-        )
-    return status, text
-
-
-
-def _retry_after(value: str | None) -> float | None:
-    if value and value.strip().isdigit():
-        return float(value.strip())
-    return None
 
 
 class CkanTarget:
@@ -132,7 +71,7 @@ class CkanTarget:
         self.retry_base = retry_base
         self.retries = 0
         self._token = token
-        self._ckan = _Client(self.url, apikey=token, user_agent=USER_AGENT)
+        self._ckan = Client(self.url, apikey=token, user_agent=USER_AGENT)
 
     def __repr__(self) -> str:
         return f"CkanTarget({self.url!r})"
@@ -194,11 +133,19 @@ class CkanTarget:
     def publish(self, bundle: Bundle) -> PublishOutcome:
         """Make the portal show `bundle`, retrying transient failures with exponential backoff
         and jitter (or the server's Retry-After) until the retry budget is spent."""
+        return self._retrying(lambda: self._converge(bundle))
+
+    def last_published(self, dataset: str, resource: ResourceSpec) -> Table | None:
+        """Download the resource's current CSV from the portal (streamed, with the token, retried
+        like publishing); None if the dataset or the resource is not there yet."""
+        return self._retrying(lambda: self._fetch_current(dataset, resource.name))
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
         deadline = time.monotonic() + self.retry_budget
         self.retries = 0
         while True:
             try:
-                return self._converge(bundle)
+                return attempt()
             except TransientError as exc:
                 wait = exc.context.get("retry_after") or self.retry_base * 2 ** self.retries
                 wait += random.uniform(0, self.retry_base / 2)
@@ -208,6 +155,20 @@ class CkanTarget:
                     raise
                 self.retries += 1
                 time.sleep(wait)
+
+    def _fetch_current(self, slug: str, name: str) -> Table | None:
+        package = self.show(slug)
+        if package is None:
+            return None
+        current = next((r for r in package.get("resources", []) if r.get("name") == name
+                        and r.get(MANAGED) == "true" and r.get(STAGED) != "true"), None)
+        if current is None or not current.get("url"):
+            return None
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            self._download(current["url"], f"{name}.csv", slug, spool.write)
+            spool.seek(0)
+            with io.TextIOWrapper(spool, encoding="utf-8-sig", newline="") as text:
+                return read_table(text)
 
     def _converge(self, bundle: Bundle) -> PublishOutcome:
         """One pass, two phases. Stage: changed files are uploaded as extra resources marked as
@@ -290,20 +251,25 @@ class CkanTarget:
 
     def _download_matches(self, url: str, item: BundleFile, slug: str) -> None:
         digest = hashlib.sha256()
+        self._download(url, item.path.name, slug, digest.update)
+        if digest.hexdigest() != item.sha256:
+            raise TransientError(f"Die Datei {item.path.name} weicht im Portal von der "
+                                 "hochgeladenen ab (sha256).", dataset=slug)
+
+    def _download(self, url: str, file: str, slug: str, sink: Callable[[bytes], Any]) -> None:
+        """Stream what the portal serves at `url` into `sink` (the token goes along, for
+        private datasets); any failure is transient: the portal just accepted or served it."""
         try:
             with self._ckan.session.get(url, headers={"Authorization": self._token},
                                         timeout=self.timeout, stream=True) as response:
                 if response.status_code != 200:
-                    raise TransientError(f"Die Datei {item.path.name} ist im Portal nicht "
+                    raise TransientError(f"Die Datei {file} ist im Portal nicht "
                                          f"abrufbar (HTTP {response.status_code}).", dataset=slug)
                 for chunk in response.iter_content(1 << 20):
-                    digest.update(chunk)
+                    sink(chunk)
         except requests.RequestException:
-            raise TransientError(f"Die Datei {item.path.name} konnte zur Prüfung nicht geladen "
+            raise TransientError(f"Die Datei {file} konnte nicht aus dem Portal geladen "
                                  "werden.", dataset=slug) from None
-        if digest.hexdigest() != item.sha256:
-            raise TransientError(f"Die Datei {item.path.name} weicht im Portal von der "
-                                 "hochgeladenen ab (sha256).", dataset=slug)
 
     def _ensure_organization(self, bundle: Bundle) -> None:
         name = bundle.dataset.owner_org

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from flows.adapters.catalog_html import render_dataset, render_index
+from flows.catalog import ResourceSpec
 from flows.metadata import CatalogInfo
-from flows.stages.publish import Bundle, PublishOutcome
+from flows.stages.publish import Bundle, PublishOutcome, read_table
+from flows.stages.transform import Table
 
 RDF_FORMATS = {"ttl": "turtle", "rdf": "pretty-xml"}
 
@@ -74,6 +76,18 @@ class LocalCatalog:
             self._recover(slug)
             raise
         return PublishOutcome(self.label, "published", str(dest))
+
+    def last_published(self, dataset: str, resource: ResourceSpec) -> Table | None:
+        """The resource's CSV in the catalog folder, or None before the first publication.
+        Reads only: during another run's swap the previous version is still in `.old-<slug>`."""
+        name = Path(resource.path).name
+        path = next((folder / name for folder in (self.root / dataset,
+                                                  self.root / f".old-{dataset}")
+                     if (folder / name).is_file()), None)
+        if path is None:
+            return None
+        with path.open(encoding="utf-8", newline="") as handle:
+            return read_table(handle)
 
     def _recover(self, slug: str) -> None:
         """Undo a swap that a crash interrupted between its two renames."""

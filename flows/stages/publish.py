@@ -14,9 +14,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
-from flows.catalog import DatasetSpec
+from flows.catalog import DatasetSpec, ResourceSpec
 from flows.errors import TerminalError
 from flows.stages.transform import Table, typed_records
 from flows.stages.validate import Validation
@@ -66,6 +66,13 @@ class Target(Protocol):
     label: str
 
     def publish(self, bundle: Bundle) -> PublishOutcome: ...
+
+    def last_published(self, dataset: str, resource: ResourceSpec) -> Table | None:
+        """The resource's CSV as the target serves it now, or None if it was never published.
+
+        Raises:
+            PipelineError: the target cannot be read (transient or terminal).
+        """
 
     def finish(self) -> None:
         """Called once after all datasets of a run (e.g. to write an index page)."""
@@ -140,3 +147,14 @@ def build_bundle(spec: DatasetSpec, tables: dict[str, Table], directory: Path,
     for item in files:
         digest.update(f"{item.name}:{item.sha256}\n".encode())
     return Bundle(spec, directory, descriptor, tuple(files), digest.hexdigest())
+
+
+def read_table(handle: IO[str]) -> Table:
+    """Read a published CSV (as `build_bundle` writes it) back into a `Table`."""
+    reader = csv.reader(handle)
+    header = next(reader, [])
+    table = Table(fields=[name.lstrip("\ufeff") for name in header])
+    for number, row in enumerate(reader, start=2):
+        table.rows.append(row)
+        table.row_numbers.append(number)
+    return table

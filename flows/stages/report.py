@@ -39,6 +39,10 @@ class DatasetResult:
     seconds: float = 0.0
     metadata_quality: dict[str, Any] | None = None
     """The MQA score of the dataset's metadata (flows/mqa.py), when it could be computed."""
+    plausibility: list[dict[str, Any]] = field(default_factory=list)
+    """Comparison with the last publication (flows/stages/plausibility.py), one entry per
+    finding: {resource, kind, label, old, new, change_percent, threshold, exceeds}; `exceeds`
+    is true only beyond the declared threshold. Empty on a first publication."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -71,6 +75,7 @@ class DatasetResult:
             "provenance": self.provenance,
             "protection": self.protection,
             "metadata_quality": self.metadata_quality,
+            "plausibility": self.plausibility,
         }
 
 
@@ -152,12 +157,33 @@ def markdown_dataset(result: DatasetResult, limit: int = 20) -> str:
                   f"({quality['rating']})", ""]
         lines += [f"- fehlt: {m['criterion']} ({m['points']} Punkte)" for m in quality["missing"]]
         lines += [""] if quality["missing"] else []
+    lines += markdown_plausibility(result.plausibility, limit)
     for code, count in sorted(Counter(p.code for p in result.problems).items()):
         lines += [f"## {problem_type(code).title if _known(code) else code} ({count})", ""]
         for p in [p for p in result.problems if p.code == code][:limit]:
             lines.append(f"- {p.location()}: {p.message}")
         lines += ["", f"*Was tun?* {_hint(code)}", ""]
     return "\n".join(lines)
+
+
+def markdown_plausibility(entries: list[dict[str, Any]], limit: int = 20) -> list[str]:
+    """The comparison with the last publication as a markdown table (exceeding changes first)."""
+    if not entries:
+        return []
+    from flows.stages.plausibility import german_number, german_percent
+
+    shown = sorted(entries, key=lambda e: not e["exceeds"])[:limit]
+    lines = ["## Vergleich mit der letzten Veröffentlichung", "",
+             "| Ressource | Prüfung | bisher | jetzt | Änderung | über Schwelle |",
+             "|---|---|---:|---:|---:|---|"]
+    for e in shown:
+        lines.append(f"| {e['resource']} | {e['label'].replace('|', '/')} | "
+                     f"{german_number(e['old'])} | {german_number(e['new'])} | "
+                     f"{german_percent(e['change_percent'])} | "
+                     f"{'ja' if e['exceeds'] else 'nein'} |")
+    if len(entries) > len(shown):
+        lines.append(f"\n… und {len(entries) - len(shown)} weitere Einträge im JSON-Bericht.")
+    return lines + [""]
 
 
 def _known(code: str) -> bool:

@@ -142,3 +142,34 @@ def test_datasets_run_concurrently_so_a_slow_source_does_not_hold_the_others(
     assert state.is_completed(), state.message
     (start_1, end_1), (start_2, end_2) = spans["/api/1"], spans["/api/2"]
     assert start_2 < end_1 and start_1 < end_2  # both sources were read at the same time
+
+
+def test_flow_compares_with_the_last_publication_before_publishing(
+        prefect_harness: None, env: dict[str, str], project: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.publish_all import nightly_publish
+
+    name = "digitalisierung-kosten"
+    catalog = tmp_path / "katalog"
+    first = nightly_publish(datasets=[name], targets=[f"local:{catalog}"], project=str(project),
+                            run_id="vergleich-1", return_state=True)
+    assert first.is_completed()
+    reports = Path(env["KENNZAHLEN_OUT"]) / "reports"
+    assert json.loads((reports / f"vergleich-1/{name}.json").read_text())["plausibility"] == []
+    source = project / f"datapackages/{name}/source/roadmap-kosten.csv"
+    text = source.read_bytes().decode("cp1252").splitlines(keepends=True)
+    source.write_bytes("".join(text[:-3]).encode("cp1252"))  # the export lost its last rows
+    second = nightly_publish(datasets=[name], targets=[f"local:{catalog}"], project=str(project),
+                             run_id="vergleich-2", return_state=True)
+    assert second.is_completed()
+    report = json.loads((reports / f"vergleich-2/{name}.json").read_text())
+    row_count = report["plausibility"][0]
+    assert (row_count["kind"], row_count["old"], row_count["new"], row_count["exceeds"]) == (
+        "row-count", 7, 4, True)
+    assert "plausibility-row-count" in report["problem_counts"]
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[f"validation-{name}"])))
+    assert any("| kosten | Anzahl Zeilen | 7 | 4 | -42,9 % | ja |" in a.data for a in artifacts)

@@ -95,3 +95,25 @@ def test_each_dataset_has_a_page_documenting_its_fields(tmp_path: Path) -> None:
     assert 'href="fallzahlen.csv"' in page and 'href="../index.html"' in page
     index = (tmp_path / "catalog/index.html").read_text()
     assert 'href="fallzahlen-verwaltungsleistungen/index.html"' in index
+
+
+def test_last_published_reads_back_exactly_what_was_published(tmp_path: Path) -> None:
+    catalog = LocalCatalog(tmp_path / "catalog")
+    bundle = _bundle(ROOT, tmp_path / "w1")
+    resource = bundle.dataset.resources[0]
+    assert catalog.last_published(bundle.dataset.name, resource) is None
+    catalog.publish(bundle)
+    table = catalog.last_published(bundle.dataset.name, resource)
+    assert table is not None
+    with (bundle.directory / resource.path).open(encoding="utf-8", newline="") as handle:
+        import csv
+
+        written = list(csv.reader(handle))
+    assert [table.fields, *table.rows] == written
+    # while another run swaps the folder, the previous version is still readable, and reading
+    # does not touch the swap
+    folder = tmp_path / "catalog" / bundle.dataset.name
+    folder.rename(tmp_path / "catalog" / f".old-{bundle.dataset.name}")
+    again = catalog.last_published(bundle.dataset.name, resource)
+    assert again is not None and again.rows == table.rows
+    assert not folder.exists()

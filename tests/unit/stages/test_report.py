@@ -44,3 +44,21 @@ def test_markdown_and_text_name_location_and_advice() -> None:
     assert "## Falscher Datentyp (1)" in text and "Zeile 3" in text and "Was tun?" in text
     line = text_problem(bad.problems[0])
     assert "Datensatz b, Datei b.csv, Zeile 3, Feld anzahl" in line and "→" in line
+
+
+def test_markdown_shows_the_plausibility_comparison_as_a_table() -> None:
+    from flows.stages.report import DatasetResult, markdown_dataset
+
+    result = DatasetResult(name="d", title="D", status="published", plausibility=[
+        {"resource": "r", "kind": "row-count", "label": "Anzahl Zeilen", "old": 1200, "new": 1239,
+         "change_percent": 3.3, "threshold": 50.0, "exceeds": False},
+        {"resource": "r", "kind": "group-sum", "label": "Summe anzahl für Leistung=Pass",
+         "old": 110, "new": 220.5, "change_percent": 100.5, "threshold": 50.0, "exceeds": True},
+    ])
+    text = markdown_dataset(result)
+    assert "## Vergleich mit der letzten Veröffentlichung" in text
+    lines = text.splitlines()
+    first = lines.index("|---|---|---:|---:|---:|---|") + 1
+    assert lines[first] == "| r | Summe anzahl für Leistung=Pass | 110 | 220,50 | +100,5 % | ja |"
+    assert lines[first + 1] == "| r | Anzahl Zeilen | 1.200 | 1.239 | +3,3 % | nein |"
+    assert "Vergleich" not in markdown_dataset(DatasetResult(name="d", status="published"))

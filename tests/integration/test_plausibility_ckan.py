@@ -1,0 +1,62 @@
+"""Plausibility against the real CKAN: the previous version is downloaded from the portal."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from flows.adapters.ckan import CkanTarget
+from tests.integration.portal import ckan_target, own_copy, publish
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_previous_version_comes_from_ckan_and_a_doubled_month_exceeds(
+        portal: dict[str, str], project: Path, tmp_path: Path) -> None:
+    name = own_copy(project, "fallzahlen-verwaltungsleistungen")
+    target = ckan_target(portal)
+    resource = next(r for r in _spec(project, name).resources)
+    assert target.last_published(name, resource) is None  # not in the portal yet
+    first = publish(project, name, target, tmp_path / "a")
+    assert first.status == "published" and first.plausibility == []
+
+    previous = ckan_target(portal).last_published(name, resource)
+    with (tmp_path / "a" / name / "fallzahlen.csv").open(encoding="utf-8", newline="") as f:
+        published = list(csv.reader(f))
+    assert previous is not None and [previous.fields, *previous.rows] == published
+
+    source = project / "datapackages" / name / "source/fallzahlen.csv"
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    lines = [_doubled(line) if line.startswith("01.03.2025;Meldebescheinigung;") else line
+             for line in lines]
+    source.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+    second = publish(project, name, ckan_target(portal), tmp_path / "b")
+    assert second.status == "published"
+    label = "Summe anzahl für Leistung=Meldebescheinigung, Monat 2025-03-01"
+    entry = next(e for e in second.plausibility if e["label"] == label)
+    assert entry["new"] >= 2 * entry["old"] > 0 and entry["exceeds"] is True
+
+
+def test_an_unreachable_portal_is_a_warning_for_the_comparison(
+        portal: dict[str, str], project: Path) -> None:
+    name = own_copy(project, "digitalisierung-kosten")
+    dead = CkanTarget("http://127.0.0.1:9", portal["CKAN_API_TOKEN"], timeout=2,
+                      retry_budget=0)
+    from flows import errors
+
+    with pytest.raises(errors.TransientError):
+        dead.last_published(name, _spec(project, name).resources[0])
+
+
+def _spec(project: Path, name: str):  # noqa: ANN202
+    from flows import catalog
+
+    return catalog.load(project, name, check=False)
+
+
+def _doubled(line: str) -> str:
+    cells = line.split(";")
+    cells[3] = str(int(cells[3]) * 2)
+    return ";".join(cells)
