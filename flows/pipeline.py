@@ -12,8 +12,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flows import catalog, metadata, problems, reference
+from flows.approval import Gate
 from flows.catalog import DatasetSpec
 from flows.errors import PipelineError
 from flows.locks import LockTimeoutError, dataset_lock
@@ -92,7 +94,17 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
     result.status = "valid"
     if workdir is not None:
         prepared.bundle = dataclasses.replace(bundle, quality=described.quality)
+    result.plausibility = plausibility(prepared)
     return _done(prepared)
+
+
+def plausibility(prepared: Prepared) -> list[dict[str, Any]]:
+    """Compare a valid dataset with its last publication (issue 7, part A fills this in).
+
+    Returns one entry per compared figure: {resource, kind, label, old, new, change_percent,
+    threshold, exceeds}; an entry with `exceeds` holds the dataset for approval (flows/approval.py).
+    """
+    return []
 
 
 def _columns(tables: dict[str, Table]) -> dict[str, dict[str, list[str]]]:
@@ -130,10 +142,12 @@ def finish(prepared: Prepared) -> DatasetResult:
 
 
 def process(project: Path, name: str, targets: list[Target], workdir: Path,
-            locks: Path | None = None) -> DatasetResult:
-    """Prepare one dataset and publish it to every target, holding its lock while publishing."""
+            locks: Path | None = None, gate: Gate | None = None) -> DatasetResult:
+    """Prepare one dataset and publish it to every target, holding its lock while publishing;
+    with a `gate`, a dataset that needs approval is held instead (flows/approval.py)."""
     prepared = prepare(project, name, workdir if targets else None)
-    if prepared.bundle is not None:
+    if prepared.bundle is not None and (
+            gate is None or gate.check(prepared.result, prepared.bundle, targets) == "publish"):
         try:
             with dataset_lock(locks or workdir / "locks", name):
                 for target in targets:

@@ -75,6 +75,10 @@ class LocalCatalog:
             raise
         return PublishOutcome(self.label, "published", str(dest))
 
+    def current_hash(self, slug: str) -> str | None:
+        """The content hash of the published version of `slug`, or None if there is none."""
+        return _read_marker(self.root / slug).get("content_hash")
+
     def _recover(self, slug: str) -> None:
         """Undo a swap that a crash interrupted between its two renames."""
         dest, old = self.root / slug, self.root / f".old-{slug}"
