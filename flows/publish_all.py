@@ -114,7 +114,7 @@ def _approved(prepared: Prepared, gate: Gate, targets: list, settings: Settings,
     from prefect.exceptions import FlowPauseTimeout
     from prefect.flow_runs import pause_flow_run
 
-    logger.warning("Datensatz %s zur Freigabe zurückgehalten: %s. Der Lauf wartet bis zu %d s "
+    logger.warning("Datensatz %s zur Freigabe zurückgehalten. %s Der Lauf wartet bis zu %d s "
                    "auf eine Entscheidung („Resume“).", result.name, result.reason,
                    settings.approval_timeout)
     form = ApprovalDecision.with_initial_data(

@@ -51,7 +51,13 @@ def test_a_held_dataset_waits_for_a_decision_given_on_resume(
         monkeypatch: pytest.MonkeyPatch, decision: str) -> None:
     from prefect.flow_runs import resume_flow_run
 
-    monkeypatch.setenv("KENNZAHLEN_APPROVE_FIRST_PUBLICATION", "1")
+    from flows import pipeline
+    from tests.helpers import held_example
+
+    if decision == "approve":
+        monkeypatch.setenv("KENNZAHLEN_APPROVE_FIRST_PUBLICATION", "1")
+    else:
+        monkeypatch.setattr(pipeline, "plausibility", lambda prepared: held_example().plausibility)
     monkeypatch.setenv("KENNZAHLEN_APPROVAL_WAIT", "pause")
     monkeypatch.setenv("KENNZAHLEN_APPROVAL_POLL", "1")
     catalog = tmp_path / "katalog"
@@ -80,3 +86,20 @@ def test_a_held_dataset_waits_for_a_decision_given_on_resume(
     else:
         assert summary["datasets"][0]["status"] == "rejected"
         assert not (catalog / SLUG).exists()
+        rows = json.loads(_artifact(f"validation-{SLUG}-plausibility", paused.id).data)
+        assert {"Kennzahl": "Summe einmalige Kosten", "Auffällig": "ja, Freigabe nötig"}.items() \
+            <= rows[1].items()
+        markdown = _artifact(f"validation-{SLUG}", paused.id).data
+        assert "abgelehnt" in markdown and "Frau Prüfer" in markdown
+
+
+def _artifact(key: str, flow_run_id: Any) -> Any:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[key])))
+    mine = [a for a in found if a.flow_run_id == flow_run_id]
+    assert mine, f"no artifact {key} in flow run {flow_run_id}"
+    return mine[0]
