@@ -117,11 +117,9 @@ def _is_number(value: Any) -> bool:
 
 
 def _chart(entries: list[dict[str, Any]]) -> str:
-    """Bar pairs (last published, new) per figure; the table below says the same in text."""
+    """Bar pairs (last published, new) per figure, each pair scaled to its larger value so
+    small and large figures are equally readable; the table below says the same in text."""
     width, label_w, bar_h, gap = 640, 220, 14, 14
-    top = max([abs(v) for e in entries for v in (e.get("old"), e.get("new")) if _is_number(v)]
-              or [1]) or 1
-    scale = (width - label_w - 90) / top
     height = 30 + len(entries) * (2 * bar_h + gap)
     shapes = [f'<rect x="{label_w}" y="4" width="12" height="12" fill="{BAR_OLD}"/>'
               f'<text x="{label_w + 16}" y="15">zuletzt veröffentlicht</text>'
@@ -131,6 +129,8 @@ def _chart(entries: list[dict[str, Any]]) -> str:
     for entry in entries:
         label = f"{entry.get('label', '')}"
         shapes.append(f'<text x="0" y="{y + bar_h + 4}">{escape(label[:32])}</text>')
+        top = max(abs(v) for v in (entry.get("old"), entry.get("new")) if _is_number(v)) or 1
+        scale = (width - label_w - 90) / top
         for offset, key, colour in ((0, "old", BAR_OLD), (bar_h, "new", BAR_NEW)):
             value = entry.get(key)
             if key == "new" and entry.get("exceeds"):
