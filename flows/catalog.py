@@ -121,6 +121,8 @@ class DatasetSpec:
     resources: tuple[ResourceSpec, ...]
     owner_org: str
     organization_title: str
+    approval: dict[str, Any] = field(default_factory=dict)
+    """`approval:` of dataset.yaml, e.g. {first_publication: true} (flows/approval.py)."""
 
     @property
     def title(self) -> str:
@@ -200,6 +202,7 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         resources=resources,
         owner_org=internal["ckan"]["owner_org"],
         organization_title=internal["ckan"].get("organization_title") or internal["ckan"]["owner_org"],
+        approval=dict(internal.get("approval") or {}),
     )
     if check:
         found = metadata.check(spec.public_descriptor(), name, reference.find(project))

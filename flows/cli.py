@@ -4,10 +4,14 @@
     kennzahlen validate <dataset>...         check without publishing (exit 0 valid, 1 invalid)
     kennzahlen publish [<dataset>...] --target local[:<dir>] | --target ckan
     kennzahlen run [<dataset>...]            the nightly flow, run locally under Prefect
+    kennzahlen review                        held datasets waiting for a decision
+    kennzahlen approve <dataset> [--comment C] [--by NAME]   publish exactly the held version
+    kennzahlen reject <dataset> --comment C [--by NAME]      keep the previous version
     kennzahlen reference download [--dir D]  fetch the DCAT-AP.de shapes and vocabularies
     kennzahlen reference path                where the reference data is found
 
-Exit codes: 0 all good, 1 a dataset is invalid or failed, 2 wrong usage or configuration.
+Exit codes: 0 all good, 1 a dataset is invalid or failed, 2 wrong usage or configuration,
+3 nothing failed but a dataset is held for approval (`kennzahlen review`).
 Heavy libraries (Prefect, frictionless) are imported only by the commands that need them.
 """
 
@@ -21,7 +25,7 @@ from pathlib import Path
 
 from flows.errors import ConfigError, UnknownDatasetError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
 MAX_PRINTED = 30
 
 
@@ -65,6 +69,24 @@ def _parser() -> argparse.ArgumentParser:
     nightly.add_argument("--target", action="append", metavar="TARGET",
                          help="local, local:<dir> or ckan (default: $KENNZAHLEN_TARGETS or local)")
     nightly.set_defaults(handler=_cmd_run)
+
+    review = commands.add_parser("review", help="list datasets held for approval")
+    review.add_argument("--format", choices=["text", "json"], default="text")
+    review.set_defaults(handler=_cmd_review)
+
+    approve = commands.add_parser("approve", help="publish the held version of a dataset")
+    approve.add_argument("dataset")
+    approve.add_argument("--comment", default="", help="why (kept with the decision)")
+    approve.add_argument("--by", help="who decides (default: the operating-system user)")
+    approve.add_argument("--target", action="append", metavar="TARGET",
+                         help="where to publish (default: the targets of the holding run)")
+    approve.set_defaults(handler=_cmd_approve)
+
+    reject = commands.add_parser("reject", help="keep the previous version of a held dataset")
+    reject.add_argument("dataset")
+    reject.add_argument("--comment", required=True, help="why (kept with the decision)")
+    reject.add_argument("--by", help="who decides (default: the operating-system user)")
+    reject.set_defaults(handler=_cmd_reject)
 
     ref = commands.add_parser("reference", help="the DCAT-AP.de shapes and vocabularies used to "
                               "check metadata")
@@ -145,7 +167,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     names = _names(settings, args.datasets)
     summary = runs.run(settings, names, args.target or ["local"], progress=_progress)
     _footer(settings, summary)
-    return EXIT_OK if summary.ok else EXIT_FAILED
+    return _exit(summary.ok, summary.held)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -172,7 +194,85 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for index, item in enumerate(summary["datasets"], start=1):
         _line(index, len(summary["datasets"]), item["dataset"], item["status"], item["reason"])
     _footer(settings, None, summary_file.parent, targets)
-    return EXIT_OK if summary["ok"] else EXIT_FAILED
+    return _exit(summary["ok"], summary.get("held", []))
+
+
+def _exit(ok: bool, held: list[str]) -> int:
+    if held:
+        print(f"Zur Freigabe zurückgehalten: {', '.join(held)}. Anzeigen mit 'kennzahlen review', "
+              "dann 'kennzahlen approve <Datensatz>' oder 'kennzahlen reject <Datensatz> "
+              "--comment …'.")
+    if not ok:
+        return EXIT_FAILED
+    return EXIT_HELD if held else EXIT_OK
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from flows.approval import ApprovalStore
+
+    settings = _settings(args)
+    held = ApprovalStore(settings.held_dir).held()
+    if args.format == "json":
+        print(_safe(json.dumps(held, ensure_ascii=False, indent=2)))
+        return EXIT_OK
+    if not held:
+        print("Keine Datensätze warten auf eine Freigabe.")
+    for record in held:
+        print(_safe(f"{record['dataset']}  {record.get('title', '')}\n"
+                    f"    zurückgehalten seit {record['held_at']} (Lauf {record['run_id']}), "
+                    f"Stand {record['content_hash'][:12]}\n"
+                    + "".join(f"    Grund: {reason}\n" for reason in record["reasons"])
+                    + f"    Bericht: {record['report']}\n"
+                    f"    Ziele: {', '.join(record['targets'])}"))
+    return EXIT_OK
+
+
+def _cmd_approve(args: argparse.Namespace) -> int:
+    from flows import approval, catalog
+    from flows.errors import PipelineError
+    from flows.locks import dataset_lock
+    from flows.settings import make_targets
+
+    settings = _settings(args)
+    store = approval.ApprovalStore(settings.held_dir)
+    record = store.held_record(args.dataset)
+    spec = catalog.load(settings.project, args.dataset, check=False)
+    bundle = store.held_bundle(args.dataset, spec)
+    targets = make_targets(args.target or record["targets"], settings)
+    entry = store.decide(args.dataset, "approved", args.by or approval.current_user(),
+                         args.comment)
+    print(f"{args.dataset}: freigegeben von {entry['by']} (Stand {bundle.content_hash[:12]}).")
+    failed = False
+    with dataset_lock(settings.out_dir / "locks", args.dataset):
+        for target in targets:
+            try:
+                outcome = target.publish(bundle)
+                print(f"  {target.label}: {_status_de(outcome.status)}")
+            except PipelineError as exc:
+                failed = True
+                print(f"  {target.label}: Fehler – {_safe(exc.message)} Der nächste Lauf "
+                      "veröffentlicht die freigegebene Version.", file=sys.stderr)
+    for target in targets:
+        target.finish()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _cmd_reject(args: argparse.Namespace) -> int:
+    from flows import approval
+
+    settings = _settings(args)
+    store = approval.ApprovalStore(settings.held_dir)
+    entry = store.decide(args.dataset, "rejected", args.by or approval.current_user(),
+                         args.comment)
+    print(f"{args.dataset}: abgelehnt von {entry['by']}; die bisherige Version bleibt. Dieselben "
+          "Daten werden nicht erneut vorgelegt, geänderte Daten schon.")
+    return EXIT_OK
+
+
+def _status_de(status: str) -> str:
+    from flows.stages.report import STATUS_DE
+
+    return STATUS_DE.get(status, status)
 
 
 def _progress(index: int, total: int, result) -> None:  # noqa: ANN001
@@ -188,9 +288,7 @@ def _progress(index: int, total: int, result) -> None:  # noqa: ANN001
 
 
 def _line(index: int, total: int, name: str, status: str, reason: str) -> None:
-    from flows.stages.report import STATUS_DE
-
-    text = f"[{index}/{total}] {name}: {STATUS_DE.get(status, status)}"
+    text = f"[{index}/{total}] {name}: {_status_de(status)}"
     print(_safe(text + (f" – {reason}" if reason else "")), flush=True)
 
 
@@ -213,10 +311,6 @@ def _safe(text: str) -> str:
     from flows.settings import redact
 
     return redact(text, [os.environ.get("CKAN_API_TOKEN", "")])
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def _cmd_reference_download(args: argparse.Namespace) -> int:
@@ -244,3 +338,7 @@ def _cmd_reference_path(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(found)
     return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import catalog, metadata, problems, reference, validation_cache
+from flows.approval import Gate
 from flows.catalog import DatasetSpec
 from flows.errors import PipelineError
 from flows.locks import LockTimeoutError, dataset_lock
@@ -167,14 +168,17 @@ def finish(prepared: Prepared) -> DatasetResult:
 
 
 def process(project: Path, name: str, targets: list[Target], workdir: Path,
-            locks: Path | None = None) -> DatasetResult:
-    """Prepare one dataset and publish it to every target, holding its lock while publishing."""
+            locks: Path | None = None, gate: Gate | None = None) -> DatasetResult:
+    """Prepare one dataset and publish it to every target, holding its lock while publishing;
+    with a `gate`, a dataset that needs approval is held instead (flows/approval.py)."""
     prepared = prepare(project, name, workdir if targets else None)
     if prepared.bundle is not None:
         try:
             with dataset_lock(locks or workdir / "locks", name):
                 record_comparison(prepared, compare_previous(prepared, targets))
-                for target in targets:
+                held = gate is not None and gate.check(prepared.result, prepared.bundle,
+                                                       targets) != "publish"
+                for target in [] if held else targets:
                     try:
                         publish_to(prepared, target)
                     except PipelineError as exc:

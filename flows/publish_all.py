@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+from logging import Logger, LoggerAdapter
 from pathlib import Path
+from typing import Literal
 
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture, as_completed
+from prefect.input import RunInput
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import catalog, pipeline, runs
+from flows.approval import Gate
 from flows.errors import PipelineError
 from flows.pipeline import Prepared
 from flows.settings import Settings, make_targets
@@ -37,6 +41,16 @@ def _run_name() -> str:
 
 CONCURRENCY = int(os.environ.get("KENNZAHLEN_CONCURRENCY", "4"))
 """How many datasets the nightly flow works on at the same time."""
+
+
+class ApprovalDecision(RunInput):
+    """What a person answers when a run waits for approval (the form of „Resume“ in Prefect)."""
+
+    decision: Literal["approve", "reject"]
+    """approve: publish the held version; reject: keep the previous one."""
+    comment: str = ""
+    by: str = ""
+    """Who decides; `prefect` if empty."""
 
 
 @flow(name="nightly-publish", flow_run_name=_run_name, validate_parameters=True,
@@ -68,16 +82,20 @@ def nightly_publish(
         preparing = {prepare_dataset.submit(settings.project, name, Path(workdir)): name
                      for name in names}
         publishing: dict[str, tuple[Prepared, list[PrefectFuture]]] = {}
+        gate = runs.approval_gate(settings, summary.run_id, specs)
         for index, future in enumerate(as_completed(list(preparing)), start=1):
             prepared, name = future.result(), preparing[future]
             logger.info("Datensatz %d von %d geprüft: %s", index, len(names), name)
-            pending = []
+            pending: list[PrefectFuture] = []
             if prepared.bundle is not None and specs:
-                # compared before publishing, so the previous version is still the one online
-                comparing = compare_previous.submit(prepared, name, specs, settings.project)
-                pending = [comparing] + [
-                    publish_dataset.submit(prepared, spec, settings.project, wait_for=[comparing])
-                    for spec in specs]
+                # compared before publishing, so the previous version is still the one online;
+                # the comparison decides whether the dataset is held for approval
+                _record(prepared, compare_previous.submit(prepared, name, specs,
+                                                          settings.project), name)
+                if not prepared.result.errors and _approved(prepared, gate, checked, settings,
+                                                            logger):
+                    pending = [publish_dataset.submit(prepared, spec, settings.project)
+                               for spec in specs]
             publishing[name] = (prepared, pending)
         for index, name in enumerate(names, start=1):
             prepared, pending = publishing[name]
@@ -95,6 +113,65 @@ def nightly_publish(
     if summary.ok:
         return Completed(message=message, data=summary.to_dict())
     return Failed(message=message, data=summary.to_dict())
+
+
+def _approved(prepared: Prepared, gate: Gate, targets: list, settings: Settings,
+              logger: Logger | LoggerAdapter) -> bool:
+    """Whether a valid dataset is published now. A held dataset makes a deployment run (or any
+    run with KENNZAHLEN_APPROVAL_WAIT=pause) wait for a decision; other runs go on without it."""
+    assert prepared.bundle is not None
+    result = prepared.result
+    verdict = gate.check(result, prepared.bundle, targets)
+    if verdict != "held" or not _waits(settings):
+        return verdict == "publish"
+    from prefect.exceptions import FlowPauseTimeout
+    from prefect.flow_runs import pause_flow_run
+
+    logger.warning("Datensatz %s zur Freigabe zurückgehalten. %s Der Lauf wartet bis zu %d s "
+                   "auf eine Entscheidung („Resume“).", result.name, result.reason,
+                   settings.approval_timeout)
+    form = ApprovalDecision.with_initial_data(
+        description=f"**{result.title or result.name}**: {result.reason}\n\n"
+                    "approve veröffentlicht die zurückgehaltene Version, reject behält die "
+                    "bisherige.")
+    try:
+        answer = pause_flow_run(wait_for_input=form, timeout=settings.approval_timeout,
+                                poll_interval=settings.approval_poll,
+                                key=f"approval-{result.name}")
+    except FlowPauseTimeout:
+        _run_again()
+        decided = gate.store.decision_for(result.name, prepared.bundle.content_hash)
+        logger.warning("Keine Entscheidung über %s im Lauf; die Version bleibt zurückgehalten.",
+                       result.name)
+        if decided and decided["decision"] == "approved":  # approved meanwhile on the CLI
+            result.status = "valid"
+            return True
+        return False
+    decision = "approved" if answer.decision == "approve" else "rejected"
+    entry = gate.store.decide(result.name, decision, answer.by or "prefect", answer.comment)
+    result.approval = {**(result.approval or {}), "decision": entry}
+    result.status = "valid" if decision == "approved" else "rejected"
+    return decision == "approved"
+
+
+def _waits(settings: Settings) -> bool:
+    if settings.approval_wait != "auto":
+        return settings.approval_wait == "pause"
+    from prefect.runtime import deployment
+
+    return bool(deployment.id)
+
+
+def _run_again() -> None:
+    """After an unanswered pause the run goes on: set its state back to Running."""
+    from prefect.client.orchestration import get_client
+    from prefect.context import FlowRunContext
+    from prefect.states import Running
+
+    context = FlowRunContext.get()
+    if context and context.flow_run:
+        with get_client(sync_client=True) as client:
+            client.set_flow_run_state(context.flow_run.id, Running(), force=True)
 
 
 def _record(prepared: Prepared, future: PrefectFuture, name: str) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flows import pipeline
+from flows.approval import ApprovalStore, Gate
 from flows.settings import Settings, make_targets
 from flows.stages.publish import Target
 from flows.stages.report import DatasetResult, RunSummary, write_reports
@@ -34,10 +35,11 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
     targets = make_targets(target_specs, settings)
     summary = RunSummary(run_id=run_id or new_run_id(), started_at=now(),
                          targets=[t.label for t in targets])
+    gate = approval_gate(settings, summary.run_id, target_specs)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
         for index, name in enumerate(names, start=1):
             result = pipeline.process(settings.project, name, targets, Path(workdir),
-                                      locks=settings.out_dir / "locks")
+                                      locks=settings.out_dir / "locks", gate=gate)
             summary.results.append(result)
             if progress:
                 progress(index, len(names), result)
@@ -45,12 +47,22 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
     return summary
 
 
+def approval_gate(settings: Settings, run_id: str, target_specs: list[str]) -> Gate:
+    return Gate(ApprovalStore(settings.held_dir), settings.approve_first_publication, run_id,
+                list(target_specs))
+
+
 def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Path:
-    """Let targets finish (index pages), stamp the summary and write the reports."""
+    """Let targets finish (index pages), stamp the summary and write the reports (a held
+    dataset's report is also kept beside its held version)."""
     for target in targets:
         target.finish()
     summary.finished_at = now()
-    return write_reports(summary, report_dir(settings, summary.run_id))
+    folder = write_reports(summary, report_dir(settings, summary.run_id))
+    store = ApprovalStore(settings.held_dir)
+    for name in summary.held:
+        store.attach_report(name, folder)
+    return folder
 
 
 def report_dir(settings: Settings, run_id: str) -> Path:

@@ -10,6 +10,10 @@
 | `CKAN_API_TOKEN_BLOCK` | name of a Prefect Secret block holding the token, if the variable is unset | none |
 | `CKAN_TIMEOUT` | seconds to wait for one CKAN call | 60 |
 | `CKAN_RETRY_BUDGET` | seconds one dataset may spend retrying transient CKAN failures | 120 |
+| `KENNZAHLEN_APPROVE_FIRST_PUBLICATION` | `1`: a dataset's first publication waits for approval (dataset.yaml `approval.first_publication` overrides) | off |
+| `KENNZAHLEN_APPROVAL_WAIT` | `auto`: a deployment run pauses for a decision, other runs hold and go on; `pause`: always pause; `hold`: never pause | `auto` |
+| `KENNZAHLEN_APPROVAL_TIMEOUT` | seconds a paused run waits for a decision before it holds the dataset and goes on | 3600 |
+| `KENNZAHLEN_APPROVAL_POLL` | seconds between checks whether a paused run was resumed | 10 |
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ class Settings:
     ckan_token_block: str | None = None
     ckan_timeout: float = 60.0
     ckan_retry_budget: float = 120.0
+    approve_first_publication: bool = False
+    approval_wait: str = "auto"
+    approval_timeout: int = 3600
+    approval_poll: int = 10
 
     @classmethod
     def from_env(cls, project: Path | None = None) -> Settings:
@@ -44,9 +52,15 @@ class Settings:
         try:
             timeout = float(os.environ.get("CKAN_TIMEOUT", "60"))
             budget = float(os.environ.get("CKAN_RETRY_BUDGET", "120"))
+            wait_timeout = int(os.environ.get("KENNZAHLEN_APPROVAL_TIMEOUT", "3600"))
+            poll = int(os.environ.get("KENNZAHLEN_APPROVAL_POLL", "10"))
         except ValueError:
-            raise ConfigError("CKAN_TIMEOUT und CKAN_RETRY_BUDGET müssen Zahlen (Sekunden) "
-                              "sein.") from None
+            raise ConfigError("CKAN_TIMEOUT, CKAN_RETRY_BUDGET, KENNZAHLEN_APPROVAL_TIMEOUT und "
+                              "KENNZAHLEN_APPROVAL_POLL müssen Zahlen (Sekunden) sein.") from None
+        wait = os.environ.get("KENNZAHLEN_APPROVAL_WAIT", "auto").strip().lower() or "auto"
+        if wait not in ("auto", "pause", "hold"):
+            raise ConfigError(f"KENNZAHLEN_APPROVAL_WAIT ist '{wait}', erlaubt sind 'auto', "
+                              "'pause' und 'hold'.")
         return cls(
             project=root,
             out_dir=out.resolve(),
@@ -56,6 +70,10 @@ class Settings:
             ckan_token_block=os.environ.get("CKAN_API_TOKEN_BLOCK") or None,
             ckan_timeout=timeout,
             ckan_retry_budget=budget,
+            approve_first_publication=_flag("KENNZAHLEN_APPROVE_FIRST_PUBLICATION"),
+            approval_wait=wait,
+            approval_timeout=wait_timeout,
+            approval_poll=poll,
         )
 
     @property
@@ -65,6 +83,11 @@ class Settings:
     @property
     def reports_dir(self) -> Path:
         return self.out_dir / "reports"
+
+    @property
+    def held_dir(self) -> Path:
+        """Held versions and approval decisions, one folder per dataset (flows/approval.py)."""
+        return self.out_dir / "held"
 
     def token(self) -> str:
         """The CKAN token: from the environment, else from the named Prefect Secret block."""
@@ -77,6 +100,15 @@ class Settings:
             "(oder CKAN_API_TOKEN_BLOCK mit dem Namen eines Prefect-Secret-Blocks). Den Token "
             "erzeugt man im Portal unter Benutzerkonto → API-Token."
         )
+
+
+def _flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "nein", "off"):
+        return False
+    if value in ("1", "true", "yes", "ja", "on"):
+        return True
+    raise ConfigError(f"{name} ist '{value}', erlaubt sind 1 (ein) und 0 (aus).")
 
 
 def secret_from_block(name: str, setting: str = "password_block") -> str:

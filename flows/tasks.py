@@ -16,7 +16,14 @@ from flows.pipeline import Prepared
 from flows.stages.plausibility import Comparison
 from flows.settings import Settings, make_targets
 from flows.stages.publish import PublishOutcome, publish
-from flows.stages.report import DatasetResult, RunSummary, markdown_dataset, markdown_summary
+from flows.stages.report import (
+    PLAUSIBILITY_HEADERS,
+    DatasetResult,
+    RunSummary,
+    markdown_dataset,
+    markdown_summary,
+    plausibility_rows,
+)
 
 
 def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -70,6 +77,12 @@ def dataset_artifacts(result: DatasetResult) -> None:
                 for p in result.problems[:200]]
         create_table_artifact(key=f"{key}-problems", table=rows,
                               description=f"Probleme in {result.name}")
+    if result.plausibility:
+        create_table_artifact(
+            key=f"{key}-plausibility",
+            table=[dict(zip(PLAUSIBILITY_HEADERS, row, strict=True))
+                   for row in plausibility_rows(result)],
+            description=f"Vergleich mit der letzten Veröffentlichung: {result.name}")
 
 
 def summary_artifact(summary: RunSummary) -> None:

@@ -44,3 +44,54 @@ def checked(dataset: str, source_path: Path, **source_changes: Any):  # noqa: AN
     table = transform(raw, res, dataset, source_path.name)
     result = validate(table, res, dataset, source_path.name)
     return raw, table, result
+
+
+MONTHLY = "fallzahlen-verwaltungsleistungen"
+"""The example dataset with a declared plausibility check (monthly sums per service, 50 %)."""
+
+
+def double_month(project: Path, day: str = "01.03.2025") -> None:
+    """Double every count of one month in the monthly export of the case management system,
+    as an export that counted the month twice would."""
+    source = project / "datapackages" / MONTHLY / "source" / "fallzahlen.csv"
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    for i, line in enumerate(lines):
+        cells = line.split(";")
+        if cells[0] == day:
+            cells[3] = str(int(cells[3]) * 2)
+            lines[i] = ";".join(cells)
+    source.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+
+def held_example():  # noqa: ANN201
+    """A dataset report with problems of two kinds, a plausibility comparison beyond its
+    threshold, a metadata score and the held verdict (for report and browser tests)."""
+    from flows import problems
+    from flows.stages.report import DatasetResult
+
+    found = [problems.make("formula-neutralised", f"Zeile {n}, Feld 'projekt': Text beginnt mit "
+                           "'=' und wird mit Apostroph veröffentlicht.", row=n, field="projekt",
+                           file="source/roadmap-kosten.csv", severity="warning")
+             for n in range(2, 26)]
+    found.append(problems.make("extra-label", "Spalte 'Sachbearbeitung' wird nicht "
+                               "veröffentlicht.", severity="warning", field="Sachbearbeitung"))
+    plausibility = [
+        {"resource": "kosten", "kind": "row-count", "label": "Anzahl Zeilen", "old": 12,
+         "new": 13, "change_percent": 8.3, "threshold": 20.0, "exceeds": False},
+        {"resource": "kosten", "kind": "group-sum", "label": "Summe einmalige Kosten",
+         "old": 100000, "new": 250000.5, "change_percent": 150.0, "threshold": 50.0,
+         "exceeds": True},
+        {"resource": "kosten", "kind": "category-removed", "label": "Projekt entfallen",
+         "old": "Digitale Ratsarbeit", "new": None, "change_percent": None, "threshold": None,
+         "exceeds": False},
+    ]
+    return DatasetResult(
+        "digitalisierung-kosten", "Kosten der Digitalisierung", "held", problems=found,
+        rows={"kosten": 13}, provenance={"kosten": {"kind": "csv", "file": "roadmap.csv"}},
+        plausibility=plausibility,
+        approval={"reasons": ["Summe einmalige Kosten: 100.000 → 250.000,5 (+150 %, erlaubt "
+                              "± 50 %)"], "content_hash": "ab" * 32,
+                  "folder": "out/held/digitalisierung-kosten", "decision": None},
+        metadata_quality={"score": 300, "max": 405, "rating": "gut",
+                          "dimensions": [{"name": "Auffindbarkeit", "points": 80, "max": 100}],
+                          "missing": [{"criterion": "Schlagwörter", "points": 30}]})

@@ -11,7 +11,7 @@ from tests.helpers import ROOT
 
 PURE = ["flows/stages", "flows/adapters", "flows/catalog.py", "flows/problems.py",
         "flows/errors.py", "flows/pipeline.py", "flows/runs.py", "flows/locks.py",
-        "flows/suppression.py", "flows/detectors.py", "flows/checks.py"]
+        "flows/suppression.py", "flows/detectors.py", "flows/checks.py", "flows/approval.py"]
 
 
 def _modules(*paths: str) -> list[Path]:

@@ -130,6 +130,13 @@ class CkanTarget:
                 "lesen darf.", dataset=slug,
             ) from None
 
+    def current_hash(self, slug: str) -> str | None:
+        """The content hash of the version the portal shows, or None if it has none."""
+        package = self.show(slug)
+        if package is None or package.get("state") != "active":
+            return None
+        return extra(package, HASH_EXTRA) or None
+
     def publish(self, bundle: Bundle) -> PublishOutcome:
         """Make the portal show `bundle`, retrying transient failures with exponential backoff
         and jitter (or the server's Retry-After) until the retry budget is spent."""

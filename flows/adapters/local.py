@@ -89,6 +89,10 @@ class LocalCatalog:
         with path.open(encoding="utf-8", newline="") as handle:
             return read_table(handle)
 
+    def current_hash(self, slug: str) -> str | None:
+        """The content hash of the published version of `slug`, or None if there is none."""
+        return _read_marker(self.root / slug).get("content_hash")
+
     def _recover(self, slug: str) -> None:
         """Undo a swap that a crash interrupted between its two renames."""
         dest, old = self.root / slug, self.root / f".old-{slug}"

@@ -25,6 +25,7 @@ from typing import Any
 from flows import problems
 from flows.catalog import ResourceSpec
 from flows.problems import Problem
+from flows.stages.report import format_change, format_value
 from flows.stages.transform import Table
 
 MAX_SUM_ENTRIES = 200
@@ -231,28 +232,11 @@ def _warnings(entries: list[dict[str, Any]], dataset: str, resource: str) -> lis
 
 
 def describe_change(entry: dict[str, Any]) -> str:
-    """'bisher 120, jetzt 240 (+100,0 %, Schwelle 50 %)' for staff."""
-    text = f"bisher {german_number(entry['old'])}, jetzt {german_number(entry['new'])}"
+    """'bisher 120, jetzt 240 (+100 %, Schwelle 50 %)' for staff."""
+    text = f"bisher {format_value(entry['old'])}, jetzt {format_value(entry['new'])}"
     if entry["change_percent"] is not None:
-        text += f" ({german_percent(entry['change_percent'])}"
+        text += f" ({format_change(entry['change_percent'])}"
         if entry["threshold"] is not None:
-            text += f", Schwelle {german_number(entry['threshold'])} %"
+            text += f", Schwelle {format_value(entry['threshold'])} %"
         text += ")"
     return text
-
-
-def german_number(value: Any) -> str:
-    """1234.5 → '1.234,5'; None → '–'."""
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        return value
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def german_percent(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+.1f} %".replace(".", ",")

@@ -141,12 +141,27 @@ def build_bundle(spec: DatasetSpec, tables: dict[str, Table], directory: Path,
     (directory / "datapackage.json").write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    return Bundle(spec, directory, descriptor, tuple(files), content_hash(spec, descriptor, files))
+
+
+def content_hash(spec: DatasetSpec, descriptor: dict[str, Any],
+                 files: list[BundleFile] | tuple[BundleFile, ...]) -> str:
+    """The hash that identifies a published version: descriptor, organisation, file hashes.
+
+    Args:
+        spec: the dataset (its organisation is part of what is published to CKAN).
+        descriptor: the public descriptor as written to `datapackage.json`.
+        files: the data files with their sha256.
+
+    Returns:
+        The sha256 hex digest.
+    """
     digest = hashlib.sha256()
     digest.update(json.dumps(descriptor, sort_keys=True, ensure_ascii=False).encode())
     digest.update(f"{spec.owner_org}\n{spec.organization_title}".encode())
     for item in files:
         digest.update(f"{item.name}:{item.sha256}\n".encode())
-    return Bundle(spec, directory, descriptor, tuple(files), digest.hexdigest())
+    return digest.hexdigest()
 
 
 def read_table(handle: IO[str]) -> Table:

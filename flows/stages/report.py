@@ -21,8 +21,11 @@ STATUS_DE = {
     "invalid": "nicht veröffentlicht (ungültig)",
     "failed": "fehlgeschlagen",
     "valid": "gültig",
+    "held": "zur Freigabe zurückgehalten",
+    "rejected": "abgelehnt, vorherige Version bleibt",
 }
-OK_STATUSES = {"published", "unchanged", "valid"}
+OK_STATUSES = {"published", "unchanged", "valid", "rejected"}
+"""A rejected dataset is a decision already taken, not a failure (the previous version stays)."""
 
 
 @dataclass
@@ -30,7 +33,7 @@ class DatasetResult:
     name: str
     title: str = ""
     status: str = "failed"
-    """published | unchanged | valid (checked only) | invalid | failed."""
+    """published | unchanged | valid (checked only) | held | rejected | invalid | failed."""
     problems: list[Problem] = field(default_factory=list)
     outcomes: list[PublishOutcome] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
@@ -43,6 +46,8 @@ class DatasetResult:
     """Comparison with the last publication (flows/stages/plausibility.py), one entry per
     finding: {resource, kind, label, old, new, change_percent, threshold, exceeds}; `exceeds`
     is true only beyond the declared threshold. Empty on a first publication."""
+    approval: dict[str, Any] | None = None
+    """Why the dataset is held or rejected: {reasons, content_hash, folder, decision}."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -51,6 +56,8 @@ class DatasetResult:
     @property
     def reason(self) -> str:
         """One German sentence on why the dataset was not published, or ''."""
+        if self.status in ("held", "rejected") and self.approval:
+            return approval_reason(self.status, self.approval)
         if self.status in OK_STATUSES:
             return ""
         if not self.errors:
@@ -76,6 +83,7 @@ class DatasetResult:
             "protection": self.protection,
             "metadata_quality": self.metadata_quality,
             "plausibility": self.plausibility,
+            "approval": self.approval,
         }
 
 
@@ -89,7 +97,12 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        return all(r.status in OK_STATUSES for r in self.results)
+        """Nothing failed: held datasets wait for a person, they are not failures."""
+        return all(r.status in OK_STATUSES | {"held"} for r in self.results)
+
+    @property
+    def held(self) -> list[str]:
+        return [r.name for r in self.results if r.status == "held"]
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(r.status for r in self.results))
@@ -101,6 +114,7 @@ class RunSummary:
             "finished_at": self.finished_at,
             "targets": self.targets,
             "ok": self.ok,
+            "held": self.held,
             "counts": self.counts(),
             "datasets": [
                 {"dataset": r.name, "status": r.status, "reason": r.reason,
@@ -145,45 +159,87 @@ def markdown_summary(summary: RunSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
+def approval_reason(status: str, approval: dict[str, Any]) -> str:
+    """One German sentence on a hold or a rejection."""
+    if status == "rejected":
+        decision = approval.get("decision") or {}
+        comment = f": {decision['comment']}" if decision.get("comment") else ""
+        return (f"Diese Daten wurden am {decision.get('at', '?')[:10]} von "
+                f"{decision.get('by', '?')} abgelehnt{comment}.")
+    return "Freigabe nötig: " + "; ".join(approval.get("reasons") or ["ohne Angabe"]) + "."
+
+
+def format_value(value: Any) -> str:
+    """A figure the German way (1.234,5); text as it is; None as a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_change(percent: float | None) -> str:
+    """A change in percent with its sign (+150 %, -42,9 %); None as a dash."""
+    if percent is None:
+        return "–"
+    return f"{'+' if percent > 0 else ''}{format_value(round(percent, 1))} %"
+
+
+def flagged_first(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Plausibility entries, those beyond their threshold first (otherwise in order)."""
+    return sorted(entries, key=lambda e: not e.get("exceeds"))
+
+
+def plausibility_rows(result: DatasetResult, limit: int | None = None) -> list[list[str]]:
+    """The comparison with the last publication as table rows (German, formatted), changes
+    beyond their threshold first."""
+    rows = []
+    for entry in flagged_first(result.plausibility)[:limit]:
+        threshold = entry.get("threshold")
+        rows.append([entry.get("resource", ""), entry.get("label", ""),
+                     format_value(entry.get("old")), format_value(entry.get("new")),
+                     format_change(entry.get("change_percent")),
+                     "–" if threshold is None else f"{format_value(threshold)} %",
+                     "ja, Freigabe nötig" if entry.get("exceeds") else "nein"])
+    return rows
+
+
+PLAUSIBILITY_HEADERS = ["Ressource", "Kennzahl", "Zuletzt veröffentlicht", "Neu", "Änderung",
+                        "Schwelle", "Auffällig"]
+
+
 def markdown_dataset(result: DatasetResult, limit: int = 20) -> str:
     """German markdown for one dataset: verdict, then problems grouped by kind."""
     lines = [f"# {result.title or result.name}", "",
              f"**Ergebnis:** {STATUS_DE.get(result.status, result.status)}", ""]
     if result.reason:
         lines += [f"**Grund:** {result.reason}", ""]
+    if result.status == "held":
+        lines += [f"Freigeben: `kennzahlen approve {result.name}`, ablehnen: `kennzahlen reject "
+                  f"{result.name} --comment …` (oder im Prefect-Lauf „Resume“ mit Entscheidung).",
+                  ""]
+    if result.plausibility:
+        lines += ["## Vergleich mit der letzten Veröffentlichung", "",
+                  "| " + " | ".join(PLAUSIBILITY_HEADERS) + " |",
+                  "|" + "---|" * len(PLAUSIBILITY_HEADERS)]
+        lines += ["| " + " | ".join(str(c).replace("|", "/") for c in row) + " |"
+                  for row in plausibility_rows(result, limit)]
+        if len(result.plausibility) > limit:
+            lines.append(f"\n… und {len(result.plausibility) - limit} weitere im JSON-Bericht.")
+        lines.append("")
     if result.metadata_quality:
         quality = result.metadata_quality
         lines += [f"**Metadatenqualität (MQA):** {quality['score']} von {quality['max']} Punkten "
                   f"({quality['rating']})", ""]
         lines += [f"- fehlt: {m['criterion']} ({m['points']} Punkte)" for m in quality["missing"]]
         lines += [""] if quality["missing"] else []
-    lines += markdown_plausibility(result.plausibility, limit)
     for code, count in sorted(Counter(p.code for p in result.problems).items()):
         lines += [f"## {problem_type(code).title if _known(code) else code} ({count})", ""]
         for p in [p for p in result.problems if p.code == code][:limit]:
             lines.append(f"- {p.location()}: {p.message}")
         lines += ["", f"*Was tun?* {_hint(code)}", ""]
     return "\n".join(lines)
-
-
-def markdown_plausibility(entries: list[dict[str, Any]], limit: int = 20) -> list[str]:
-    """The comparison with the last publication as a markdown table (exceeding changes first)."""
-    if not entries:
-        return []
-    from flows.stages.plausibility import german_number, german_percent
-
-    shown = sorted(entries, key=lambda e: not e["exceeds"])[:limit]
-    lines = ["## Vergleich mit der letzten Veröffentlichung", "",
-             "| Ressource | Prüfung | bisher | jetzt | Änderung | über Schwelle |",
-             "|---|---|---:|---:|---:|---|"]
-    for e in shown:
-        lines.append(f"| {e['resource']} | {e['label'].replace('|', '/')} | "
-                     f"{german_number(e['old'])} | {german_number(e['new'])} | "
-                     f"{german_percent(e['change_percent'])} | "
-                     f"{'ja' if e['exceeds'] else 'nein'} |")
-    if len(entries) > len(shown):
-        lines.append(f"\n… und {len(entries) - len(shown)} weitere Einträge im JSON-Bericht.")
-    return lines + [""]
 
 
 def _known(code: str) -> bool:

@@ -1,29 +1,51 @@
 """German HTML pages for staff: one per dataset and run, and a run overview linking them.
 
-Plain, accessible HTML without JavaScript: `lang="de"`, one `h1`, headings in order, tables with
-captions and header cells, colours with sufficient contrast and never the only carrier of
-meaning. Messages come from the problem records, which never hold a flagged value or a secret.
+Plain, accessible HTML without JavaScript or external resources: `lang="de"`, one `h1`, headings
+in order, tables with captions and header cells, colours with a contrast of at least 4.5:1 that
+never carry meaning alone, a visible focus. The comparison with the last publication is drawn as
+inline SVG bar pairs whose text alternative is the table beside them. Messages come from the
+problem records, which never hold a flagged value or a secret.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from html import escape
+from typing import Any
 
 from flows.problems import problem_type
-from flows.stages.report import OK_STATUSES, STATUS_DE, DatasetResult, RunSummary
+from flows.stages.report import (
+    OK_STATUSES,
+    PLAUSIBILITY_HEADERS,
+    STATUS_DE,
+    DatasetResult,
+    RunSummary,
+    flagged_first,
+    format_value,
+    plausibility_rows,
+)
 
 EXAMPLES = 20
+CHART_FIGURES = 12
+"""Figures drawn in the plausibility chart (those beyond their threshold first); the table
+below it lists all."""
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem;
        color: #1a1a1a; background: #fff; line-height: 1.5; }
 a { color: #0b4f9c; }
+a:focus-visible, summary:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px;
+       background: #ffe58a; }
 table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
 th, td { border: 1px solid #767676; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 caption { text-align: left; font-weight: bold; }
 .verdict { border-left: .4rem solid #1a1a1a; padding: .5rem 1rem; background: #f2f2f2; }
-.ok { border-color: #1e6b2e; } .bad { border-color: #a4161a; }
+.ok { border-color: #1e6b2e; } .bad { border-color: #a4161a; } .held { border-color: #8a4b00; }
+code { background: #f2f2f2; padding: 0 .2rem; }
+figure { margin: 1rem 0; } figcaption { font-weight: bold; }
 """
+VERDICT_CLASS = {"held": "held", "rejected": "held"}
+BAR_OLD, BAR_NEW, BAR_HOT = "#595959", "#0b4f9c", "#a4161a"
+"""Bar colours, each at least 4.5:1 on white; the legend and the table carry the meaning."""
 
 
 def _page(title: str, body: str) -> str:
@@ -33,7 +55,7 @@ def _page(title: str, body: str) -> str:
             f"<main>\n{body}\n</main>\n</body>\n</html>\n")
 
 
-def _table(caption: str, headers: list[str], rows: list[list[str]]) -> str:
+def _table(caption: str, headers: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "\n".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
                      for row in rows)
@@ -41,13 +63,26 @@ def _table(caption: str, headers: list[str], rows: list[list[str]]) -> str:
             f"<tbody>\n{body}\n</tbody>\n</table>")
 
 
-def dataset_page(result: DatasetResult) -> str:
-    """The report of one dataset: verdict first, then what was read and every problem kind."""
-    ok = result.status in OK_STATUSES
+def _verdict(result: DatasetResult) -> str:
+    css = VERDICT_CLASS.get(result.status, "ok" if result.status in OK_STATUSES else "bad")
     verdict = STATUS_DE.get(result.status, result.status)
-    parts = [f"<h1>Prüfbericht: {escape(result.title or result.name)}</h1>",
-             f'<p class="verdict {"ok" if ok else "bad"}"><strong>Ergebnis: {escape(verdict)}.'
-             f"</strong> {escape(result.reason)}</p>"]
+    text = (f'<p class="verdict {css}"><strong>Ergebnis: {escape(verdict)}.</strong> '
+            f"{escape(result.reason)}</p>")
+    if result.status == "held":
+        text += ("\n<p>Die neue Version ist unter <code>"
+                 f"{escape(str((result.approval or {}).get('folder', '')))}</code> gespeichert; "
+                 "die bisherige bleibt veröffentlicht, bis jemand entscheidet: "
+                 f"<code>kennzahlen approve {escape(result.name)} --comment …</code> "
+                 "veröffentlicht genau diese Version, "
+                 f"<code>kennzahlen reject {escape(result.name)} --comment …</code> behält die "
+                 "bisherige. Dieselben Daten werden danach nicht erneut vorgelegt.</p>")
+    return text
+
+
+def dataset_page(result: DatasetResult) -> str:
+    """The report of one dataset: verdict first, then what was read, the comparison with the last
+    publication, the metadata score and every problem kind."""
+    parts = [f"<h1>Prüfbericht: {escape(result.title or result.name)}</h1>", _verdict(result)]
     rows = [[name, count, result.protection.get(name, {}).get("suppressed_primary", 0)
              + result.protection.get(name, {}).get("suppressed_secondary", 0)]
             for name, count in result.rows.items()]
@@ -59,33 +94,108 @@ def dataset_page(result: DatasetResult) -> str:
     if sources:
         parts.append(_table("Herkunft der Daten", ["Ressource", "Art", "Quelle", "Gelesen am"],
                             sources))
-    quality = result.metadata_quality
-    if quality:
-        parts += ["<h2>Metadatenqualität</h2>",
-                  f"<p>{quality['score']} von {quality['max']} Punkten nach der Metadaten-"
-                  f"Qualitätsbewertung (MQA) von data.europa.eu: <strong>{escape(quality['rating'])}"
-                  "</strong> (ab 351 ausgezeichnet, ab 221 gut, ab 121 ausreichend).</p>",
-                  _table("Punkte je Bereich", ["Bereich", "Punkte", "Höchstens"],
-                         [[d["name"], d["points"], d["max"]] for d in quality["dimensions"]])]
-        if quality["missing"]:
-            parts.append(_table("Was Punkte kostet", ["Kriterium", "Bereich", "Punkte"],
-                                [[m["criterion"], m.get("dimension", ""), m["points"]]
-                                 for m in quality["missing"]]))
+    if result.plausibility:
+        parts += _plausibility(result)
+    if result.metadata_quality:
+        parts += _quality(result.metadata_quality)
+    parts += _problems(result)
+    return _page(f"Prüfbericht {result.title or result.name}", "\n".join(parts))
+
+
+def _plausibility(result: DatasetResult) -> list[str]:
+    flagged = sum(1 for e in result.plausibility if e.get("exceeds"))
+    intro = (f"{flagged} von {len(result.plausibility)} Kennzahlen ändern sich stärker als "
+             "erlaubt." if flagged else "Alle Änderungen liegen innerhalb der Schwellen.")
+    parts = ["<h2>Vergleich mit der letzten Veröffentlichung</h2>", f"<p>{escape(intro)}</p>"]
+    numeric = [e for e in flagged_first(result.plausibility)
+               if _is_number(e.get("old")) or _is_number(e.get("new"))]
+    if numeric:
+        parts.append(_chart(numeric[:CHART_FIGURES]))
+    parts.append(_table("Kennzahlen im Vergleich", PLAUSIBILITY_HEADERS,
+                        plausibility_rows(result)))
+    return parts
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _chart(entries: list[dict[str, Any]]) -> str:
+    """Bar pairs (last published, new) per figure, each pair scaled to its larger value so
+    small and large figures are equally readable; the table below says the same in text."""
+    width, label_w, bar_h, gap = 640, 220, 14, 14
+    height = 30 + len(entries) * (2 * bar_h + gap)
+    shapes = [f'<rect x="{label_w}" y="4" width="12" height="12" fill="{BAR_OLD}"/>'
+              f'<text x="{label_w + 16}" y="15">zuletzt veröffentlicht</text>'
+              f'<rect x="{label_w + 190}" y="4" width="12" height="12" fill="{BAR_NEW}"/>'
+              f'<text x="{label_w + 206}" y="15">neu (rot: über der Schwelle)</text>']
+    y = 30
+    for entry in entries:
+        label = f"{entry.get('label', '')}"
+        shapes.append(f'<text x="0" y="{y + bar_h + 4}">{escape(label[:32])}</text>')
+        top = max(abs(v) for v in (entry.get("old"), entry.get("new")) if _is_number(v)) or 1
+        scale = (width - label_w - 90) / top
+        for offset, key, colour in ((0, "old", BAR_OLD), (bar_h, "new", BAR_NEW)):
+            value = entry.get(key)
+            if key == "new" and entry.get("exceeds"):
+                colour = BAR_HOT
+            size = abs(value) * scale if _is_number(value) else 0
+            shapes.append(f'<rect x="{label_w}" y="{y + offset}" width="{size:.1f}" '
+                          f'height="{bar_h - 2}" fill="{colour}"/>'
+                          f'<text x="{label_w + size + 4:.1f}" y="{y + offset + bar_h - 3}">'
+                          f"{escape(format_value(value))}</text>")
+        y += 2 * bar_h + gap
+    return ('<figure>\n<figcaption id="chart-title">Zuletzt veröffentlicht und neu, je '
+            "Kennzahl</figcaption>\n"
+            f'<svg role="img" aria-labelledby="chart-title chart-desc" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}" font-size="12" '
+            'font-family="system-ui, sans-serif" fill="#1a1a1a">\n'
+            '<desc id="chart-desc">Balkenpaare je Kennzahl; die Werte stehen in der Tabelle '
+            "„Kennzahlen im Vergleich“.</desc>\n" + "\n".join(shapes) + "\n</svg>\n</figure>")
+
+
+def _quality(quality: dict[str, Any]) -> list[str]:
+    parts = ["<h2>Metadatenqualität</h2>",
+             f"<p>{quality['score']} von {quality['max']} Punkten nach der Metadaten-"
+             f"Qualitätsbewertung (MQA) von data.europa.eu: <strong>{escape(quality['rating'])}"
+             "</strong> (ab 351 ausgezeichnet, ab 221 gut, ab 121 ausreichend).</p>",
+             _table("Punkte je Bereich", ["Bereich", "Punkte", "Höchstens"],
+                    [[d["name"], d["points"], d["max"]] for d in quality["dimensions"]])]
+    if quality["missing"]:
+        parts.append(_table("Was Punkte kostet", ["Kriterium", "Bereich", "Punkte"],
+                            [[m["criterion"], m.get("dimension", ""), m["points"]]
+                             for m in quality["missing"]]))
+    return parts
+
+
+def _problems(result: DatasetResult) -> list[str]:
     counts = Counter(p.code for p in result.problems)
-    parts.append("<h2>Probleme</h2>")
+    parts = ["<h2>Probleme</h2>"]
     if not counts:
-        parts.append("<p>Keine Probleme gefunden.</p>")
-    for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        return parts + ["<p>Keine Probleme gefunden.</p>"]
+    parts.append(_table("Probleme nach Art", ["Art", "Anzahl", "Schwere"],
+                        [[_describe(code)[0], count, _severity(result, code)]
+                         for code, count in _ordered(counts)]))
+    for code, count in _ordered(counts):
         title, hint = _describe(code)
         found = [p for p in result.problems if p.code == code]
-        kind = {"warning": "Warnung", "info": "Hinweis"}.get(found[0].severity, "Fehler")
-        parts += [f"<h3>{escape(title)} ({count}, {kind})</h3>",
-                  f"<p><strong>Was tun?</strong> {escape(hint)}</p>",
+        parts += [f"<h3>{escape(title)} ({count}, {_severity(result, code)})</h3>",
+                  f"<p><strong>Was tun?</strong> {escape(found[0].hint or hint)}</p>",
                   _table(f"Die ersten Fälle ({min(count, EXAMPLES)} von {count})",
                          ["Zeile", "Feld", "Datei", "Meldung"],
-                         [[p.row or "", p.field or "", p.file or "", p.message]
+                         [[p.row or "", p.field or "", p.file or p.resource or "", p.message]
                           for p in found[:EXAMPLES]])]
-    return _page(f"Prüfbericht {result.title or result.name}", "\n".join(parts))
+    return parts
+
+
+def _ordered(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _severity(result: DatasetResult, code: str) -> str:
+    severities = {p.severity for p in result.problems if p.code == code}
+    return next(label for level, label in (("error", "Fehler"), ("warning", "Warnung"),
+                                           ("info", "Hinweis")) if level in severities or level == "info")
 
 
 def run_page(summary: RunSummary) -> str:
@@ -96,10 +206,13 @@ def run_page(summary: RunSummary) -> str:
         f"</th><td>{escape(STATUS_DE.get(r.status, r.status))}</td><td>{len(r.errors)}</td>"
         f"<td>{len(r.problems) - len(r.errors)}</td><td>{escape(r.reason)}</td></tr>"
         for r in summary.results)
+    css = "held" if summary.held and summary.ok else "ok" if summary.ok else "bad"
+    held = (f"<p>{len(summary.held)} Datensätze warten auf eine Freigabe: "
+            "<code>kennzahlen review</code> zeigt sie.</p>\n" if summary.held else "")
     body = (f"<h1>Lauf vom {escape(summary.started_at)}</h1>\n"
-            f'<p class="verdict {"ok" if summary.ok else "bad"}"><strong>{escape(counts)}'
+            f'<p class="verdict {css}"><strong>{escape(counts or "keine Datensätze")}'
             f"</strong>. Ziele: {escape(', '.join(summary.targets) or 'nur Prüfung')}.</p>\n"
-            "<table>\n<caption>Datensätze dieses Laufs</caption>\n<thead><tr>"
+            f"{held}<table>\n<caption>Datensätze dieses Laufs</caption>\n<thead><tr>"
             '<th scope="col">Datensatz</th><th scope="col">Ergebnis</th>'
             '<th scope="col">Fehler</th><th scope="col">Warnungen</th>'
             f'<th scope="col">Grund</th></tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>')

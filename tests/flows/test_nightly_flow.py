@@ -172,4 +172,4 @@ def test_flow_compares_with_the_last_publication_before_publishing(
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
             key=ArtifactFilterKey(any_=[f"validation-{name}"])))
-    assert any("| kosten | Anzahl Zeilen | 7 | 4 | -42,9 % | ja |" in a.data for a in artifacts)
+    assert any("| kosten | Anzahl Zeilen | 7 | 4 | -42,9 % |" in a.data for a in artifacts)

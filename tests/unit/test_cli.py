@@ -114,3 +114,10 @@ def test_help_and_list_do_not_import_heavy_libraries(args: list[str]) -> None:
             "'great_expectations', 'pandas', 'sqlalchemy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_module_runs_as_a_script() -> None:
+    done = subprocess.run([sys.executable, "-m", "flows.cli", "reference", "--help"],
+                          capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr
+    assert "download" in done.stdout

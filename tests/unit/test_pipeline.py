@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flows import pipeline
 from flows.adapters.local import LocalCatalog
+from tests.helpers import MONTHLY, double_month
 
-NAME = "fallzahlen-verwaltungsleistungen"
+NAME = MONTHLY
 MONTH = "2025-03-01"
 SERVICE = "Meldebescheinigung"
 
@@ -20,16 +21,6 @@ def _published_sum(catalog: Path) -> int:
                    if r["monat"] == MONTH and r["leistung"] == SERVICE and r["anzahl"] != ".")
 
 
-def _double_month(source: Path) -> None:
-    lines = source.read_text(encoding="utf-8-sig").splitlines()
-    for i, line in enumerate(lines):
-        cells = line.split(";")
-        if cells[0] == "01.03.2025":
-            cells[3] = str(int(cells[3]) * 2)
-            lines[i] = ";".join(cells)
-    source.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
-
-
 def test_a_doubled_month_total_gives_an_exceeding_group_sum_with_old_and_new(
         project: Path, tmp_path: Path) -> None:
     catalog = tmp_path / "catalog"
@@ -38,7 +29,7 @@ def test_a_doubled_month_total_gives_an_exceeding_group_sum_with_old_and_new(
     assert first.status == "published" and first.plausibility == []  # first publication
     old = _published_sum(catalog)
 
-    _double_month(project / "datapackages" / NAME / "source/fallzahlen.csv")
+    double_month(project)
     second = pipeline.process(project, NAME, [target], tmp_path / "w2")
     new = _published_sum(catalog)
     assert second.status == "published"  # warnings only; holding is the approval step's job

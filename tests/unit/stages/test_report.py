@@ -58,7 +58,11 @@ def test_markdown_shows_the_plausibility_comparison_as_a_table() -> None:
     text = markdown_dataset(result)
     assert "## Vergleich mit der letzten Veröffentlichung" in text
     lines = text.splitlines()
-    first = lines.index("|---|---|---:|---:|---:|---|") + 1
-    assert lines[first] == "| r | Summe anzahl für Leistung=Pass | 110 | 220,50 | +100,5 % | ja |"
-    assert lines[first + 1] == "| r | Anzahl Zeilen | 1.200 | 1.239 | +3,3 % | nein |"
+    first = lines.index("|---|---|---|---|---|---|---|") + 1
+    assert lines[first] == ("| r | Summe anzahl für Leistung=Pass | 110 | 220,5 | +100,5 % | 50 % | "
+                            "ja, Freigabe nötig |")
+    assert lines[first + 1] == "| r | Anzahl Zeilen | 1.200 | 1.239 | +3,3 % | 50 % | nein |"
+    assert "weitere" not in text
+    many = DatasetResult(name="d", status="published", plausibility=result.plausibility * 15)
+    assert "… und 10 weitere im JSON-Bericht." in markdown_dataset(many)
     assert "Vergleich" not in markdown_dataset(DatasetResult(name="d", status="published"))

@@ -80,3 +80,30 @@ def test_metadata_score_is_shown_with_its_missing_points() -> None:
     assert "385 von 405 Punkten" in page and "<strong>ausgezeichnet</strong>" in page
     assert "zeitliche Abdeckung (dct:temporal)" in page
     assert "fehlt: zeitliche Abdeckung (dct:temporal) (20 Punkte)" in markdown_dataset(result)
+
+
+def test_held_verdict_and_plausibility_chart_with_a_text_alternative() -> None:
+    from flows.stages.report import markdown_dataset
+    from tests.helpers import held_example
+
+    result = held_example()
+    page = dataset_page(result)
+    outline = _outline(page)
+    text = " ".join(outline.text)
+    assert "Ergebnis: zur Freigabe zurückgehalten." in text
+    assert "Summe einmalige Kosten: 100.000 → 250.000,5 (+150 %, erlaubt ± 50 %)" in text
+    assert "kennzahlen approve digitalisierung-kosten" in text
+    svg = [attrs for tag, attrs in outline.tags if tag == "svg"]
+    assert svg and svg[0]["role"] == "img" and svg[0]["aria-labelledby"]
+    bars = [attrs for tag, attrs in outline.tags if tag == "rect"]
+    assert len(bars) == 2 + 2 * 2  # legend + two numeric figures, old and new each
+    assert {"#a4161a"} == {b["fill"] for b in bars[2:] if b["fill"] not in ("#595959",
+                                                                           "#0b4f9c")}
+    assert "Kennzahlen im Vergleich" in text and "ja, Freigabe nötig" in text
+    assert "Digitale Ratsarbeit" in text  # the category change is in the table, not the chart
+    assert "Probleme nach Art" in text and "Formel entschärft (24, Warnung)" in text
+    assert "300 von 405 Punkten" in page
+    assert "<script" not in page and "http" not in page.replace('http-equiv', '')
+    markdown = markdown_dataset(result)
+    assert "## Vergleich mit der letzten Veröffentlichung" in markdown
+    assert "| kosten | Summe einmalige Kosten | 100.000 | 250.000,5 | +150 % | 50 % | ja" in markdown

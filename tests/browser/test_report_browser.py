@@ -1,0 +1,102 @@
+"""The staff report in a real browser: headless Chromium shows it without JavaScript, the
+keyboard focus is visible, and axe-core finds no accessibility violation.
+
+axe runs its whole default rule set (WCAG 2.0/2.1/2.2 A and AA, e.g. color-contrast,
+document-title, html-has-lang, svg-img-alt, th-has-data-cells, plus best practices such as
+heading-order, landmark-one-main, page-has-heading-one, region); any violation, whatever its
+impact, fails the test. The screenshot is kept in out/test-artifacts/ (KENNZAHLEN_TEST_ARTIFACTS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from flows.stages.report import DatasetResult, RunSummary, write_reports
+from tests.helpers import ROOT, held_example
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    summary = RunSummary("r1", "2026-11-22T02:30:00+00:00", targets=["local:/srv/opendata"],
+                         results=[held_example(),
+                                  DatasetResult("online-dienste", "Online-Dienste", "published")])
+    return write_reports(summary, tmp_path_factory.mktemp("reports"))
+
+
+def _artifacts() -> Path:
+    folder = Path(os.environ.get("KENNZAHLEN_TEST_ARTIFACTS") or ROOT / "out" / "test-artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _violations(page, axe_js: str) -> list[dict]:  # noqa: ANN001
+    page.add_script_tag(path=axe_js)
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})"
+                          ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, "
+                          "nodes: v.nodes.map(n => n.target.join(' '))})))")
+    return found
+
+
+@pytest.mark.parametrize("page_name", ["digitalisierung-kosten.html", "index.html"])
+def test_report_pages_have_no_axe_violations(browser_tools: dict[str, str], reports: Path,
+                                             page_name: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=browser_tools["CHROMIUM"],
+                                       args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto((reports / page_name).as_uri())
+        violations = _violations(page, browser_tools["AXE_JS"])
+        browser.close()
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=2)
+
+
+def test_held_report_renders_without_javascript_with_visible_focus(
+        browser_tools: dict[str, str], reports: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    shot = _artifacts() / "report-held.png"
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=browser_tools["CHROMIUM"],
+                                       args=["--no-sandbox"])
+        page = browser.new_page(java_script_enabled=False, viewport={"width": 1100,
+                                                                      "height": 900})
+        page.goto((reports / "digitalisierung-kosten.html").as_uri())
+        assert page.locator("h1").inner_text() == "Prüfbericht: Kosten der Digitalisierung"
+        assert "zur Freigabe zurückgehalten" in page.locator(".verdict").inner_text()
+        chart = page.locator("svg[role=img]").bounding_box()
+        assert chart and chart["width"] > 300 and chart["height"] > 60
+        page.screenshot(path=str(shot), full_page=True)
+        overview = browser.new_page()
+        overview.goto((reports / "index.html").as_uri())
+        overview.keyboard.press("Tab")
+        focus = overview.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                                  " return [document.activeElement.tagName, s.outlineStyle,"
+                                  " s.outlineWidth]; })()")
+        browser.close()
+    assert focus == ["A", "solid", "3px"]
+    assert shot.stat().st_size > 10_000
+
+
+def test_axe_finds_violations_on_a_bad_page(browser_tools: dict[str, str],
+                                            tmp_path: Path) -> None:
+    """The check can fail: missing lang, low contrast and an unlabelled image are reported."""
+    from playwright.sync_api import sync_playwright
+
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html><head><title>x</title></head><body><main><h1>x</h1>'
+                   '<p style="color:#aaa;background:#fff">blass</p><svg role="img"></svg>'
+                   "</main></body></html>", encoding="utf-8")
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=browser_tools["CHROMIUM"],
+                                       args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(bad.as_uri())
+        found = {v["id"] for v in _violations(page, browser_tools["AXE_JS"])}
+        browser.close()
+    assert {"html-has-lang", "color-contrast", "svg-img-alt"} <= found
