@@ -70,6 +70,7 @@ class CkanTarget:
         """Seconds one dataset may spend retrying transient failures before it fails."""
         self.retry_base = retry_base
         self.retries = 0
+        """Retries of transient failures over the target's life (all calls, for reports)."""
         self._token = token
         self._ckan = Client(self.url, apikey=token, user_agent=USER_AGENT)
 
@@ -149,17 +150,18 @@ class CkanTarget:
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
         deadline = time.monotonic() + self.retry_budget
-        self.retries = 0
+        attempts = 0
         while True:
             try:
                 return attempt()
             except TransientError as exc:
-                wait = exc.context.get("retry_after") or self.retry_base * 2 ** self.retries
+                wait = exc.context.get("retry_after") or self.retry_base * 2 ** attempts
                 wait += random.uniform(0, self.retry_base / 2)
                 if time.monotonic() + wait > deadline:
-                    if self.retries:
-                        exc.message += f" (aufgegeben nach {self.retries} Wiederholungen)"
+                    if attempts:
+                        exc.message += f" (aufgegeben nach {attempts} Wiederholungen)"
                     raise
+                attempts += 1
                 self.retries += 1
                 time.sleep(wait)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
 
 from flows.adapters.ckan import CkanTarget
-from tests.integration.portal import ckan_target, own_copy, publish
+from tests.integration.portal import ckan_target, download, own_copy, publish
 
 pytestmark = pytest.mark.integration
 
@@ -37,6 +38,48 @@ def test_the_previous_version_comes_from_ckan_and_a_doubled_month_exceeds(
     label = "Summe anzahl für Leistung=Meldebescheinigung, Monat 2025-03-01"
     entry = next(e for e in second.plausibility if e["label"] == label)
     assert entry["new"] >= 2 * entry["old"] > 0 and entry["exceeds"] is True
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_a_doubled_month_is_held_back_from_ckan_until_approved(
+        portal: dict[str, str], project: Path, decision: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.cli import EXIT_HELD, EXIT_OK, main
+
+    name = own_copy(project, "fallzahlen-verwaltungsleistungen")
+    assert main(["publish", name, "--target", "ckan"]) == EXIT_OK
+    target = ckan_target(portal)
+    first = target.current_hash(name)
+    assert first and len(first) == 64
+    before = _portal_csv(portal, name)
+
+    source = project / "datapackages" / name / "source/fallzahlen.csv"
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    source.write_text("\ufeff" + "\r\n".join(_doubled(line) if line.startswith("01.03.2025;")
+                                              else line for line in lines) + "\r\n",
+                      encoding="utf-8")
+    assert main(["publish", name, "--target", "ckan"]) == EXIT_HELD
+    assert target.current_hash(name) == first and _portal_csv(portal, name) == before
+    capsys.readouterr()
+    main(["review"])
+    assert name in capsys.readouterr().out
+
+    if decision == "approve":
+        assert main(["approve", name, "--by", "Frau Prüfer"]) == EXIT_OK
+        assert target.current_hash(name) not in (None, first)
+        held = Path(os.environ["KENNZAHLEN_OUT"]) / "held" / name / "bundle" / "fallzahlen.csv"
+        assert _portal_csv(portal, name) == held.read_bytes() != before
+    else:
+        assert main(["reject", name, "--comment", "März doppelt"]) == EXIT_OK
+        assert main(["publish", name, "--target", "ckan"]) == EXIT_OK
+        assert target.current_hash(name) == first and _portal_csv(portal, name) == before
+
+
+def _portal_csv(portal: dict[str, str], name: str) -> bytes:
+    package = ckan_target(portal).show(name)
+    assert package is not None
+    url = next(r["url"] for r in package["resources"] if r["name"] == "fallzahlen")
+    return download(url, portal["CKAN_API_TOKEN"])
 
 
 def test_an_unreachable_portal_is_a_warning_for_the_comparison(
