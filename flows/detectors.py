@@ -10,7 +10,7 @@ Detectors only say *what* they found and where; they never return or log the val
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -64,13 +64,15 @@ def label_suggests_personal_data(label: str) -> bool:
     return bool(PERSONAL_LABELS.search(label))
 
 
-def scan(value: str, *, is_birth_field: bool = False) -> list[Finding]:
-    """All kinds of personal data found in one text cell."""
+def scan(value: str, *, is_birth_field: bool = False,
+         kinds: Collection[str] | None = None) -> list[Finding]:
+    """All kinds of personal data found in one text cell (only `kinds`, if given)."""
     if not value or len(value) < 3:
         return []
     found: list[Finding] = []
     for kind, detect in _DETECTORS:
-        found.extend(Finding(kind, n) for n in detect(value))
+        if kinds is None or kind in kinds:
+            found.extend(Finding(kind, n) for n in detect(value))
     if is_birth_field and re.search(r"\d", value):
         found.append(Finding("birth-date", len(value)))
     return found

@@ -15,6 +15,7 @@ reported there) and before validate, on exactly the table that will be published
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flows import detectors, problems, suppression
@@ -25,6 +26,8 @@ from flows.stages.transform import Table
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_FINDINGS_PER_FIELD = 50
 ID_KINDS = {"iban", "tax-id", "pension-number"}
+SCAN_CACHE = 1 << 16
+"""Distinct values per column whose findings are remembered while scanning."""
 
 
 @dataclass
@@ -79,12 +82,20 @@ def protect(table: Table, resource: ResourceSpec, dataset: str, file: str) -> Pr
 def _scan_column(result: Protection, index: int, name: str, kind: str, allowed: set[str],
                  birth: bool, context: dict[str, Any]) -> None:
     table, reported = result.table, 0
+    # typed columns can only hide identifiers; the rest is text. Key-figure tables repeat their
+    # values (months, services, channels), so each distinct value is scanned once.
+    wanted = (set(detectors.KIND_DE) if kind == "string" else ID_KINDS) - allowed
+
+    @lru_cache(maxsize=SCAN_CACHE)
+    def scan(value: str) -> list[detectors.Finding]:
+        return [f for f in detectors.scan(value, is_birth_field=birth, kinds=wanted)
+                if f.kind in wanted]
+
     for row, number in zip(table.rows, table.row_numbers, strict=True):
         value = row[index]
-        if not value:
+        if not value or not wanted:
             continue
-        found = [f for f in detectors.scan(value, is_birth_field=birth) if f.kind not in allowed
-                 and (kind == "string" or f.kind in ID_KINDS)]
+        found = scan(value)
         if not found:
             continue
         result.masked.add((number, name))
