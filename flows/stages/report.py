@@ -159,6 +159,11 @@ def markdown_summary(summary: RunSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
+REASONS_SHOWN = 3
+"""Reasons for a hold named in the verdict; the comparison table and `kennzahlen review` list
+all."""
+
+
 def approval_reason(status: str, approval: dict[str, Any]) -> str:
     """One German sentence on a hold or a rejection."""
     if status == "rejected":
@@ -166,7 +171,11 @@ def approval_reason(status: str, approval: dict[str, Any]) -> str:
         comment = f": {decision['comment']}" if decision.get("comment") else ""
         return (f"Diese Daten wurden am {decision.get('at', '?')[:10]} von "
                 f"{decision.get('by', '?')} abgelehnt{comment}.")
-    return "Freigabe nötig: " + "; ".join(approval.get("reasons") or ["ohne Angabe"]) + "."
+    reasons = approval.get("reasons") or ["ohne Angabe"]
+    more = len(reasons) - REASONS_SHOWN
+    return ("Freigabe nötig: " + "; ".join(reasons[:REASONS_SHOWN])
+            + (f"; und {more} weitere (siehe Vergleich mit der letzten Veröffentlichung)."
+               if more > 0 else "."))
 
 
 def format_value(value: Any) -> str:

@@ -9,6 +9,7 @@ problem records, which never hold a flagged value or a secret.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from html import escape
 from typing import Any
@@ -123,7 +124,7 @@ def _is_number(value: Any) -> bool:
 def _chart(entries: list[dict[str, Any]]) -> str:
     """Bar pairs (last published, new) per figure, each pair scaled to its larger value so
     small and large figures are equally readable; the table below says the same in text."""
-    width, label_w, bar_h, gap = 640, 220, 14, 14
+    width, label_w, bar_h, gap = 760, 300, 14, 14
     height = 30 + len(entries) * (2 * bar_h + gap)
     shapes = [f'<rect x="{label_w}" y="4" width="12" height="12" fill="{BAR_OLD}"/>'
               f'<text x="{label_w + 16}" y="15">zuletzt veröffentlicht</text>'
@@ -131,8 +132,10 @@ def _chart(entries: list[dict[str, Any]]) -> str:
               f'<text x="{label_w + 206}" y="15">neu (rot: über der Schwelle)</text>']
     y = 30
     for entry in entries:
-        label = f"{entry.get('label', '')}"
-        shapes.append(f'<text x="0" y="{y + bar_h + 4}">{escape(label[:32])}</text>')
+        lines = _label_lines(str(entry.get("label", "")))
+        first = y + bar_h + 4 - 7 * (len(lines) - 1)
+        shapes += [f'<text x="0" y="{first + 14 * n}">{escape(line)}</text>'
+                   for n, line in enumerate(lines)]
         top = max(abs(v) for v in (entry.get("old"), entry.get("new")) if _is_number(v)) or 1
         scale = (width - label_w - 90) / top
         for offset, key, colour in ((0, "old", BAR_OLD), (bar_h, "new", BAR_NEW)):
@@ -152,6 +155,14 @@ def _chart(entries: list[dict[str, Any]]) -> str:
             'font-family="system-ui, sans-serif" fill="#1a1a1a">\n'
             '<desc id="chart-desc">Balkenpaare je Kennzahl; die Werte stehen in der Tabelle '
             "„Kennzahlen im Vergleich“.</desc>\n" + "\n".join(shapes) + "\n</svg>\n</figure>")
+
+
+def _label_lines(label: str, width: int = 42) -> list[str]:
+    """A figure's label in at most two lines beside its bars (the table has it in full)."""
+    lines = textwrap.wrap(label, width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+    return lines
 
 
 def _quality(quality: dict[str, Any]) -> list[str]:

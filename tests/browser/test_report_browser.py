@@ -100,3 +100,39 @@ def test_axe_finds_violations_on_a_bad_page(browser_tools: dict[str, str],
         found = {v["id"] for v in _violations(page, browser_tools["AXE_JS"])}
         browser.close()
     assert {"html-has-lang", "color-contrast", "svg-img-alt"} <= found
+
+
+def test_the_held_report_of_a_doubled_month_is_readable_and_accessible(
+        browser_tools: dict[str, str], env: dict[str, str], project: Path,
+        tmp_path: Path) -> None:
+    """The real thing: the example export with one month counted twice, held by the CLI run."""
+    from playwright.sync_api import sync_playwright
+
+    from flows.cli import EXIT_HELD, EXIT_OK, main
+    from tests.helpers import MONTHLY, double_month
+
+    target = f"local:{tmp_path / 'katalog'}"
+    assert main(["publish", MONTHLY, "--target", target]) == EXIT_OK
+    double_month(project)
+    assert main(["publish", MONTHLY, "--target", target]) == EXIT_HELD
+    report = Path(env["KENNZAHLEN_OUT"]) / "held" / MONTHLY / "report.html"
+    shot = _artifacts() / "report-held-doubled-month.png"
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=browser_tools["CHROMIUM"],
+                                       args=["--no-sandbox"])
+        page = browser.new_page(java_script_enabled=False, viewport={"width": 1100,
+                                                                      "height": 900})
+        page.goto(report.as_uri())
+        verdict = page.locator(".verdict").inner_text()
+        headings = page.locator("h2").all_inner_texts()
+        bars = page.locator("svg[role=img] rect").count()
+        page.screenshot(path=str(shot), full_page=True)
+        checked = browser.new_page()
+        checked.goto(report.as_uri())
+        violations = _violations(checked, browser_tools["AXE_JS"])
+        browser.close()
+    assert "zur Freigabe zurückgehalten" in verdict and "Monat 2025-03-01" in verdict
+    assert "Vergleich mit der letzten Veröffentlichung" in headings
+    assert bars > 4  # legend plus at least two pairs of bars
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=2)
+    assert shot.stat().st_size > 10_000

@@ -90,8 +90,12 @@ def test_a_doubled_month_total_is_held_and_the_decision_sticks(
     assert _publish(catalog, MONTHLY) == EXIT_HELD
     report = _last_report(env, MONTHLY)
     assert report["status"] == "held"
-    assert re.search(r"Summe anzahl für Leistung=Meldebescheinigung, Monat 2025-03-01: "
-                     r"[\d.]+ → [\d.]+ \(\+\d+(,\d)? %, erlaubt ± 50 %\)", report["reason"])
+    reasons = report["approval"]["reasons"]
+    assert any(re.fullmatch(r"Summe anzahl für Leistung=Meldebescheinigung, Monat 2025-03-01: "
+                            r"[\d.]+ → [\d.]+ \(\+\d+(,\d)? %, erlaubt ± 50 %\)", reason)
+               for reason in reasons)
+    assert report["reason"].startswith("Freigabe nötig: " + "; ".join(reasons[:3]))
+    assert f"und {len(reasons) - 3} weitere" in report["reason"]
     page = (held / "report.html").read_text(encoding="utf-8")
     assert "zur Freigabe zurückgehalten" in page and "<svg" in page
     assert _files(catalog / MONTHLY) == before  # the previous version stays published
