@@ -82,15 +82,20 @@ def run(project: Path, names: list[str], proxy: FaultProxy) -> dict[str, float]:
             validations += len(prepared.validations)
             cached += sum(v.cached for v in prepared.validations)
             if prepared.bundle is not None:
+                # as a nightly run does: compare with the last publication, then publish
+                pipeline.record_comparison(prepared, pipeline.compare_previous(prepared, targets))
                 for target in targets:
                     pipeline.publish_to(prepared, target)
             statuses[pipeline.finish(prepared).status] += 1
         for target in targets:
             target.finish()
     seconds = time.perf_counter() - started
-    actions = Counter(path.split("?")[0].rsplit("/", 1)[-1] for path in proxy.seen[seen:])
+    paths = [path.split("?")[0] for path in proxy.seen[seen:]]
+    downloads = sum("/download/" in path for path in paths)
+    actions = Counter(path.rsplit("/", 1)[-1] for path in paths if "/api/" in path)
     reads = sum(n for action, n in actions.items() if any(r in action for r in READS))
     return {"seconds": seconds, "reads": reads, "writes": sum(actions.values()) - reads,
+            "downloads": downloads,
             "cached": cached, "validations": validations, "statuses": dict(statuses),
             "actions": dict(actions)}
 
@@ -109,10 +114,11 @@ def main() -> None:
                            "KENNZAHLEN_OUT": str(project / "out"), "KENNZAHLEN_PROJECT": folder})
         results = [("first run", run(project, names, proxy)),
                    ("second run, no change", run(project, names, proxy))]
-    print(f"{'':24}{'datasets':>9}{'wall s':>9}{'reads':>7}{'writes':>8}{'from cache':>12}")
+    print(f"{'':24}{'datasets':>9}{'wall s':>9}{'reads':>7}{'writes':>8}{'downloads':>11}"
+          f"{'from cache':>12}")
     for label, r in results:
         print(f"{label:24}{len(names):9d}{r['seconds']:9.1f}{r['reads']:7d}{r['writes']:8d}"
-              f"{r['cached']:>7d}/{r['validations']}")
+              f"{r['downloads']:11d}{r['cached']:>7d}/{r['validations']}")
     for label, r in results:
         print(f"{label}: status {r['statuses']}; calls {r['actions']}")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flows import catalog, metadata, problems, reference, validation_cache
 from flows.approval import Gate
-from flows.catalog import DatasetSpec
+from flows.catalog import DatasetSpec, ResourceSpec
 from flows.errors import PipelineError
 from flows.locks import LockTimeoutError, dataset_lock
 from flows.stages.aggregate import aggregate, canonical
@@ -128,7 +128,7 @@ def compare_previous(prepared: Prepared, targets: list[Target]) -> Comparison:
         olds = {}
         for resource in bundle.dataset.resources:
             try:
-                olds[resource.name] = target.last_published(bundle.dataset.name, resource)
+                olds[resource.name] = _previous(target, bundle, resource)
             except PipelineError as exc:
                 found.problems.append(problems.make(
                     "plausibility-unavailable", f"Die letzte Veröffentlichung in {target.label} "
@@ -143,6 +143,15 @@ def compare_previous(prepared: Prepared, targets: list[Target]) -> Comparison:
                 found.extend(compare(new, olds[resource.name], resource, bundle.dataset.name))
         break
     return found
+
+
+def _previous(target: Target, bundle: Bundle, resource: ResourceSpec) -> Table | None:
+    """What `target` serves of `resource` now; when it shows exactly this bundle (same content
+    hash), the bundle's own file is read instead of downloading the same bytes."""
+    if target.current_hash(bundle.dataset.name) == bundle.content_hash:
+        with (bundle.directory / resource.path).open(encoding="utf-8", newline="") as handle:
+            return read_table(handle)
+    return target.last_published(bundle.dataset.name, resource)
 
 
 def record_comparison(prepared: Prepared, comparison: Comparison) -> None:

@@ -10,10 +10,12 @@ by HTTP status (in `ckan_http`) and ckanapi exception type, never by CKAN's (loc
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import random
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -46,6 +48,12 @@ from flows.stages.publish import Bundle, BundleFile, PublishOutcome, read_table
 from flows.stages.transform import Table
 
 T = TypeVar("T")
+SNAPSHOT_SECONDS = 30.0
+_SNAPSHOTS: dict[tuple[str, str, str], tuple[float, dict[str, Any] | None]] = {}
+"""(portal, account, dataset) → (when read, package): reads handed from the comparison to
+publishing; the account is a digest of the token, so what one account may see is never handed
+to another and the token itself is kept nowhere else."""
+_SNAPSHOT_LOCK = threading.Lock()
 SPOOL_BYTES = 16 << 20
 """A previous version up to this size is kept in memory while downloading, a larger one on disk."""
 
@@ -72,6 +80,7 @@ class CkanTarget:
         self.retries = 0
         """Retries of transient failures over the target's life (all calls, for reports)."""
         self._token = token
+        self._account = hashlib.sha256(token.encode()).hexdigest()[:16]
         self._ckan = Client(self.url, apikey=token, user_agent=USER_AGENT)
 
     def __repr__(self) -> str:
@@ -84,6 +93,9 @@ class CkanTarget:
         that timed out but went through is found instead of duplicated."""
         for handle in (files or {}).values():
             handle.seek(0)
+        if not action.endswith(("_show", "_list")):
+            with _SNAPSHOT_LOCK:
+                _SNAPSHOTS.clear()
         try:
             return self._ckan.call_action(action, data, files=files,
                                           requests_kwargs={"timeout": self.timeout})
@@ -120,7 +132,35 @@ class CkanTarget:
                 dataset=dataset,
             ) from None
 
-    def show(self, slug: str) -> dict[str, Any] | None:
+    def show(self, slug: str, *, keep: bool = False, take: bool = False) -> dict[str, Any] | None:
+        """The dataset as the portal shows it, or None.
+
+        `take` uses the snapshot of the same dataset kept in this process (by any target object
+        of the same portal and account) if it is younger than SNAPSHOT_SECONDS, and removes it;
+        `keep` keeps the answer as that snapshot. So the comparison before publishing reads the
+        portal once, and the publish step that follows (a separate Prefect task with a target
+        of its own) takes that read to see that nothing changed: an unchanged dataset costs one
+        read. Any write to the portal drops all snapshots."""
+        return self._show(slug, keep=keep, take=take)[0]
+
+    def _show(self, slug: str, *, keep: bool, take: bool) -> tuple[dict[str, Any] | None, bool]:
+        """`show`, plus whether the answer came from a snapshot."""
+        key = (self.url, self._account, slug)
+        kept = None
+        if take:
+            with _SNAPSHOT_LOCK:
+                kept = _SNAPSHOTS.pop(key, None)
+        fresh = kept is None or time.monotonic() - kept[0] >= SNAPSHOT_SECONDS
+        if fresh:
+            read, package = time.monotonic(), self._package_show(slug)
+        else:
+            read, package = kept[0], copy.deepcopy(kept[1])
+        if keep:
+            with _SNAPSHOT_LOCK:
+                _SNAPSHOTS[key] = (read, copy.deepcopy(package))
+        return package, not fresh
+
+    def _package_show(self, slug: str) -> dict[str, Any] | None:
         try:
             return self.call("package_show", slug, id=slug)
         except ckanapi.NotFound:
@@ -132,8 +172,9 @@ class CkanTarget:
             ) from None
 
     def current_hash(self, slug: str) -> str | None:
-        """The content hash of the version the portal shows, or None if it has none."""
-        package = self.show(slug)
+        """The content hash of the version the portal shows, or None if it has none (retried
+        like publishing; the read is kept for the steps that follow, see `show`)."""
+        package = self._retrying(lambda: self.show(slug, keep=True, take=True))
         if package is None or package.get("state") != "active":
             return None
         return extra(package, HASH_EXTRA) or None
@@ -166,7 +207,7 @@ class CkanTarget:
                 time.sleep(wait)
 
     def _fetch_current(self, slug: str, name: str) -> Table | None:
-        package = self.show(slug)
+        package = self.show(slug, keep=True, take=True)
         if package is None:
             return None
         current = next((r for r in package.get("resources", []) if r.get("name") == name
@@ -187,9 +228,11 @@ class CkanTarget:
         Staged uploads left by an interrupted pass are reused if they match, else removed and
         counted in the outcome."""
         slug = bundle.dataset.name
-        package = self.show(slug)
+        package, snapshot = self._show(slug, keep=False, take=True)
         if package is not None and _is_current(package, bundle):
             return PublishOutcome(self.label, "unchanged", self._page(slug))
+        if snapshot:  # writing needs the portal as it is now, not as the comparison saw it
+            package = self.show(slug)
         desired = to_ckan(bundle.descriptor)
         desired["owner_org"] = bundle.dataset.owner_org
         desired["groups"] = groups(bundle.descriptor)
@@ -268,6 +311,8 @@ class CkanTarget:
     def _download(self, url: str, file: str, slug: str, sink: Callable[[bytes], Any]) -> None:
         """Stream what the portal serves at `url` into `sink` (the token goes along, for
         private datasets); any failure is transient: the portal just accepted or served it."""
+        if self._ckan.session is None:  # ckanapi opens it with the first action call only
+            self._ckan.session = requests.Session()
         try:
             with self._ckan.session.get(url, headers={"Authorization": self._token},
                                         timeout=self.timeout, stream=True) as response:

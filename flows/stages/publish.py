@@ -74,6 +74,13 @@ class Target(Protocol):
             PipelineError: the target cannot be read (transient or terminal).
         """
 
+    def current_hash(self, slug: str) -> str | None:
+        """The content hash of the version the target shows now, or None if there is none.
+
+        Raises:
+            PipelineError: the target cannot be read (transient or terminal).
+        """
+
     def finish(self) -> None:
         """Called once after all datasets of a run (e.g. to write an index page)."""
 

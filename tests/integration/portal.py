@@ -27,6 +27,10 @@ class Recording(CkanTarget):
         self.actions.append(action)
         return super().call(action, *args, **kwargs)
 
+    def _download(self, url: str, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.actions.append("download")
+        super()._download(url, *args, **kwargs)
+
 
 def ckan_target(portal: dict[str, str], token_key: str = "CKAN_API_TOKEN") -> Recording:
     return Recording(portal["CKAN_URL"], portal[token_key], timeout=30)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import pipeline
 from flows.adapters.ckan import CkanTarget
 from tests.integration.portal import ckan_target, download, own_copy, publish
 
@@ -80,6 +81,30 @@ def _portal_csv(portal: dict[str, str], name: str) -> bytes:
     assert package is not None
     url = next(r["url"] for r in package["resources"] if r["name"] == "fallzahlen")
     return download(url, portal["CKAN_API_TOKEN"])
+
+
+def test_an_unchanged_dataset_costs_one_read_with_the_comparison(
+        portal: dict[str, str], project: Path, tmp_path: Path) -> None:
+    name = own_copy(project, "ratsinformation-kennzahlen")  # two resources
+    first = ckan_target(portal)
+    assert pipeline.process(project, name, [first], tmp_path / "a").status == "published"
+    # the comparison finds nothing; publishing reads again before it writes, and downloads
+    # only to verify each upload (CSV and JSON of both resources)
+    assert first.actions[:2] == ["package_show", "package_show"]
+    assert first.actions.count("package_show") == 2
+    assert first.actions.count("download") == first.actions.count("resource_create") == 4
+    assert first.actions.index("download") > first.actions.index("resource_create")
+
+    again = ckan_target(portal)
+    result = pipeline.process(project, name, [again], tmp_path / "b")
+    assert result.status == "unchanged"
+    assert again.actions == ["package_show"]  # comparison and publish share the one read
+    assert {e["kind"] for e in result.plausibility} >= {"row-count"}
+    assert not any(e["exceeds"] for e in result.plausibility)
+
+    fresh = ckan_target(portal)  # without a kept read: one read and the download
+    assert fresh.last_published(name, _spec(project, name).resources[0]) is not None
+    assert fresh.actions == ["package_show", "download"]
 
 
 def test_an_unreachable_portal_is_a_warning_for_the_comparison(
