@@ -19,7 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import catalog, pipeline, runs
 from flows.approval import Gate
-from flows.errors import PipelineError
+from flows.errors import ConfigError, PipelineError
 from flows.pipeline import Prepared
 from flows.settings import Settings, make_targets
 from flows.stages.plausibility import Comparison
@@ -39,8 +39,18 @@ def _run_name() -> str:
     return f"nightly-publish-{flow_run.parameters.get('run_id') or runs.new_run_id()}"
 
 
-CONCURRENCY = int(os.environ.get("KENNZAHLEN_CONCURRENCY", "4"))
-"""How many datasets the nightly flow works on at the same time."""
+def _concurrency() -> int:
+    """KENNZAHLEN_CONCURRENCY, checked: read when the flow is defined (the task runner is part of
+    the flow's definition), so a bad value stops `kennzahlen run` before anything starts."""
+    raw = os.environ.get("KENNZAHLEN_CONCURRENCY", "").strip() or "4"
+    if raw.isdigit() and int(raw) >= 1:
+        return int(raw)
+    raise ConfigError(f"KENNZAHLEN_CONCURRENCY muss eine ganze Zahl ab 1 sein (Datensätze, die "
+                      f"gleichzeitig bearbeitet werden), nicht {raw!r}.")
+
+
+CONCURRENCY = _concurrency()
+"""How many datasets the nightly flow works on at the same time (default 4)."""
 
 
 class ApprovalDecision(RunInput):

@@ -64,6 +64,16 @@ def test_missing_token_is_reported_before_anything_runs(env: dict[str, str]) -> 
     assert not (Path(env["KENNZAHLEN_OUT"]) / "reports").exists()
 
 
+@pytest.mark.parametrize("value", ["vier", "0", "-2"])
+def test_a_bad_concurrency_is_a_usage_error_before_the_run(env: dict[str, str],
+                                                            value: str) -> None:
+    done = _cli("run", extra_env={"KENNZAHLEN_CONCURRENCY": value})
+    assert done.returncode == 2
+    assert "KENNZAHLEN_CONCURRENCY muss eine ganze Zahl ab 1 sein" in done.stderr
+    assert repr(value) in done.stderr and "Traceback" not in done.stderr
+    assert not (Path(env["KENNZAHLEN_OUT"]) / "reports").exists()
+
+
 def test_unreachable_ckan_fails_each_dataset_clearly(env: dict[str, str]) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
