@@ -22,8 +22,8 @@ from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.describe import describe
 from flows.stages.protect import protect
-from flows.stages.plausibility import Comparison, compare
-from flows.stages.publish import Bundle, Target, build_bundle, publish, read_table
+from flows.stages.plausibility import Comparison, compare_csv
+from flows.stages.publish import Bundle, Target, build_bundle, publish
 from flows.stages.report import DatasetResult
 from flows.stages.rules import check_rules
 from flows.stages.transform import Table, transform
@@ -121,37 +121,40 @@ def publish_to(prepared: Prepared, target: Target) -> None:
 
 def compare_previous(prepared: Prepared, targets: list[Target]) -> Comparison:
     """Compare a bundled dataset with its last publication on the first target that has one
-    (no previous version anywhere: no entries). A target that cannot be read is a warning."""
+    (no previous version anywhere: no entries). A target that cannot be read is a warning.
+    Both sides are read row by row (`compare_csv`), so a large resource is not held in memory."""
     assert prepared.bundle is not None, "compare_previous needs a valid, bundled dataset"
     bundle, found = prepared.bundle, Comparison()
     for target in targets:
-        olds = {}
+        here: list[Comparison] = []
         for resource in bundle.dataset.resources:
             try:
-                olds[resource.name] = _previous(target, bundle, resource)
+                compared = _with_previous(target, bundle, resource)
             except PipelineError as exc:
                 found.problems.append(problems.make(
                     "plausibility-unavailable", f"Die letzte Veröffentlichung in {target.label} "
                     f"ist nicht abrufbar: {exc.message}", severity="warning",
                     dataset=bundle.dataset.name, resource=resource.name))
-        if not any(old is not None for old in olds.values()):
-            continue
-        for resource in bundle.dataset.resources:
-            if olds.get(resource.name) is not None:
-                with (bundle.directory / resource.path).open(encoding="utf-8", newline="") as f:
-                    new = read_table(f)
-                found.extend(compare(new, olds[resource.name], resource, bundle.dataset.name))
-        break
+                continue
+            if compared is not None:
+                here.append(compared)
+        if here:
+            for compared in here:
+                found.extend(compared)
+            break
     return found
 
 
-def _previous(target: Target, bundle: Bundle, resource: ResourceSpec) -> Table | None:
-    """What `target` serves of `resource` now; when it shows exactly this bundle (same content
-    hash), the bundle's own file is read instead of downloading the same bytes."""
-    if target.current_hash(bundle.dataset.name) == bundle.content_hash:
-        with (bundle.directory / resource.path).open(encoding="utf-8", newline="") as handle:
-            return read_table(handle)
-    return target.last_published(bundle.dataset.name, resource)
+def _with_previous(target: Target, bundle: Bundle, resource: ResourceSpec) -> Comparison | None:
+    """The comparison with what `target` serves of `resource` now (None: nothing yet); when it
+    shows exactly this bundle (same content hash), the bundle's own file stands for it instead
+    of downloading the same bytes."""
+    new, slug = bundle.directory / resource.path, bundle.dataset.name
+    if target.current_hash(slug) == bundle.content_hash:
+        with new.open(encoding="utf-8", newline="") as handle:
+            return compare_csv(new, handle, resource, slug)
+    return target.last_published(slug, resource,
+                                 read=lambda old: compare_csv(new, old, resource, slug))
 
 
 def record_comparison(prepared: Prepared, comparison: Comparison) -> None:

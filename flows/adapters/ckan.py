@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import ckanapi
 import requests
@@ -45,9 +45,9 @@ from flows.errors import (
     TransientError,
 )
 from flows.stages.publish import Bundle, BundleFile, PublishOutcome, read_table
-from flows.stages.transform import Table
 
 T = TypeVar("T")
+R = TypeVar("R")
 SNAPSHOT_SECONDS = 30.0
 _SNAPSHOTS: dict[tuple[str, str, str], tuple[float, dict[str, Any] | None]] = {}
 """(portal, account, dataset) → (when read, package): reads handed from the comparison to
@@ -184,10 +184,12 @@ class CkanTarget:
         and jitter (or the server's Retry-After) until the retry budget is spent."""
         return self._retrying(lambda: self._converge(bundle))
 
-    def last_published(self, dataset: str, resource: ResourceSpec) -> Table | None:
+    def last_published(self, dataset: str, resource: ResourceSpec,
+                       read: Callable[[IO[str]], R] = read_table) -> R | None:
         """Download the resource's current CSV from the portal (streamed, with the token, retried
-        like publishing); None if the dataset or the resource is not there yet."""
-        return self._retrying(lambda: self._fetch_current(dataset, resource.name))
+        like publishing) and give it to `read` (default: read into a `Table`); None if the
+        dataset or the resource is not there yet."""
+        return self._retrying(lambda: self._fetch_current(dataset, resource.name, read))
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
         deadline = time.monotonic() + self.retry_budget
@@ -206,7 +208,7 @@ class CkanTarget:
                 self.retries += 1
                 time.sleep(wait)
 
-    def _fetch_current(self, slug: str, name: str) -> Table | None:
+    def _fetch_current(self, slug: str, name: str, read: Callable[[IO[str]], R]) -> R | None:
         package = self.show(slug, keep=True, take=True)
         if package is None:
             return None
@@ -218,7 +220,7 @@ class CkanTarget:
             self._download(current["url"], f"{name}.csv", slug, spool.write)
             spool.seek(0)
             with io.TextIOWrapper(spool, encoding="utf-8-sig", newline="") as text:
-                return read_table(text)
+                return read(text)
 
     def _converge(self, bundle: Bundle) -> PublishOutcome:
         """One pass, two phases. Stage: changed files are uploaded as extra resources marked as

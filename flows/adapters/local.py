@@ -15,14 +15,16 @@ import os
 import shutil
 import tempfile
 from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 from flows.adapters.catalog_html import render_dataset, render_index
 from flows.catalog import ResourceSpec
 from flows.metadata import CatalogInfo
 from flows.stages.publish import Bundle, PublishOutcome, read_table
-from flows.stages.transform import Table
+
+T = TypeVar("T")
 
 RDF_FORMATS = {"ttl": "turtle", "rdf": "pretty-xml"}
 
@@ -77,9 +79,11 @@ class LocalCatalog:
             raise
         return PublishOutcome(self.label, "published", str(dest))
 
-    def last_published(self, dataset: str, resource: ResourceSpec) -> Table | None:
-        """The resource's CSV in the catalog folder, or None before the first publication.
-        Reads only: during another run's swap the previous version is still in `.old-<slug>`."""
+    def last_published(self, dataset: str, resource: ResourceSpec,
+                       read: Callable[[IO[str]], T] = read_table) -> T | None:
+        """The resource's CSV in the catalog folder, given to `read` (default: read into a
+        `Table`), or None before the first publication. Reads only: during another run's swap
+        the previous version is still in `.old-<slug>`."""
         name = Path(resource.path).name
         path = next((folder / name for folder in (self.root / dataset,
                                                   self.root / f".old-{dataset}")
@@ -87,7 +91,7 @@ class LocalCatalog:
         if path is None:
             return None
         with path.open(encoding="utf-8", newline="") as handle:
-            return read_table(handle)
+            return read(handle)
 
     def current_hash(self, slug: str) -> str | None:
         """The content hash of the published version of `slug`, or None if there is none."""

@@ -19,8 +19,11 @@ decides what a large change means. The entries follow the contract of
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from flows import problems
 from flows.catalog import ResourceSpec
@@ -57,31 +60,109 @@ def compare(new: Table, old: Table, resource: ResourceSpec, dataset: str) -> Com
     Returns:
         The entries (row count first) and a warning for every notable one.
     """
+    return compare_rows(new.fields, new.rows, old.fields, old.rows, resource, dataset)
+
+
+def compare_csv(new: Path, old: IO[str], resource: ResourceSpec, dataset: str) -> Comparison:
+    """`compare` for two published CSV files, read row by row: memory grows with the number of
+    categories, periods and groups, not with the rows (a resource of millions of rows)."""
+    with new.open(encoding="utf-8", newline="") as handle:
+        new_rows, old_rows = csv.reader(handle), csv.reader(old)
+        new_fields, old_fields = _header(new_rows), _header(old_rows)
+        return compare_rows(new_fields, new_rows, old_fields, old_rows, resource, dataset)
+
+
+def compare_rows(new_fields: list[str], new_rows: Iterable[Sequence[str]], old_fields: list[str],
+                 old_rows: Iterable[Sequence[str]], resource: ResourceSpec,
+                 dataset: str) -> Comparison:
+    """`compare` on rows given as iterables (each is read once)."""
     spec = resource.plausibility
     threshold = spec.max_change_percent
-    missing = set(resource.schema.get("missingValues", [""]))
-    common = [f for f in new.fields if f in old.fields]
-    nrows, orows = _records(new, common), _records(old, common)
-    entries = [_numeric(resource.name, "row-count", "Anzahl Zeilen", len(orows), len(nrows),
-                        threshold)]
+    common = [f for f in new_fields if f in old_fields]
     categories = spec.categories if spec.categories is not None else _default_categories(
         resource.schema, spec.groups)
-    for name in [c for c in categories if c in common]:
-        entries += _categories(resource.name, name, orows, nrows)
     period = spec.period if spec.period in common else None
     measures = [m for m in spec.measures if m in common]
+    wanted = _Wanted(common, [c for c in categories if c in common], period, measures,
+                     [g for g in spec.groups if g in common] if measures else None,
+                     set(resource.schema.get("missingValues", [""])))
+    after, before = _profile(new_fields, new_rows, wanted), _profile(old_fields, old_rows, wanted)
+    entries = [_numeric(resource.name, "row-count", "Anzahl Zeilen", before.rows, after.rows,
+                        threshold)]
+    for name in wanted.categories:
+        entries += _categories(resource.name, name, before.categories[name],
+                               after.categories[name])
     if period:
-        entries += _periods(resource.name, period, measures, orows, nrows, missing, threshold)
-    if measures:
-        groups = [g for g in spec.groups if g in common]
-        entries += _group_sums(resource.name, groups, period, measures, orows, nrows, missing,
+        entries += _periods(resource.name, period, measures, before, after, threshold)
+    if wanted.groups is not None:
+        entries += _group_sums(resource.name, wanted.groups, period, measures, before, after,
                                threshold)
     return Comparison(entries, _warnings(entries, dataset, resource.name))
 
 
-def _records(table: Table, names: list[str]) -> list[dict[str, str]]:
-    index = [table.fields.index(n) for n in names]
-    return [{n: row[i] for n, i in zip(names, index, strict=True)} for row in table.rows]
+def _header(rows: Iterator[list[str]]) -> list[str]:
+    return [name.lstrip("\ufeff") for name in next(rows, [])]
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """What the comparison needs of each row."""
+
+    common: list[str]
+    """Fields on both sides; a period's rows are compared on these."""
+    categories: list[str]
+    period: str | None
+    measures: list[str]
+    groups: list[str] | None
+    """Fields that group the sums (None: no sums are compared)."""
+    missing: set[str]
+
+
+@dataclass
+class _Profile:
+    """One side of the comparison, gathered in one pass over the rows."""
+
+    rows: int = 0
+    categories: dict[str, dict[str, int]] = field(default_factory=dict)
+    periods: dict[str, list[Any]] = field(default_factory=dict)
+    """period → [rows, order-independent digest of its rows, {measure: sum}]"""
+    sums: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
+    """groups (+ period) → {measure: sum}"""
+
+
+def _profile(fields: list[str], rows: Iterable[Sequence[str]], wanted: _Wanted) -> _Profile:
+    at = {name: fields.index(name) for name in wanted.common}
+    key_at = [at[name] for name in sorted(wanted.common)]
+    category_at = [(at[c], {}) for c in wanted.categories]
+    measure_at = [(m, at[m]) for m in wanted.measures]
+    group_at = [at[g] for g in wanted.groups or []] + (
+        [at[wanted.period]] if wanted.period and wanted.groups is not None else [])
+    found = _Profile(categories={c: counts for c, (_, counts) in
+                                 zip(wanted.categories, category_at, strict=True)})
+    missing = wanted.missing
+    for row in rows:
+        found.rows += 1
+        for index, counts in category_at:
+            if row[index] != "":
+                counts[row[index]] = counts.get(row[index], 0) + 1
+        figures = [(m, float(row[i])) for m, i in measure_at if row[i] not in missing]
+        if wanted.period:
+            entry = found.periods.setdefault(row[at[wanted.period]],
+                                             [0, 0, dict.fromkeys(wanted.measures, 0.0)])
+            entry[0] += 1
+            # a multiset digest: equal for the same rows in any order
+            entry[1] = (entry[1] + hash(tuple(row[i] for i in key_at))) & DIGEST_MASK
+            for measure, value in figures:
+                entry[2][measure] += value
+        if wanted.groups is not None:
+            sums = found.sums.setdefault(tuple(row[i] for i in group_at),
+                                         dict.fromkeys(wanted.measures, 0.0))
+            for measure, value in figures:
+                sums[measure] += value
+    return found
+
+
+DIGEST_MASK = (1 << 64) - 1
 
 
 def _default_categories(schema: dict[str, Any], groups: tuple[str, ...]) -> list[str]:
@@ -107,9 +188,8 @@ def _numeric(resource: str, kind: str, label: str, old: float, new: float,
     return _entry(resource, kind, label, _plain(old), _plain(new), change, threshold, exceeds)
 
 
-def _categories(resource: str, name: str, orows: list[dict[str, str]],
-                nrows: list[dict[str, str]]) -> list[dict[str, Any]]:
-    before, after = _counts(orows, name), _counts(nrows, name)
+def _categories(resource: str, name: str, before: dict[str, int],
+                after: dict[str, int]) -> list[dict[str, Any]]:
     shown = _title(name)
     entries = [_entry(resource, "category-removed", f"{shown}={value} fehlt", before[value], None)
                for value in sorted(set(before) - set(after))]
@@ -118,31 +198,23 @@ def _categories(resource: str, name: str, orows: list[dict[str, str]],
     return entries
 
 
-def _counts(rows: list[dict[str, str]], name: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for row in rows:
-        if row[name] != "":
-            counts[row[name]] = counts.get(row[name], 0) + 1
-    return counts
-
-
-def _periods(resource: str, period: str, measures: list[str], orows: list[dict[str, str]],
-             nrows: list[dict[str, str]], missing: set[str], threshold: float
-             ) -> list[dict[str, Any]]:
-    before, after = _by(orows, [period]), _by(nrows, [period])
+def _periods(resource: str, period: str, measures: list[str], before: _Profile, after: _Profile,
+             threshold: float) -> list[dict[str, Any]]:
     label = _title(period)
     entries = []
-    for key in sorted(before):
-        name = f"{label} {key[0]}"
-        if key not in after:
+    for key in sorted(before.periods):
+        name = f"{label} {key}"
+        (old_rows, old_digest, old_sums) = before.periods[key]
+        if key not in after.periods:
             entries.append(_entry(resource, "period-missing", f"{name} fehlt",
-                                  len(before[key]), None, -100.0, threshold, 100 > threshold))
+                                  old_rows, None, -100.0, threshold, 100 > threshold))
             continue
-        if sorted(map(_row_key, before[key])) == sorted(map(_row_key, after[key])):
+        (new_rows, new_digest, new_sums) = after.periods[key]
+        if (old_rows, old_digest) == (new_rows, new_digest):
             continue
         changed = False
         for measure in measures:
-            old, new = _sum(before[key], measure, missing), _sum(after[key], measure, missing)
+            old, new = round(old_sums[measure], 6), round(new_sums[measure], 6)
             if old != new:
                 changed = True
                 entries.append(_numeric(resource, "period-rewritten",
@@ -151,48 +223,29 @@ def _periods(resource: str, period: str, measures: list[str], orows: list[dict[s
         if not changed:  # rows differ, sums do not (or nothing is summed)
             entries.append(_numeric(resource, "period-rewritten",
                                     f"Zeilen für {name} nachträglich geändert",
-                                    len(before[key]), len(after[key]), threshold))
+                                    old_rows, new_rows, threshold))
     return entries
 
 
 def _group_sums(resource: str, groups: list[str], period: str | None, measures: list[str],
-                orows: list[dict[str, str]], nrows: list[dict[str, str]], missing: set[str],
-                threshold: float) -> list[dict[str, Any]]:
-    keys = groups + ([period] if period else [])
-    before, after = _by(orows, keys), _by(nrows, keys)
-    both = {k[-1] for k in before} & {k[-1] for k in after} if period else None
+                before: _Profile, after: _Profile, threshold: float) -> list[dict[str, Any]]:
+    both = {k[-1] for k in before.sums} & {k[-1] for k in after.sums} if period else None
     entries = []
-    for key in sorted(set(before) | set(after)):
+    for key in sorted(set(before.sums) | set(after.sums)):
         if both is not None and key[-1] not in both:
             continue  # a new period is growth, a missing one is reported as period-missing
         where = [f"{_title(g)}={v}" for g, v in zip(groups, key, strict=False)]
         if period:
             where.append(f"{_title(period)} {key[-1]}")
         for measure in measures:
-            old = _sum(before.get(key, []), measure, missing)
-            new = _sum(after.get(key, []), measure, missing)
+            old = round(before.sums.get(key, {}).get(measure, 0.0), 6)
+            new = round(after.sums.get(key, {}).get(measure, 0.0), 6)
             if old != new:
                 suffix = f" für {', '.join(where)}" if where else " (gesamt)"
                 entries.append(_numeric(resource, "group-sum", f"Summe {measure}{suffix}",
                                         old, new, threshold))
     entries.sort(key=lambda e: (not e["exceeds"], -abs(e["change_percent"] or 1e9)))
     return entries[:MAX_SUM_ENTRIES]
-
-
-def _by(rows: list[dict[str, str]], names: list[str]) -> dict[tuple[str, ...], list[dict]]:
-    grouped: dict[tuple[str, ...], list[dict[str, str]]] = {}
-    for row in rows:
-        grouped.setdefault(tuple(row[n] for n in names), []).append(row)
-    return grouped
-
-
-def _row_key(row: dict[str, str]) -> tuple[str, ...]:
-    return tuple(row[k] for k in sorted(row))
-
-
-def _sum(rows: list[dict[str, str]], measure: str, missing: set[str]) -> float:
-    total = sum(float(r[measure]) for r in rows if r[measure] not in missing)
-    return round(total, 6)
 
 
 def _plain(value: float) -> float | int:

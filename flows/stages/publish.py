@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import IO, Any, Protocol
 
 from flows.catalog import DatasetSpec, ResourceSpec
@@ -67,8 +68,10 @@ class Target(Protocol):
 
     def publish(self, bundle: Bundle) -> PublishOutcome: ...
 
-    def last_published(self, dataset: str, resource: ResourceSpec) -> Table | None:
-        """The resource's CSV as the target serves it now, or None if it was never published.
+    def last_published(self, dataset: str, resource: ResourceSpec,
+                       read: Callable[[IO[str]], Any] = ...) -> Any:
+        """The resource's CSV as the target serves it now, given to `read` (default
+        `read_table`: a `Table`), or None if it was never published.
 
         Raises:
             PipelineError: the target cannot be read (transient or terminal).
