@@ -38,7 +38,7 @@ ERROR_LIMIT = 1000
 TEXT = pa.dictionary(pa.int32(), pa.string())
 """How the CSV reader hands over cells: as text, encoded per distinct value in its threads."""
 __all__ = ["ERROR_LIMIT", "VERSION", "Finding", "Outcome", "Plan", "UnsupportedError", "make_plan",
-           "validate_csv", "validate_columns"]
+           "validate_csv", "validate_columns", "ChunkedValidation"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,29 @@ def validate_columns(plan: Plan, columns: dict[str, list[str]],
     batch = {p.name: pa.array(columns[p.name], pa.string()) for p in plan.fields}
     run.feed(batch, first_row=2)
     return run.outcome
+
+
+class ChunkedValidation:
+    """Validate a table that arrives chunk by chunk as text columns (flows/streaming.py): the
+    findings are those of `validate_columns` on the whole table (keys are checked across
+    chunks, as in `validate_csv`)."""
+
+    def __init__(self, plan: Plan, limit: int = ERROR_LIMIT) -> None:
+        self._run = _Run(plan, limit)
+        self._row = 2
+        self._open = True
+
+    def feed(self, columns: dict[str, list[str]]) -> None:
+        """Check the next rows; nothing more is checked once the error limit is reached."""
+        size = len(next(iter(columns.values()))) if columns else 0
+        if self._open and size:
+            batch = {p.name: pa.array(columns[p.name], pa.string()) for p in self._run.plan.fields}
+            self._open = self._run.feed(batch, first_row=self._row)
+        self._row += size
+
+    @property
+    def outcome(self) -> Outcome:
+        return self._run.outcome
 
 
 def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str] = (), k: int = 3,

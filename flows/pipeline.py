@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows import catalog, metadata, problems, reference, validation_cache
+from flows import catalog, metadata, problems, reference, streaming, validation_cache
 from flows.approval import Gate
 from flows.catalog import DatasetSpec, ResourceSpec
 from flows.errors import PipelineError
@@ -23,7 +23,7 @@ from flows.stages.collect import collect
 from flows.stages.describe import describe
 from flows.stages.protect import protect
 from flows.stages.plausibility import Comparison, compare_csv
-from flows.stages.publish import Bundle, Target, build_bundle, publish
+from flows.stages.publish import Bundle, Target, WrittenTable, build_bundle, publish
 from flows.stages.report import DatasetResult
 from flows.stages.rules import check_rules
 from flows.stages.transform import Table, transform
@@ -56,9 +56,28 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
         return _done(prepared)
     prepared.spec = spec
     result.title = spec.title
-    tables: dict[str, Table] = {}
+    if workdir is not None:  # chunked resources are written next to their bundle
+        workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kennzahlen-stream-", dir=workdir) as spool:
+        return _prepare(prepared, spec, project, workdir, Path(spool))
+
+
+def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path | None,
+             spool: Path) -> Prepared:
+    result, name = prepared.result, spec.name
+    tables: dict[str, Table | WrittenTable] = {}
     for resource in spec.resources:
         shown = resource.source.display_path(project)
+        try:
+            chunked, reason = streaming.decide(resource)
+        except PipelineError as exc:
+            result.problems.append(problem_from(exc, name))
+            continue
+        if reason:
+            result.problems.append(streaming.not_streamed(resource, reason, name, shown))
+        if chunked:
+            _prepare_streamed(prepared, resource, shown, spool, tables)
+            continue
         raw = collect(resource, name, project)
         result.problems.extend(raw.problems)
         result.provenance[resource.name] = raw.provenance
@@ -102,9 +121,27 @@ def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
     return _done(prepared)
 
 
-def _columns(tables: dict[str, Table]) -> dict[str, dict[str, list[str]]]:
-    """Resource → field → published values (what metadata derives the period covered from)."""
-    return {name: {f: [row[i] for row in table.rows] for i, f in enumerate(table.fields)}
+def _prepare_streamed(prepared: Prepared, resource: ResourceSpec, shown: str, spool: Path,
+                      tables: dict[str, Table | WrittenTable]) -> None:
+    """The stages for a large CSV resource, in chunks (flows/streaming.py)."""
+    result = prepared.result
+    done = streaming.process(resource, result.name, shown, spool / resource.name)
+    result.problems.extend(done.problems)
+    result.provenance[resource.name] = done.provenance
+    if done.table is None or done.validation is None:
+        return
+    result.protection[resource.name] = done.protection
+    result.problems.extend(done.validation.problems)
+    result.rows[resource.name] = done.validation.rows
+    prepared.validations.append(done.validation)
+    tables[resource.name] = done.table
+
+
+def _columns(tables: dict[str, Table | WrittenTable]) -> dict[str, dict[str, list[str]]]:
+    """Resource → field → published values (what metadata derives the period covered from;
+    of a streamed resource the smallest and largest)."""
+    return {name: table.extremes if isinstance(table, WrittenTable) else
+            {f: [row[i] for row in table.rows] for i, f in enumerate(table.fields)}
             for name, table in tables.items()}
 
 

@@ -120,6 +120,10 @@ register("package-error", "Beschreibung (datapackage.yaml) ungültig",
 register("validation-fallback", "Langsamere Prüfung verwendet",
          "Nichts zu tun. Wer schneller prüfen will, verzichtet im Table Schema auf die genannte "
          "Angabe (siehe README, Abschnitt Benchmarks).")
+register("streaming-not-possible", "Große Datei im Speicher verarbeitet",
+         "Nichts zu tun, solange der Speicher des Rechners reicht. Große Dateien werden sonst "
+         "stückweise verarbeitet; das verhindern die genannten Angaben (siehe README, Abschnitt "
+         "Große Dateien).")
 register("error-limit-reached", "Prüfung abgebrochen",
          "Es gibt sehr viele Fehler; beheben Sie die gemeldeten und prüfen Sie erneut.")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
-from flows.catalog import ResourceSpec
+from flows.catalog import ResourceSpec, SourceSpec
 from flows.problems import Problem
 
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
@@ -143,7 +143,7 @@ def _from_rows(cells: list[list[Any]], header_row: int, context: dict[str, Any])
         record = ["" if v is None else v for v in values]
         if not any(str(c).strip() for c in record):
             continue
-        table.rows.append(_fit(record, table, number, context))
+        table.rows.append(fit_row(record, table, number, context))
         table.row_numbers.append(number)
     if not table.header:
         table.problems.append(problems.make(
@@ -170,32 +170,44 @@ def _read_csv(resource: ResourceSpec, context: dict[str, Any]) -> RawTable:
                 continue
             if not table.header:
                 continue
-            table.rows.append(_fit(record, table, line, context))
+            table.rows.append(fit_row(record, table, line, context))
             table.row_numbers.append(line)
     except csv.Error as exc:
-        table.problems.append(problems.make(
-            "source-unreadable",
-            f"Die CSV-Datei ist ab Zeile {reader.line_num} nicht lesbar ({exc}); oft ein "
-            "Anführungszeichen ohne Gegenstück.",
-            row=reader.line_num, **context,
-        ))
-    if not table.header:
-        table.problems.append(problems.make(
+        table.problems.append(csv_broken(exc, reader.line_num, context))
+    table.problems += header_problems(table.header, source, context)
+    return table
+
+
+def csv_broken(exc: csv.Error, line: int, context: dict[str, Any]) -> Problem:
+    return problems.make(
+        "source-unreadable",
+        f"Die CSV-Datei ist ab Zeile {line} nicht lesbar ({exc}); oft ein "
+        "Anführungszeichen ohne Gegenstück.",
+        row=line, **context,
+    )
+
+
+def header_problems(header: list[str], source: SourceSpec,
+                    context: dict[str, Any]) -> list[Problem]:
+    """No header at all, or one that suggests the wrong delimiter."""
+    if not header:
+        return [problems.make(
             "source-unreadable", "Die Datei enthält keine Kopfzeile (sie ist leer).", **context
-        ))
-    elif len(table.header) == 1 and source.delimiter not in table.header[0]:
+        )]
+    if len(header) == 1 and source.delimiter not in header[0]:
         other = ";" if source.delimiter == "," else ","
-        if other in table.header[0]:
-            table.problems.append(problems.make(
+        if other in header[0]:
+            return [problems.make(
                 "source-unreadable",
                 f"Die Kopfzeile hat nur eine Spalte, enthält aber '{other}': ist das Trennzeichen "
                 f"in dataset.yaml ('{source.delimiter}') richtig?",
                 row=source.header_row, **context,
-            ))
-    return table
+            )]
+    return []
 
 
-def _fit(record: list[Any], table: RawTable, line: int, context: dict[str, Any]) -> list[Any]:
+def fit_row(record: list[Any], table: RawTable, line: int,
+            context: dict[str, Any]) -> list[Any]:
     """Pad or cut a ragged row to the header's width, reporting it."""
     width = len(table.header)
     if len(record) > width and any(str(c).strip() for c in record[width:]):
@@ -214,37 +226,58 @@ def _fit(record: list[Any], table: RawTable, line: int, context: dict[str, Any])
 
 
 def _decode(data: bytes, encoding: str, context: dict[str, Any]) -> tuple[str, Problem | None]:
-    declared = encoding.lower()
-    codec = "utf-8-sig" if declared in UTF8_NAMES else declared
+    codec = codec_for(encoding)
     try:
         text = data.decode(codec)
     except LookupError:
-        return "", problems.make(
-            "config-error", f"Unbekannte Zeichenkodierung '{encoding}' in dataset.yaml.", **context
-        )
+        return "", encoding_unknown(encoding, context)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         byte = data[exc.start:exc.start + 1].hex().upper()
-        guess = ""
         try:
             data.decode("cp1252")
-            guess = " Die Datei lässt sich als cp1252 (Windows) lesen: ist das die richtige Angabe?"
+            cp1252 = True
         except UnicodeDecodeError:
-            pass
-        return "", problems.make(
-            "source-encoding",
-            f"Die Datei ist nicht in {encoding} kodiert (Zeile {line}, Byte 0x{byte}).{guess}",
-            row=line, **context,
-        )
+            cp1252 = False
+        return "", encoding_wrong(encoding, line, byte, cp1252, context)
     if codec not in UTF8_NAMES and _looks_like_utf8(data):
         line = text.count("\n", 0, text.find("Ã")) + 1
-        return "", problems.make(
-            "source-encoding",
-            f"Die Datei ist als {encoding} angegeben, enthält aber UTF-8-kodierte Umlaute "
-            f"(z. B. in Zeile {line}). Bitte encoding: utf-8 in dataset.yaml eintragen.",
-            row=line, **context,
-        )
+        return "", encoding_garbled(encoding, line, context)
     return text, None
+
+
+def codec_for(encoding: str) -> str:
+    """The codec a declared encoding is read with (UTF-8 with or without BOM)."""
+    declared = encoding.lower()
+    return "utf-8-sig" if declared in UTF8_NAMES else declared
+
+
+def encoding_unknown(encoding: str, context: dict[str, Any]) -> Problem:
+    return problems.make(
+        "config-error", f"Unbekannte Zeichenkodierung '{encoding}' in dataset.yaml.", **context
+    )
+
+
+def encoding_wrong(encoding: str, line: int, byte: str, cp1252: bool,
+                   context: dict[str, Any]) -> Problem:
+    """The file has a byte that `encoding` cannot decode (`cp1252`: the file would be cp1252)."""
+    guess = (" Die Datei lässt sich als cp1252 (Windows) lesen: ist das die richtige Angabe?"
+             if cp1252 else "")
+    return problems.make(
+        "source-encoding",
+        f"Die Datei ist nicht in {encoding} kodiert (Zeile {line}, Byte 0x{byte}).{guess}",
+        row=line, **context,
+    )
+
+
+def encoding_garbled(encoding: str, line: int, context: dict[str, Any]) -> Problem:
+    """A single-byte encoding is declared, but the file is UTF-8 (umlauts would be garbled)."""
+    return problems.make(
+        "source-encoding",
+        f"Die Datei ist als {encoding} angegeben, enthält aber UTF-8-kodierte Umlaute "
+        f"(z. B. in Zeile {line}). Bitte encoding: utf-8 in dataset.yaml eintragen.",
+        row=line, **context,
+    )
 
 
 def _looks_like_utf8(data: bytes) -> bool:

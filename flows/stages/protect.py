@@ -110,11 +110,16 @@ def _scan_column(result: Protection, index: int, name: str, kind: str, allowed: 
                 **context))
     if reported == MAX_FINDINGS_PER_FIELD:
         total = sum(1 for r, f in result.masked if f == name)
-        result.problems.append(problems.make(
-            "personal-data",
-            f"Feld '{name}': insgesamt {total} Zeilen mit vermutlich personenbezogenen Daten "
-            f"(die ersten {MAX_FINDINGS_PER_FIELD} sind einzeln gemeldet).",
-            field=name, **context))
+        result.problems.append(findings_summary(name, total, context))
+
+
+def findings_summary(name: str, total: int, context: dict[str, Any]) -> Problem:
+    """The problem that counts a field's personal-data findings beyond the first ones."""
+    return problems.make(
+        "personal-data",
+        f"Feld '{name}': insgesamt {total} Zeilen mit vermutlich personenbezogenen Daten "
+        f"(die ersten {MAX_FINDINGS_PER_FIELD} sind einzeln gemeldet).",
+        field=name, **context)
 
 
 def _suppress(result: Protection, rules: ProtectSpec, context: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
@@ -110,7 +111,81 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_bundle(spec: DatasetSpec, tables: dict[str, Table], directory: Path,
+@dataclass(frozen=True)
+class WrittenTable:
+    """A resource whose CSV and JSON were written while it was read (flows/streaming.py);
+    `build_bundle` moves them into the bundle instead of writing them."""
+
+    fields: list[str]
+    csv_path: Path
+    json_path: Path
+    extremes: dict[str, list[str]]
+    """Per date, year and yearmonth field its smallest and largest value (for metadata)."""
+
+
+class JsonWriter:
+    """The published JSON of one resource, rows at a time: one record per line (readable, and
+    diffs stay small), numbers as numbers, no value and suppressed values as null."""
+
+    def __init__(self, path: Path, schema: dict[str, Any]) -> None:
+        self.path, self.schema = path, schema
+        self._handle = path.open("w", encoding="utf-8")
+        self._handle.write("[\n")
+        self._first = True
+
+    def write(self, table: Table) -> None:
+        for record in typed_records(table, self.schema):
+            self._handle.write(("" if self._first else ",\n")
+                               + json.dumps(record, ensure_ascii=False))
+            self._first = False
+
+    def close(self) -> None:
+        self._handle.write("\n]\n")
+        self._handle.close()
+
+
+class RowWriter:
+    """The published CSV (and, unless `with_json` is false, the JSON) of one resource, rows at
+    a time."""
+
+    def __init__(self, csv_path: Path, fields: list[str], schema: dict[str, Any],
+                 with_json: bool = True) -> None:
+        self.csv_path, self.json_path = csv_path, csv_path.with_suffix(".json")
+        self.fields = fields
+        self._csv = csv_path.open("w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._csv, lineterminator="\r\n")
+        self._writer.writerow(fields)
+        self._json = JsonWriter(self.json_path, schema) if with_json else None
+
+    def write(self, table: Table) -> None:
+        self._writer.writerows(table.rows)
+        if self._json:
+            self._json.write(table)
+
+    def close(self) -> None:
+        self._csv.close()
+        if self._json:
+            self._json.close()
+
+
+def json_from_csv(csv_path: Path, schema: dict[str, Any], rows: int = 100_000) -> Path:
+    """Write the JSON next to a published CSV, reading it `rows` rows at a time (for a large
+    resource, once its validation passed: only valid cells can be typed)."""
+    writer = JsonWriter(csv_path.with_suffix(".json"), schema)
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        chunk = Table(fields=next(reader, []))
+        for row in reader:
+            chunk.rows.append(row)
+            if len(chunk.rows) >= rows:
+                writer.write(chunk)
+                chunk.rows = []
+        writer.write(chunk)
+    writer.close()
+    return writer.path
+
+
+def build_bundle(spec: DatasetSpec, tables: dict[str, Table | WrittenTable], directory: Path,
                  derived: dict[str, Any] | None = None) -> Bundle:
     """Write the data files and `datapackage.json` of `spec` into `directory`; `derived`
     metadata (e.g. the period the data covers) joins the descriptor's `dcat:` block."""
@@ -122,16 +197,14 @@ def build_bundle(spec: DatasetSpec, tables: dict[str, Table], directory: Path,
     for declared, resource in zip(descriptor["resources"], spec.resources, strict=True):
         table = tables[resource.name]
         csv_path = directory / resource.path
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow(table.fields)
-            writer.writerows(table.rows)
         json_path = csv_path.with_suffix(".json")
-        records = typed_records(table, resource.schema)
-        json_path.write_text(  # one record per line: readable, and diffs stay small
-            "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n",
-            encoding="utf-8",
-        )
+        if isinstance(table, WrittenTable):
+            shutil.move(table.csv_path, csv_path)
+            shutil.move(table.json_path, json_path)
+        else:
+            writer = RowWriter(csv_path, table.fields, resource.schema)
+            writer.write(table)
+            writer.close()
         csv_hash = file_sha256(csv_path)
         declared.update({
             "path": resource.path,

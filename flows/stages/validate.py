@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from flows import problems
@@ -85,20 +86,78 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
             "deshalb mit frictionless geprüft (gleiche Regeln, langsamer).",
             severity="info", **context,
         ))
+    result.problems += _problems(findings, limited, table, context, schema_descriptor, masked)
+    return result
+
+
+class ChunkValidator:
+    """`validate` for a table that arrives in chunks (flows/streaming.py): the same findings
+    and messages, without holding the table. Only for schemas the columnar validator covers
+    (`columnar_covers`)."""
+
+    def __init__(self, resource: ResourceSpec, dataset: str, file: str) -> None:
+        self.resource = resource
+        self.context = {"dataset": dataset, "resource": resource.name, "file": file}
+        self.schema: dict[str, Any] = resource.schema
+        self.rows = 0
+        self._run: Any = None
+        self._present: list[str] = []
+
+    def feed(self, table: Table) -> None:
+        """Check the next rows (the first chunk fixes the fields the source has)."""
+        from flows import columnar
+
+        if self._run is None:
+            self.schema = _present_fields(self.resource.schema, table.missing_fields)
+            self._present = [f["name"] for f in self.schema["fields"]]
+            counts = [f for f in self.resource.protect.small_count_fields if f in self._present]
+            self._run = columnar.ChunkedValidation(
+                columnar.make_plan(self.schema, counts, self.resource.protect.k), ERROR_LIMIT)
+        index = {name: table.fields.index(name) for name in self._present}
+        self._run.feed({name: [row[i] for row in table.rows] for name, i in index.items()})
+        self.rows += len(table.rows)
+
+    def finish(self, row_numbers: Sequence[int], masked: set[tuple[int, str]]) -> Validation:
+        """The validation, with source rows from `row_numbers` (one per row fed)."""
+        result = Validation(resource=self.resource.name, rows=self.rows)
+        if self._run is None:
+            return result
+        outcome = self._run.outcome
+        findings = [(f.code, f.row, f.field, f.cell, f.note, f.message) for f in outcome.findings]
+        numbered = Table(fields=self._present, row_numbers=row_numbers)  # type: ignore[arg-type]
+        result.problems += _problems(findings, outcome.limit_reached, numbered, self.context,
+                                     self.schema, masked)
+        return result
+
+
+def columnar_covers(resource: ResourceSpec) -> str | None:
+    """None if the columnar validator covers the resource's schema, else what it does not."""
+    from flows import columnar
+
+    try:
+        columnar.make_plan(resource.schema, resource.protect.small_count_fields,
+                           resource.protect.k)
+    except columnar.UnsupportedError as exc:
+        return str(exc)
+    return None
+
+
+def _problems(findings: list[Finding], limited: bool, table: Table, context: dict[str, Any],
+              schema: dict[str, Any], masked: set[tuple[int, str]] | None) -> list[Problem]:
+    found = []
     for code, row_number, field_name, cell, note, message in findings:
         row = _source_row(table, row_number)
         if masked and (row, field_name) in masked:
             cell = "«verborgen: personenbezogen»"
             message = ""
-        result.problems.append(_problem(code, row, field_name, cell, note, message, table, context,
-                                        schema_descriptor))
+        found.append(_problem(code, row, field_name, cell, note, message, table, context, schema))
     if limited:
-        result.problems.append(problems.make(
+        found.append(problems.make(
             "error-limit-reached",
             f"Die Prüfung wurde nach {ERROR_LIMIT} Fehlern abgebrochen; weitere Fehler sind möglich.",
             **context,
         ))
-    return result
+    return found
 
 
 Finding = tuple[str, int | None, str | None, Any, str, str]

@@ -1,0 +1,182 @@
+"""Large CSV resources, chunk by chunk: collect → transform → protect → write → validate.
+
+A resource whose CSV source is larger than KENNZAHLEN_STREAM_BYTES (default 64 MiB) goes
+through the same stages as any other, but in chunks of CHUNK_ROWS rows: each chunk is
+transformed, protected, written to the published CSV and JSON and fed to the columnar
+validator, then dropped. Memory stays flat however long the file is; what is kept per row is
+its source row number (8 bytes), for messages. The findings, messages and files are those of
+the in-memory path (tests/unit/test_streaming.py compares both).
+
+What needs the whole table stays in memory, and the report says why (`streaming-not-possible`):
+aggregation, secondary suppression over declared sums (`protect.small_counts.groups`), business
+rules (Great Expectations) and schemas the columnar validator does not cover. The validation
+cache is not used: the findings are computed while the files are written.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flows import problems
+from flows.catalog import ResourceSpec
+from flows.errors import ConfigError
+from flows.problems import Problem
+from flows.stages.collect_stream import read_chunks
+from flows.stages.protect import MAX_FINDINGS_PER_FIELD, findings_summary, protect
+from flows.stages.publish import RowWriter, WrittenTable, json_from_csv
+from flows.stages.transform import transform
+from flows.stages.validate import ChunkValidator, Validation, columnar_covers
+
+CHUNK_ROWS = 100_000
+DEFAULT_STREAM_BYTES = 64 << 20
+PERIOD_TYPES = ("date", "year", "yearmonth")
+
+
+def stream_bytes() -> int:
+    """KENNZAHLEN_STREAM_BYTES: from this source size on, a CSV resource is read in chunks."""
+    raw = os.environ.get("KENNZAHLEN_STREAM_BYTES", "").strip()
+    if not raw:
+        return DEFAULT_STREAM_BYTES
+    if raw.isdigit():
+        return int(raw)
+    raise ConfigError(f"KENNZAHLEN_STREAM_BYTES muss eine Anzahl Bytes sein, nicht {raw!r}.")
+
+
+def decide(resource: ResourceSpec) -> tuple[bool, str | None]:
+    """Whether `resource` is read in chunks; if it is large but cannot be, the reason."""
+    source = resource.source
+    if source.kind != "csv" or source.path is None or not source.path.is_file():
+        return False, None
+    if source.path.stat().st_size < stream_bytes():
+        return False, None
+    blockers = []
+    if resource.aggregate is not None:
+        blockers.append("sie wird aggregiert (aggregate)")
+    if resource.protect.groups:
+        blockers.append("Summen sind gegen Rückrechnung zu schützen (small_counts.groups)")
+    if resource.rules:
+        blockers.append("für sie gelten Geschäftsregeln (rules.yaml)")
+    uncovered = columnar_covers(resource)
+    if uncovered:
+        blockers.append(f"die schnelle Prüfung deckt ihr Schema nicht ab ({uncovered})")
+    return (False, "; ".join(blockers)) if blockers else (True, None)
+
+
+def not_streamed(resource: ResourceSpec, reason: str, dataset: str, file: str) -> Problem:
+    size = resource.source.path.stat().st_size if resource.source.path else 0
+    return problems.make(
+        "streaming-not-possible",
+        f"Die Datei ist groß ({size / (1 << 20):.0f} MB) und wird trotzdem ganz im Speicher "
+        f"verarbeitet, weil {reason}.", severity="info",
+        dataset=dataset, resource=resource.name, file=file)
+
+
+@dataclass
+class Streamed:
+    """A resource after the chunked stages: its written files and what the stages found."""
+
+    table: WrittenTable | None
+    """None when nothing could be read (the problems say why)."""
+    validation: Validation | None
+    problems: list[Problem] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    protection: dict[str, int] = field(default_factory=dict)
+
+
+def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> Streamed:
+    """Collect, transform, protect, write (into `folder`) and validate one resource in chunks.
+
+    The problems come in stage order (all of collect's, then transform's …), as on the
+    in-memory path; per-chunk repeats of table-level problems are dropped."""
+    context = {"dataset": dataset, "resource": resource.name, "file": file}
+    stages: dict[str, list[Problem]] = {"collect": [], "transform": [], "protect": []}
+    counts = {"suppressed_primary": 0, "suppressed_secondary": 0, "formulas_neutralised": 0}
+    masked: set[tuple[int, str]] = set()
+    row_numbers = array("q")
+    provenance: dict[str, Any] = {}
+    writer: RowWriter | None = None
+    checker = ChunkValidator(resource, dataset, file)
+    kinds = {f["name"]: f.get("type") for f in resource.schema.get("fields", [])}
+    extremes: dict[str, list[str]] = {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for raw in read_chunks(resource, context, CHUNK_ROWS):
+        provenance = provenance or raw.provenance
+        stages["collect"] += raw.problems
+        if not raw.header:
+            continue
+        table = transform(raw, resource, dataset, file)
+        stages["transform"] += table.problems
+        protection = protect(table, resource, dataset, file)
+        stages["protect"] += protection.problems
+        for key, value in protection.stats().items():
+            if key in counts:
+                counts[key] += value
+        masked |= protection.masked
+        if writer is None:
+            writer = RowWriter(folder / Path(resource.path).name, table.fields, resource.schema,
+                               with_json=False)
+        writer.write(table)
+        checker.feed(table)
+        row_numbers.extend(table.row_numbers)
+        _widen(extremes, table.fields, table.rows, kinds)
+    provenance["rows"] = len(row_numbers)
+    found = _unique(stages["collect"]) + _unique(stages["transform"])
+    found += _personal_data_counted(_unique(stages["protect"]), masked, context)
+    counts["personal_data_findings"] = sum(p.code.startswith("personal-data") for p in found)
+    if writer is None:
+        return Streamed(None, None, found, provenance, counts)
+    writer.close()
+    validation = checker.finish(row_numbers, masked)
+    if validation.valid and not any(p.severity == "error" for p in found):
+        json_from_csv(writer.csv_path, resource.schema, CHUNK_ROWS)
+    return Streamed(WrittenTable(writer.fields, writer.csv_path, writer.json_path, extremes),
+                    validation, found, provenance, counts)
+
+
+def _widen(extremes: dict[str, list[str]], fields: list[str], rows: list[list[str]],
+           kinds: dict[str, Any]) -> None:
+    """Smallest and largest value of each period field (ISO text sorts like time)."""
+    for index, name in enumerate(fields):
+        if kinds.get(name) not in PERIOD_TYPES:
+            continue
+        values = [row[index] for row in rows if row[index]]
+        if values:
+            low, high = min(values), max(values)
+            seen = extremes.setdefault(name, [low, high])
+            seen[0], seen[1] = min(seen[0], low), max(seen[1], high)
+
+
+def _unique(found: list[Problem]) -> list[Problem]:
+    """Each problem once: a chunk repeats the file's header problems."""
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for problem in found:
+        key = (problem.code, problem.row, problem.field, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
+
+
+def _personal_data_counted(found: list[Problem], masked: set[tuple[int, str]],
+                           context: dict[str, Any]) -> list[Problem]:
+    """Per field the first MAX_FINDINGS_PER_FIELD personal-data findings of the whole file and
+    one count, as protect reports them for a table in memory (each chunk counted its own)."""
+    per_field: dict[str | None, int] = {}
+    kept = []
+    for problem in found:
+        if problem.code != "personal-data":
+            kept.append(problem)
+        elif problem.row is not None:
+            per_field[problem.field] = per_field.get(problem.field, 0) + 1
+            if per_field[problem.field] <= MAX_FINDINGS_PER_FIELD:
+                kept.append(problem)
+            if per_field[problem.field] == MAX_FINDINGS_PER_FIELD:
+                kept.append(findings_summary(
+                    problem.field or "", sum(1 for _, f in masked if f == problem.field),
+                    context))
+    return kept
