@@ -21,8 +21,8 @@ from flows.locks import LockTimeoutError, dataset_lock
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.describe import describe
-from flows.stages.protect import protect
 from flows.stages.plausibility import Comparison, compare_csv
+from flows.stages.protect import protect
 from flows.stages.publish import Bundle, Target, WrittenTable, build_bundle, publish
 from flows.stages.report import DatasetResult
 from flows.stages.rules import check_rules

@@ -14,8 +14,8 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 

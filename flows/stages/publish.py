@@ -13,9 +13,9 @@ import csv
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 from typing import IO, Any, Protocol
 
 from flows.catalog import DatasetSpec, ResourceSpec

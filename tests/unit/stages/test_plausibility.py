@@ -144,3 +144,27 @@ def test_sums_without_groups_or_period_cover_the_whole_table() -> None:
     entry = next(e for e in found.entries if e["kind"] == "group-sum")
     assert (entry["label"], entry["old"], entry["new"], entry["exceeds"]) == (
         "Summe anzahl (gesamt)", 320, 1320, True)
+
+
+def test_files_read_row_by_row_compare_like_tables(tmp_path) -> None:  # noqa: ANN001
+    """compare_csv (large resources, both versions streamed) finds what compare finds; the rows
+    of a period in another order are not a rewrite."""
+    import csv
+
+    from flows.stages.plausibility import compare_csv
+
+    new = [r[:] for r in reversed(OLD)] + [["2025-03-01", "Pass", "Fax", "7"]]
+    new[0][3] = "220"  # February, Ausweis online: 40 → 220
+    paths = {}
+    for side, rows in (("new", new), ("old", OLD)):
+        paths[side] = tmp_path / f"{side}.csv"
+        with paths[side].open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows([FIELDS, *rows])
+    resource = ResourceSpec("fallzahlen", "f.csv", "s", SCHEMA, SourceSpec(kind="csv",
+                            path=FIXTURES), plausibility=DECLARED)
+    with paths["old"].open(encoding="utf-8", newline="") as old:
+        streamed = compare_csv(paths["new"], old, resource, "d")
+    assert streamed.entries == _compare(new).entries
+    assert {"period-rewritten", "group-sum", "category-added"} <= set(_kinds(streamed))
+    assert not any("Januar" in e["label"] or "2025-01-01" in e["label"]
+                   for e in streamed.entries if e["kind"] == "period-rewritten")
