@@ -1,6 +1,6 @@
 """Large CSV resources, chunk by chunk: collect → transform → protect → write → validate.
 
-A resource whose CSV source is larger than KENNZAHLEN_STREAM_BYTES (default 64 MiB) goes
+A resource whose CSV source is larger than KENNZAHLEN_STREAM_BYTES (default 16 MiB) goes
 through the same stages as any other, but in chunks of CHUNK_ROWS rows: each chunk is
 transformed, protected, written to the published CSV and JSON and fed to the columnar
 validator, then dropped. Memory stays flat however long the file is; what is kept per row is
@@ -32,7 +32,7 @@ from flows.stages.transform import transform
 from flows.stages.validate import ChunkValidator, Validation, columnar_covers
 
 CHUNK_ROWS = 100_000
-DEFAULT_STREAM_BYTES = 64 << 20
+DEFAULT_STREAM_BYTES = 16 << 20
 PERIOD_TYPES = ("date", "year", "yearmonth")
 
 
