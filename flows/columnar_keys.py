@@ -75,9 +75,14 @@ class Seen:
         idx = np.flatnonzero(active)
         if not len(idx):
             return result
-        order = np.argsort(h1[idx], kind="stable")  # equal keys stay in row order
-        a, b, r, local = h1[idx][order], h2[idx][order], rows[idx][order], idx[order]
+        keys = h1[idx]
+        order = np.argsort(keys)  # unstable, several times faster than a stable sort
+        a = keys[order]
         same = a[1:] == a[:-1]
+        if same.any():  # equal keys back in row order: only the (few) repeated ones move
+            tied = np.concatenate([same, [False]]) | np.concatenate([[False], same])
+            order[tied] = order[tied][np.lexsort((order[tied], a[tied]))]
+        b, r, local = h2[idx][order], rows[idx][order], idx[order]
         found = np.zeros(len(a), dtype=np.int64)
         found[1:][same] = r[:-1][same]
         if np.any(b[1:][same] != b[:-1][same]):
@@ -97,21 +102,26 @@ class Seen:
         self.rows[pos[known]] = r[last[known]]
         fresh = ~known
         slots = pos[fresh] + np.arange(np.count_nonzero(fresh))
-        self.h1 = _insert(self.h1, slots, distinct[fresh])
-        self.h2 = _insert(self.h2, slots, b[first[fresh]])
-        self.rows = _insert(self.rows, slots, r[last[fresh]].astype(np.uint32))
+        self.h1, self.h2, self.rows = _insert(
+            slots, (self.h1, distinct[fresh]), (self.h2, b[first[fresh]]),
+            (self.rows, r[last[fresh]].astype(np.uint32)))
         result[local] = found
         return result
 
 
-def _insert(old: np.ndarray, slots: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """`old` with `new` placed at the (ascending) positions `slots` of the result."""
-    out = np.empty(len(old) + len(new), dtype=old.dtype)
-    keep = np.ones(len(out), dtype=bool)
+def _insert(slots: np.ndarray, *pairs: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """For each (old, new): `old` with `new` placed at the (ascending) positions `slots` of the
+    result (one mask for all)."""
+    size = len(pairs[0][0]) + len(slots)
+    keep = np.ones(size, dtype=bool)
     keep[slots] = False
-    out[slots] = new
-    out[keep] = old
-    return out
+    found = []
+    for old, new in pairs:
+        out = np.empty(size, dtype=old.dtype)
+        out[slots] = new
+        out[keep] = old
+        found.append(out)
+    return found
 
 
 def _key(names: list[str], columns: dict[str, Column], batch: dict[str, pa.Array],
