@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from flows.columnar_cells import Column, FieldPlan, UnsupportedError
+from flows.columnar_cells import Column, FieldPlan, UnsupportedError, as_numpy
 
 if TYPE_CHECKING:
     from flows.columnar_plan import Plan
@@ -41,7 +41,7 @@ def _column_hashes(p: FieldPlan, column: Column, none: np.ndarray) -> tuple[np.n
         digests = [hashlib.blake2b((v or "").encode(), digest_size=16).digest()
                    for v in encoded.dictionary.to_pylist()]
         table = np.frombuffer(b"".join(digests) or bytes(16), dtype=np.uint64).reshape(-1, 2)
-        index = np.nan_to_num(encoded.indices.to_numpy(zero_copy_only=False)).astype(np.int64)
+        index = np.nan_to_num(as_numpy(encoded.indices)).astype(np.int64)
         h1, h2 = table[index, 0].copy(), table[index, 1].copy()
     else:
         bits = np.asarray(column.values).astype(
