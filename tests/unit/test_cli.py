@@ -131,3 +131,17 @@ def test_the_module_runs_as_a_script() -> None:
                           capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert done.returncode == 0, done.stderr
     assert "download" in done.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # `kennzahlen list | head` where head has already gone: every write meets a closed pipe
+    exe = Path(sys.executable).with_name("kennzahlen")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([str(exe), "list"], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode == 1
