@@ -132,12 +132,15 @@ class JsonWriter:
         self._handle = path.open("w", encoding="utf-8")
         self._handle.write("[\n")
         self._first = True
+        self._encode = json.JSONEncoder(ensure_ascii=False).encode
 
     def write(self, table: Table) -> None:
-        for record in typed_records(table, self.schema):
-            self._handle.write(("" if self._first else ",\n")
-                               + json.dumps(record, ensure_ascii=False))
-            self._first = False
+        records = typed_records(table, self.schema)
+        if not records:
+            return
+        self._handle.write(("" if self._first else ",\n")
+                           + ",\n".join(map(self._encode, records)))
+        self._first = False
 
     def close(self) -> None:
         self._handle.write("\n]\n")

@@ -10,14 +10,20 @@ validation then reports it with row and field instead of the transform guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flows import problems
 from flows.catalog import ResourceSpec, SourceSpec
 from flows.problems import Problem
 from flows.stages.collect import RawTable
+
+MEMO_SIZE = 65_536
+"""Distinct source texts per column whose conversion is remembered (dates, channels and
+departments repeat on every row; a column of free text stops adding once this is reached)."""
 
 
 @dataclass
@@ -72,13 +78,31 @@ def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
                 f"Die Quelldatei hat keine Spalte '{expected}' (Schemafeld '{name}').",
                 row=resource.source.header_row, field=name, **context,
             ))
-    converters = [(positions.get(f["name"]), _converter(f, resource.source)) for f in schema_fields]
+    converters = [(positions.get(f["name"]), _memoised(_converter(f, resource.source)))
+                  for f in schema_fields]
     for record, number in zip(raw.rows, raw.row_numbers, strict=True):
         table.rows.append(
             ["" if pos is None else convert(record[pos]) for pos, convert in converters]
         )
         table.row_numbers.append(number)
     return table
+
+
+def _memoised(convert: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`convert`, remembering its result for up to MEMO_SIZE distinct texts."""
+    seen: dict[str, str] = {}
+
+    def cached(value: Any) -> str:
+        if type(value) is not str:
+            return convert(value)
+        found = seen.get(value)
+        if found is None:
+            found = convert(value)
+            if len(seen) < MEMO_SIZE:
+                seen[value] = found
+        return found
+
+    return cached
 
 
 def _converter(schema_field: dict[str, Any], source: SourceSpec):  # noqa: ANN202
@@ -138,41 +162,41 @@ def _converter(schema_field: dict[str, Any], source: SourceSpec):  # noqa: ANN20
 
 def _number_text(raw: str, source: SourceSpec) -> str:
     """'8.183,74' → '8183.74' when the declared separators say so; unchanged if it doesn't fit."""
-    dec = re.escape(source.decimal)
-    if source.thousands:
-        sep = re.escape(source.thousands)
-        pattern = rf"[-+]?(\d{{1,3}}({sep}\d{{3}})+|\d+)({dec}\d+)?"
-    else:
-        pattern = rf"[-+]?\d+({dec}\d+)?"
-    if not re.fullmatch(pattern, raw):
+    if not _number_pattern(source.decimal, source.thousands).fullmatch(raw):
         return raw
     if source.thousands:
         raw = raw.replace(source.thousands, "")
     return raw.replace(source.decimal, ".")
 
 
+@lru_cache(maxsize=16)
+def _number_pattern(decimal: str, thousands: str | None) -> re.Pattern[str]:
+    dec = re.escape(decimal)
+    if thousands:
+        sep = re.escape(thousands)
+        return re.compile(rf"[-+]?(\d{{1,3}}({sep}\d{{3}})+|\d+)({dec}\d+)?")
+    return re.compile(rf"[-+]?\d+({dec}\d+)?")
+
+
 def typed_records(table: Table, schema: dict[str, Any]) -> list[dict[str, Any]]:
     """The rows as JSON-ready records: numbers as numbers; no value and suppressed values
     (the schema's missingValues, e.g. ".") as null."""
-    kinds = [f.get("type", "string") for f in schema.get("fields", [])]
-    missing = set(schema.get("missingValues", [""]))
-    records = []
-    for row in table.rows:
-        record: dict[str, Any] = {}
-        for name, kind, cell in zip(table.fields, kinds, row, strict=True):
-            record[name] = None if cell in missing else _typed(cell, kind)
-        records.append(record)
-    return records
+    missing = set(schema.get("missingValues", [""])) | {""}
+    columns = [(name, _TYPED.get(f.get("type", "string"), str))
+               for name, f in zip(table.fields, schema.get("fields", []), strict=True)]
+    return [{name: None if cell in missing else typed(cell)
+             for (name, typed), cell in zip(columns, row, strict=True)}
+            for row in table.rows]
 
 
-def _typed(cell: str, kind: str) -> Any:
-    if cell == "":
-        return None
-    if kind == "integer":
-        return int(cell)
-    if kind == "number":
-        value = float(cell)
-        return int(value) if value.is_integer() and "." not in cell else value
-    if kind == "boolean":
-        return cell.lower() in ("true", "1", "yes", "ja")
-    return cell
+def _number(cell: str) -> int | float:
+    value = float(cell)
+    return int(value) if value.is_integer() and "." not in cell else value
+
+
+def _boolean(cell: str) -> bool:
+    return cell.lower() in ("true", "1", "yes", "ja")
+
+
+_TYPED: dict[str, Callable[[str], Any]] = {"integer": int, "number": _number,
+                                           "boolean": _boolean}

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from flows.catalog import SourceSpec
+from flows.stages import transform as transform_module
 from flows.stages.collect import RawTable, collect
-from flows.stages.transform import _number_text, transform, typed_records
+from flows.stages.transform import Table, _number_text, transform, typed_records
 from tests.helpers import FIXTURES, resource
 
 GERMAN = SourceSpec(kind="csv", path=FIXTURES, decimal=",", thousands=".")
@@ -58,3 +60,29 @@ def test_typed_records_for_json() -> None:
     assert records[0]["einmalige_kosten_eur"] == 8183.74
     assert records[2]["einmalige_kosten_eur"] is None
     assert records[0]["beginn"] == "2019-03-01"
+
+
+def test_remembered_conversions_give_what_converting_each_cell_gives(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    header = ["Projekt", "Einmalige Kosten (EUR)", "Beginn"]
+    cells = [["A", "8.183,74", "01.03.2019"], [" A ", "8.183,74", "1.3.2019"],
+             ["B", "acht", "31.02.2019"], ["A", "–", " 01.03.2019"], ["C", 12.0, "01.03.2019"]]
+    raw = RawTable(header=header, rows=cells * 3, row_numbers=list(range(2, 17)))
+    remembered = transform(raw, res, "d", "f.csv").rows
+    monkeypatch.setattr(transform_module, "MEMO_SIZE", 0)  # nothing remembered
+    assert transform(raw, res, "d", "f.csv").rows == remembered
+    assert remembered[:5] == [
+        ["A", "", "8183.74", "", "2019-03-01", ""], ["A", "", "8183.74", "", "2019-03-01", ""],
+        ["B", "", "acht", "", "31.02.2019", ""], ["A", "", "", "", "2019-03-01", ""],
+        ["C", "", "12.0", "", "2019-03-01", ""]]
+
+
+def test_typed_records_type_each_declared_kind() -> None:
+    table = Table(fields=["n", "x", "b", "s"], rows=[["3", "2.50", "ja", "."], ["", "4", "", ""]])
+    schema = {"missingValues": ["", "."], "fields": [
+        {"name": "n", "type": "integer"}, {"name": "x", "type": "number"},
+        {"name": "b", "type": "boolean"}, {"name": "s", "type": "string"}]}
+    assert typed_records(table, schema) == [{"n": 3, "x": 2.5, "b": True, "s": None},
+                                            {"n": None, "x": 4, "b": None, "s": None}]
+    assert isinstance(typed_records(table, schema)[1]["x"], int)
