@@ -6,11 +6,15 @@ Profiles (GovData's validator configuration):
 - `dcat_ap_211`: the DCAT-AP 2.1.1 base shapes only (what a stock ckanext-dcat can reach).
 
 The vocabularies are merged into the data graph (the shapes test `skos:inScheme` on the value
-nodes; given as `ont_graph` they would yield false violations). Some authority tables (EU language,
-frequency, access rights, ADMS publisher types, political geocoding) are not in the reference
-folder unless downloaded; for those, and only for values that kennzahlen has checked against its
-own code lists (flows/vocabularies.py), a stand-in `skos:inScheme` triple is added. A value that is
-not on those lists gets no stand-in, so the shape still reports it.
+nodes; given as `ont_graph` they would yield false violations), but only the part reachable from
+the data's nodes: no shape follows an edge backwards, so what is left out cannot change a finding
+about the data, and the check does not grow with the size of the downloaded tables.
+
+Some authority tables (EU language, frequency, access rights, ADMS publisher types, political
+geocoding) are not in the reference folder unless downloaded; for those, and only for values
+that kennzahlen has checked against its own code lists (flows/vocabularies.py), a stand-in
+`skos:inScheme` triple is added. A value that is not on those lists gets no stand-in, so the
+shape still reports it.
 """
 
 from __future__ import annotations
@@ -95,6 +99,24 @@ def stand_ins(data: Graph, vocabularies: Graph) -> Graph:
     return extra
 
 
+def reachable(data: Graph, vocabularies: Graph) -> Graph:
+    """The triples of `vocabularies` reachable from a node of `data` along outgoing edges
+    (a concept's scheme and labels, a class's superclasses …)."""
+    found = Graph()
+    todo = [n for n in {*data.subjects(), *data.predicates(), *data.objects()}
+            if not isinstance(n, Literal)]
+    seen = set(todo)
+    while todo:
+        node = todo.pop()
+        for predicate, value in vocabularies.predicate_objects(node):
+            found.add((node, predicate, value))
+            for step in (predicate, value):
+                if not isinstance(step, Literal) and step not in seen:
+                    seen.add(step)
+                    todo.append(step)
+    return found
+
+
 def validate(data: Graph, reference: Path | None, profile: str = "v20_de_spec_implr") -> list[Finding]:
     """Validate `data`; returns the top-level results (nested sh:detail results are left out).
 
@@ -109,7 +131,7 @@ def validate(data: Graph, reference: Path | None, profile: str = "v20_de_spec_im
     vocabularies = _vocabularies(reference)
     combined = Graph()
     combined += data
-    combined += vocabularies
+    combined += reachable(data, vocabularies)
     combined += stand_ins(data, vocabularies)
     _conforms, results, _text = run(combined, shacl_graph=_shapes(reference, profile),
                                     inference="none", advanced=True, do_owl_imports=False,

@@ -11,7 +11,6 @@ from rdflib.namespace import DCTERMS
 
 from flows import catalog, dcat, metadata, mqa, pipeline, reference, shacl
 from flows.adapters.local import LocalCatalog
-from flows.stages.describe import dataset_graph
 from tests.helpers import ROOT
 
 REF = reference.find(ROOT)
@@ -113,6 +112,35 @@ def test_a_broken_description_yields_the_expected_violations() -> None:
         assert any(words in f.message for f in errors), words
     assert {f.value for f in errors if "accrualPeriodicity" in f.message} == {
         "http://publications.europa.eu/resource/authority/frequency/SOMETIMES"}
+
+
+def _broken_graph():  # noqa: ANN202
+    graph = _graph(_descriptor())
+    dataset = URIRef(metadata.load_catalog(ROOT).dataset_uri(NAME))
+    graph.remove((dataset, DCTERMS.description, None))
+    for dist in graph.objects(dataset, dcat.DCAT.distribution):
+        graph.set((dist, DCTERMS.format, Literal("CSV")))
+    base = "http://publications.europa.eu/resource/authority/"
+    graph.set((dataset, DCTERMS.language, URIRef(base + "language/XXX")))
+    graph.add((dataset, dcat.DCAT.theme, URIRef(base + "data-theme/XXXX")))
+    return graph
+
+
+def test_only_the_reachable_vocabulary_is_merged_and_findings_stay_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cat = metadata.load_catalog(ROOT)
+    graphs = [dcat.catalog_graph(cat, [_graph(catalog.load(ROOT, name).public_descriptor())],
+                                 "2026-01-01T00:00:00Z")
+              for name in sorted(p.name for p in (ROOT / "datapackages").iterdir() if p.is_dir())]
+    graphs.append(_broken_graph())
+    vocabularies = shacl._vocabularies(REF)
+    merged = [len(shacl.reachable(g, vocabularies)) for g in graphs]
+    assert all(0 < n < len(vocabularies) / 5 for n in merged), merged
+    ours = [sorted(map(repr, shacl.validate(g, REF))) for g in graphs]
+    monkeypatch.setattr(shacl, "reachable", lambda _data, vocabularies: vocabularies)
+    whole = [sorted(map(repr, shacl.validate(g, REF))) for g in graphs]
+    assert ours == whole
+    assert ours[-1] and any("data-theme/XXXX" in f for f in ours[-1])
 
 
 def test_stand_ins_cover_only_checked_codes() -> None:
