@@ -163,7 +163,7 @@ def _read_csv(resource: ResourceSpec, context: dict[str, Any]) -> RawTable:
     try:
         for record in reader:
             line = reader.line_num
-            if not any(cell.strip() for cell in record):
+            if blank(record):
                 continue
             if not table.header and not table.rows and line >= source.header_row:
                 table.header = [cell.strip() for cell in record]
@@ -204,6 +204,11 @@ def header_problems(header: list[str], source: SourceSpec,
                 row=source.header_row, **context,
             )]
     return []
+
+
+def blank(record: list[str]) -> bool:
+    """A row with no text in any cell (most rows are decided by their first cell)."""
+    return not (record and record[0].strip()) and not any(cell.strip() for cell in record)
 
 
 def fit_row(record: list[Any], table: RawTable, line: int,

@@ -19,6 +19,7 @@ from flows.problems import Problem
 from flows.stages.collect import (
     UTF8_NAMES,
     RawTable,
+    blank,
     codec_for,
     csv_broken,
     encoding_garbled,
@@ -50,7 +51,7 @@ def read_chunks(resource: ResourceSpec, context: dict[str, Any], rows: int
         try:
             for record in reader:
                 line = reader.line_num
-                if not any(cell.strip() for cell in record):
+                if blank(record):
                     continue
                 if not chunk.header and line >= source.header_row:
                     chunk.header = [cell.strip() for cell in record]

@@ -15,7 +15,6 @@ reported there) and before validate, on exactly the table that will be published
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from flows import detectors, problems, suppression
@@ -26,8 +25,6 @@ from flows.stages.transform import Table
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_FINDINGS_PER_FIELD = 50
 ID_KINDS = {"iban", "tax-id", "pension-number"}
-SCAN_CACHE = 1 << 16
-"""Distinct values per column whose findings are remembered while scanning."""
 
 
 @dataclass
@@ -85,17 +82,17 @@ def _scan_column(result: Protection, index: int, name: str, kind: str, allowed: 
     # typed columns can only hide identifiers; the rest is text. Key-figure tables repeat their
     # values (months, services, channels), so each distinct value is scanned once.
     wanted = (set(detectors.KIND_DE) if kind == "string" else ID_KINDS) - allowed
-
-    @lru_cache(maxsize=SCAN_CACHE)
-    def scan(value: str) -> list[detectors.Finding]:
-        return [f for f in detectors.scan(value, is_birth_field=birth, kinds=wanted)
-                if f.kind in wanted]
-
+    if not wanted:
+        return
+    flagged: dict[str, list[detectors.Finding]] = {}
+    for value in {row[index] for row in table.rows}:
+        if value and (found := [f for f in detectors.scan(value, is_birth_field=birth,
+                                                          kinds=wanted) if f.kind in wanted]):
+            flagged[value] = found
+    if not flagged:
+        return
     for row, number in zip(table.rows, table.row_numbers, strict=True):
-        value = row[index]
-        if not value or not wanted:
-            continue
-        found = scan(value)
+        found = flagged.get(row[index])
         if not found:
             continue
         result.masked.add((number, name))
@@ -177,7 +174,8 @@ def _as_count(text: str) -> int | None:
 
 def _neutralise(result: Protection, kinds: dict[str, str], context: dict[str, Any]) -> None:
     table = result.table
-    text_columns = [i for i, name in enumerate(table.fields) if kinds.get(name) == "string"]
+    text_columns = [i for i, name in enumerate(table.fields) if kinds.get(name) == "string"
+                    and any(v.startswith(FORMULA_START) for v in {row[i] for row in table.rows})]
     for row, number in zip(table.rows, table.row_numbers, strict=True):
         for i in text_columns:
             if row[i].startswith(FORMULA_START):

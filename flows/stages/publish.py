@@ -20,7 +20,7 @@ from typing import IO, Any, Protocol
 
 from flows.catalog import DatasetSpec, ResourceSpec
 from flows.errors import TerminalError
-from flows.stages.transform import Table, typed_records
+from flows.stages.transform import Table, convert_column, typer
 from flows.stages.validate import Validation
 
 CHUNK = 1 << 20
@@ -125,7 +125,8 @@ class WrittenTable:
 
 class JsonWriter:
     """The published JSON of one resource, rows at a time: one record per line (readable, and
-    diffs stay small), numbers as numbers, no value and suppressed values as null."""
+    diffs stay small), numbers as numbers, no value and suppressed values as null. Each line is
+    what `json.dumps` gives for the row's `typed_records` record, built column by column."""
 
     def __init__(self, path: Path, schema: dict[str, Any]) -> None:
         self.path, self.schema = path, schema
@@ -133,13 +134,25 @@ class JsonWriter:
         self._handle.write("[\n")
         self._first = True
         self._encode = json.JSONEncoder(ensure_ascii=False).encode
+        self._cells = [self._cell(typer(f.get("type", "string"), schema))
+                       for f in schema.get("fields", [])]
+
+    def _cell(self, typed: Callable[[str], Any]) -> Callable[[str], str]:
+        return lambda cell: self._encode(typed(cell))
 
     def write(self, table: Table) -> None:
-        records = typed_records(table, self.schema)
-        if not records:
+        if not table.rows:
             return
-        self._handle.write(("" if self._first else ",\n")
-                           + ",\n".join(map(self._encode, records)))
+        if len(table.fields) != len(self._cells):
+            raise ValueError("the table's fields are not the schema's")
+        keys = [self._encode(name).replace("{", "{{").replace("}", "}}") + ": {}"
+                for name in table.fields]
+        template = "{{" + ", ".join(keys) + "}}"
+        columns = [convert_column([row[i] for row in table.rows], cell)
+                   for i, cell in enumerate(self._cells)]
+        lines = [template.format(*values) for values in zip(*columns, strict=True)] \
+            if columns else ["{}"] * len(table.rows)
+        self._handle.write(("" if self._first else ",\n") + ",\n".join(lines))
         self._first = False
 
     def close(self) -> None:

@@ -78,31 +78,30 @@ def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
                 f"Die Quelldatei hat keine Spalte '{expected}' (Schemafeld '{name}').",
                 row=resource.source.header_row, field=name, **context,
             ))
-    converters = [(positions.get(f["name"]), _memoised(_converter(f, resource.source)))
-                  for f in schema_fields]
-    for record, number in zip(raw.rows, raw.row_numbers, strict=True):
-        table.rows.append(
-            ["" if pos is None else convert(record[pos]) for pos, convert in converters]
-        )
-        table.row_numbers.append(number)
+    if len(raw.rows) != len(raw.row_numbers):
+        raise ValueError("every row needs its source row number")
+    # column by column: a remembered conversion is a dict lookup, not a call
+    columns = [[""] * len(raw.rows) if pos is None else
+               convert_column([record[pos] for record in raw.rows], _converter(f, resource.source))
+               for f, pos in ((f, positions.get(f["name"])) for f in schema_fields)]
+    table.rows = [list(row) for row in zip(*columns, strict=True)] if columns else \
+        [[] for _ in raw.rows]
+    table.row_numbers = list(raw.row_numbers)
     return table
 
 
-def _memoised(convert: Callable[[Any], str]) -> Callable[[Any], str]:
-    """`convert`, remembering its result for up to MEMO_SIZE distinct texts."""
-    seen: dict[str, str] = {}
+def convert_column(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """`convert` applied to every value, remembering its result for up to MEMO_SIZE distinct
+    texts (the result must depend on the text alone)."""
+    seen: dict[str, Any] = {}
 
-    def cached(value: Any) -> str:
-        if type(value) is not str:
-            return convert(value)
-        found = seen.get(value)
-        if found is None:
-            found = convert(value)
-            if len(seen) < MEMO_SIZE:
-                seen[value] = found
+    def first(value: Any) -> Any:
+        found = convert(value)
+        if type(value) is str and len(seen) < MEMO_SIZE:
+            seen[value] = found
         return found
 
-    return cached
+    return [seen[v] if type(v) is str and v in seen else first(v) for v in values]
 
 
 def _converter(schema_field: dict[str, Any], source: SourceSpec):  # noqa: ANN202
@@ -181,12 +180,18 @@ def _number_pattern(decimal: str, thousands: str | None) -> re.Pattern[str]:
 def typed_records(table: Table, schema: dict[str, Any]) -> list[dict[str, Any]]:
     """The rows as JSON-ready records: numbers as numbers; no value and suppressed values
     (the schema's missingValues, e.g. ".") as null."""
-    missing = set(schema.get("missingValues", [""])) | {""}
-    columns = [(name, _TYPED.get(f.get("type", "string"), str))
+    columns = [(name, typer(f.get("type", "string"), schema))
                for name, f in zip(table.fields, schema.get("fields", []), strict=True)]
-    return [{name: None if cell in missing else typed(cell)
-             for (name, typed), cell in zip(columns, row, strict=True)}
+    return [{name: typed(cell) for (name, typed), cell in zip(columns, row, strict=True)}
             for row in table.rows]
+
+
+def typer(kind: str, schema: dict[str, Any]) -> Callable[[str], Any]:
+    """The JSON value of a canonical cell of a field of type `kind`: None for no value and the
+    schema's missingValues."""
+    missing = set(schema.get("missingValues", [""])) | {""}
+    typed = _TYPED.get(kind, str)
+    return lambda cell: None if cell in missing else typed(cell)
 
 
 def _number(cell: str) -> int | float:

@@ -3,12 +3,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows import pipeline, problems
-from flows.stages.publish import InvalidBundleError, PublishOutcome, publish
+from flows.stages.publish import InvalidBundleError, JsonWriter, PublishOutcome, publish
+from flows.stages.transform import Table, typed_records
 from flows.stages.validate import Validation
 from tests.helpers import ROOT
 
@@ -77,3 +81,39 @@ def test_publish_refuses_a_bundle_with_failed_validation(tmp_path: Path) -> None
         publish(prepared.bundle, [], target)
     assert target.calls == 0
     assert publish(prepared.bundle, prepared.validations, target).status == "published"
+
+
+KINDS = ["string", "integer", "number", "boolean", "date"]
+CELLS = {"string": st.text(), "date": st.sampled_from(["2025-03-01", "", "."]),
+         "integer": st.one_of(st.integers(-10**20, 10**20).map(str), st.sampled_from(["", "."])),
+         "number": st.one_of(st.sampled_from(["", ".", "-0", "0.0", "2.50", "1e3", "1E-7", "12"]),
+                             st.floats(allow_nan=False, allow_infinity=False).map(repr)),
+         "boolean": st.sampled_from(["true", "false", "ja", "0", ""])}
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> tuple[Table, dict]:
+    kinds = draw(st.lists(st.sampled_from(KINDS), max_size=5))
+    names = draw(st.lists(st.text(min_size=1), min_size=len(kinds), max_size=len(kinds),
+                          unique=True))
+    rows = draw(st.lists(st.tuples(*(CELLS[k] for k in kinds)).map(list), max_size=6))
+    schema = {"missingValues": ["", "."],
+              "fields": [{"name": n, "type": k} for n, k in zip(names, kinds, strict=True)]}
+    return Table(fields=names, rows=rows), schema
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tables(), st.integers(1, 4))
+def test_json_lines_are_what_json_dumps_gives_for_the_typed_records(
+        drawn: tuple[Table, dict], split: int) -> None:
+    table, schema = drawn
+    with tempfile.TemporaryDirectory() as tmp:
+        writer = JsonWriter(Path(tmp) / "t.json", schema)
+        for start in range(0, len(table.rows), split):  # written in several chunks
+            writer.write(Table(fields=table.fields, rows=table.rows[start:start + split]))
+        writer.close()
+        written = writer.path.read_text(encoding="utf-8")
+    records = typed_records(table, schema)
+    expected = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n"
+    assert written == expected
+    assert json.loads(written) == records
