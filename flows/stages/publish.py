@@ -129,7 +129,7 @@ class JsonWriter:
     what `json.dumps` gives for the row's `typed_records` record, built column by column."""
 
     def __init__(self, path: Path, schema: dict[str, Any]) -> None:
-        self.path, self.schema = path, schema
+        self.path = path
         self._handle = path.open("w", encoding="utf-8")
         self._handle.write("[\n")
         self._first = True
