@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows import catalog, detectors  # noqa: E402
+from flows.protection import detectors  # noqa: E402
+from flows.specs import catalog
 from flows.stages.collect import collect  # noqa: E402
 from flows.stages.transform import transform  # noqa: E402
 

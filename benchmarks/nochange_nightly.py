@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows import pipeline  # noqa: E402
+from flows.run import sequence  # noqa: E402
 from flows.settings import Settings, make_targets  # noqa: E402
 from tests.fault_proxy import FaultProxy  # noqa: E402
 
@@ -78,15 +78,15 @@ def run(project: Path, names: list[str], proxy: FaultProxy) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="nochange-work-") as work:
         targets = make_targets(["ckan"], settings)
         for name in names:
-            prepared = pipeline.prepare(project, name, Path(work))
+            prepared = sequence.prepare(project, name, Path(work))
             validations += len(prepared.validations)
             cached += sum(v.cached for v in prepared.validations)
             if prepared.bundle is not None:
                 # as a nightly run does: compare with the last publication, then publish
-                pipeline.record_comparison(prepared, pipeline.compare_previous(prepared, targets))
+                sequence.record_comparison(prepared, sequence.compare_previous(prepared, targets))
                 for target in targets:
-                    pipeline.publish_to(prepared, target)
-            statuses[pipeline.finish(prepared).status] += 1
+                    sequence.publish_to(prepared, target)
+            statuses[sequence.finish(prepared).status] += 1
         for target in targets:
             target.finish()
     seconds = time.perf_counter() - started

@@ -10,7 +10,7 @@ Each side runs in its own process; wall time and peak RSS come from GNU time (`/
 Debian's `time` package), so start-up and imports count on both sides. Each side runs three
 times (`--repeat`, `--repeat-frictionless`) and its median run is shown, as the machine is
 shared and a one-second run is easily disturbed. Ours streams the file in
-Arrow chunks (`flows.columnar.validate_csv`, every column read as text).
+Arrow chunks (`flows.validation.columnar.validate_csv`, every column read as text).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OURS = r"""
 import json, sys
 from pathlib import Path
-from flows import columnar
+from flows.validation import columnar
 path = Path(sys.argv[1])
 outcome = columnar.validate_csv(path, json.loads(path.with_suffix(".schema.json").read_text()))
 print(json.dumps([[f.code, f.row, f.field, f.note] for f in outcome.findings]))

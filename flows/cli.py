@@ -111,7 +111,7 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202
 
 
 def _names(settings, requested: list[str]) -> list[str]:  # noqa: ANN001
-    from flows.catalog import dataset_names
+    from flows.specs.catalog import dataset_names
 
     known = dataset_names(settings.project)
     for name in requested:
@@ -124,7 +124,7 @@ def _names(settings, requested: list[str]) -> list[str]:  # noqa: ANN001
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from flows import catalog
+    from flows.specs import catalog
 
     settings = _settings(args)
     rows = []
@@ -151,11 +151,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from flows import runs
+    from flows.run import batch
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
-    summary = runs.run(settings, names, [],
+    summary = batch.run(settings, names, [],
                        progress=None if args.format == "json" else _progress)
     if args.format == "json":
         reports = [r.to_dict() for r in summary.results]
@@ -165,17 +165,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from flows import runs
+    from flows.run import batch
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
-    summary = runs.run(settings, names, args.target or ["local"], progress=_progress)
+    summary = batch.run(settings, names, args.target or ["local"], progress=_progress)
     _footer(settings, summary)
     return _exit(summary.ok, summary.held)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from flows import runs
+    from flows.run import batch
     from flows.settings import make_targets
 
     settings = _settings(args)
@@ -185,10 +185,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.publish_all import nightly_publish
 
-    run_id = runs.new_run_id()
+    run_id = batch.new_run_id()
     state = nightly_publish(datasets=names, targets=targets, project=str(settings.project),
                             run_id=run_id, return_state=True)
-    summary_file = runs.report_dir(settings, run_id) / "summary.json"
+    summary_file = batch.report_dir(settings, run_id) / "summary.json"
     if not summary_file.is_file():
         error = state.result(raise_on_failure=False)
         print(f"Fehler: der Lauf ist abgebrochen ({_safe(str(error))}).", file=sys.stderr)
@@ -212,7 +212,7 @@ def _exit(ok: bool, held: list[str]) -> int:
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    from flows.approval import ApprovalStore
+    from flows.run.approval import ApprovalStore
 
     settings = _settings(args)
     held = ApprovalStore(settings.held_dir).held()
@@ -232,10 +232,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 
 def _cmd_approve(args: argparse.Namespace) -> int:
-    from flows import approval, catalog
     from flows.errors import PipelineError
-    from flows.locks import dataset_lock
+    from flows.run import approval
+    from flows.run.locks import dataset_lock
     from flows.settings import make_targets
+    from flows.specs import catalog
 
     settings = _settings(args)
     store = approval.ApprovalStore(settings.held_dir)
@@ -262,7 +263,7 @@ def _cmd_approve(args: argparse.Namespace) -> int:
 
 
 def _cmd_reject(args: argparse.Namespace) -> int:
-    from flows import approval
+    from flows.run import approval
 
     settings = _settings(args)
     store = approval.ApprovalStore(settings.held_dir)
@@ -298,10 +299,10 @@ def _line(index: int, total: int, name: str, status: str, reason: str) -> None:
 
 def _footer(settings, summary, folder: Path | None = None,  # noqa: ANN001
             targets: list[str] | None = None) -> None:
-    from flows import runs
+    from flows.run import batch
 
     if summary is not None:
-        folder = runs.report_dir(settings, summary.run_id)
+        folder = batch.report_dir(settings, summary.run_id)
         targets = summary.targets
     for target in targets or []:
         if target.startswith("local"):
@@ -318,7 +319,7 @@ def _safe(text: str) -> str:
 
 
 def _cmd_reference_download(args: argparse.Namespace) -> int:
-    from flows import reference
+    from flows.metadata import reference
 
     target = (args.dir or reference.cache_dir()).expanduser().resolve()
     print(f"Lade Prüfregeln und Vokabulare nach {target} …")
@@ -331,7 +332,7 @@ def _cmd_reference_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_reference_path(args: argparse.Namespace) -> int:
-    from flows import reference
+    from flows.metadata import reference
 
     settings = _settings(args)
     found = reference.find(settings.project)

@@ -17,11 +17,12 @@ from prefect.input import RunInput
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import catalog, pipeline, runs
-from flows.approval import Gate
 from flows.errors import ConfigError, PipelineError
-from flows.pipeline import Prepared
+from flows.run import batch, sequence
+from flows.run.approval import Gate
+from flows.run.sequence import Prepared
 from flows.settings import Settings, make_targets
+from flows.specs import catalog
 from flows.stages.plausibility import Comparison
 from flows.stages.report import STATUS_DE, RunSummary
 from flows.tasks import (
@@ -36,7 +37,7 @@ from flows.tasks import (
 def _run_name() -> str:
     from prefect.runtime import flow_run
 
-    return f"nightly-publish-{flow_run.parameters.get('run_id') or runs.new_run_id()}"
+    return f"nightly-publish-{flow_run.parameters.get('run_id') or batch.new_run_id()}"
 
 
 def _concurrency() -> int:
@@ -84,7 +85,7 @@ def nightly_publish(
     specs = list(targets or settings.default_targets)
     checked = make_targets(specs, settings)  # fails fast on a missing token or unknown target
     names = list(datasets or catalog.dataset_names(settings.project))
-    summary = RunSummary(run_id=run_id or runs.new_run_id(), started_at=runs.now(),
+    summary = RunSummary(run_id=run_id or batch.new_run_id(), started_at=batch.now(),
                          targets=[t.label for t in checked])
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
         # every dataset runs as its own chain of tasks, up to CONCURRENCY at a time, so one slow
@@ -92,7 +93,7 @@ def nightly_publish(
         preparing = {prepare_dataset.submit(settings.project, name, Path(workdir)): name
                      for name in names}
         publishing: dict[str, tuple[Prepared, list[PrefectFuture]]] = {}
-        gate = runs.approval_gate(settings, summary.run_id, specs)
+        gate = batch.approval_gate(settings, summary.run_id, specs)
         for index, future in enumerate(as_completed(list(preparing)), start=1):
             prepared, name = future.result(), preparing[future]
             logger.info("Datensatz %d von %d geprüft: %s", index, len(names), name)
@@ -111,12 +112,12 @@ def nightly_publish(
             prepared, pending = publishing[name]
             for outcome_future in pending:
                 _record(prepared, outcome_future, name)
-            result = pipeline.finish(prepared)
+            result = sequence.finish(prepared)
             summary.results.append(result)
             logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
                         STATUS_DE.get(result.status, result.status))
             dataset_artifacts(result)
-    folder = runs.close(summary, settings, checked)
+    folder = batch.close(summary, settings, checked)
     summary_artifact(summary)
     logger.info("Berichte: %s", folder)
     message = ", ".join(f"{count} {STATUS_DE.get(s, s)}" for s, count in summary.counts().items())
@@ -188,11 +189,11 @@ def _record(prepared: Prepared, future: PrefectFuture, name: str) -> None:
     future.wait()
     outcome = future.state.result(raise_on_failure=False)
     if isinstance(outcome, Comparison):
-        pipeline.record_comparison(prepared, outcome)
+        sequence.record_comparison(prepared, outcome)
     elif isinstance(outcome, PipelineError):
-        pipeline.record_failure(prepared, outcome)
+        sequence.record_failure(prepared, outcome)
     elif isinstance(outcome, BaseException):
-        pipeline.record_failure(prepared, PipelineError(
+        sequence.record_failure(prepared, PipelineError(
             f"Interner Fehler beim Veröffentlichen ({type(outcome).__name__}).", dataset=name))
     else:
         prepared.result.outcomes.append(outcome)

@@ -22,8 +22,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.catalog import find_project_dir
 from flows.errors import ConfigError
+from flows.specs.catalog import find_project_dir
 from flows.stages.publish import Target
 
 
@@ -138,9 +138,8 @@ def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list
     for spec in specs:
         kind, _, arg = spec.partition(":")
         if kind == "local":
-            from flows.adapters.local import LocalCatalog
-
-            from flows.metadata import load_catalog
+            from flows.adapters.local.target import LocalCatalog
+            from flows.metadata.descriptor import load_catalog
 
             root = Path(arg).expanduser() if arg else settings.catalog_dir
             targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project)))
@@ -151,7 +150,7 @@ def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list
                     "Für das Ziel 'ckan' fehlt die Adresse des Portals: CKAN_URL setzen "
                     "(z. B. https://daten.example.de)."
                 )
-            from flows.adapters.ckan import CkanTarget
+            from flows.adapters.ckan.target import CkanTarget
 
             targets.append(CkanTarget(url, settings.token(), timeout=settings.ckan_timeout,
                                       retry_budget=settings.ckan_retry_budget))

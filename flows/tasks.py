@@ -9,12 +9,12 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import pipeline
 from flows.errors import TransientError
-from flows.locks import dataset_lock
-from flows.pipeline import Prepared
-from flows.stages.plausibility import Comparison
+from flows.run import sequence
+from flows.run.locks import dataset_lock
+from flows.run.sequence import Prepared
 from flows.settings import Settings, make_targets
+from flows.stages.plausibility import Comparison
 from flows.stages.publish import PublishOutcome, publish
 from flows.stages.report import (
     PLAUSIBILITY_HEADERS,
@@ -41,7 +41,7 @@ def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
       persist_result=False)
 def prepare_dataset(project: Path, name: str, workdir: Path) -> Prepared:
     """Load, collect, transform, validate and bundle one dataset (never raises for bad data)."""
-    return pipeline.prepare(project, name, workdir)
+    return sequence.prepare(project, name, workdir)
 
 
 @task(name="compare-previous", task_run_name="compare-{name}", cache_policy=NO_CACHE,
@@ -51,7 +51,7 @@ def compare_previous(prepared: Prepared, name: str, target_specs: list[str],
     """Compare one valid dataset with its last publication on the targets (warnings only; a
     target that cannot be read is reported, not raised)."""
     settings = Settings.from_env(project)
-    return pipeline.compare_previous(prepared, make_targets(target_specs, settings))
+    return sequence.compare_previous(prepared, make_targets(target_specs, settings))
 
 
 @task(name="publish-dataset", task_run_name="publish-{target_spec}", cache_policy=NO_CACHE,

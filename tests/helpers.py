@@ -6,8 +6,8 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from flows import catalog
-from flows.catalog import ResourceSpec
+from flows.specs import catalog
+from flows.specs.catalog import ResourceSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

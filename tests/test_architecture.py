@@ -9,9 +9,7 @@ from pathlib import Path
 from flows import problems
 from tests.helpers import ROOT
 
-PURE = ["flows/stages", "flows/adapters", "flows/catalog.py", "flows/problems.py",
-        "flows/errors.py", "flows/pipeline.py", "flows/runs.py", "flows/locks.py",
-        "flows/suppression.py", "flows/detectors.py", "flows/checks.py", "flows/approval.py"]
+FLOW_LAYER = {"flows/cli.py", "flows/publish_all.py", "flows/tasks.py"}
 
 
 def _modules(*paths: str) -> list[Path]:
@@ -39,7 +37,9 @@ def test_problem_codes_are_kebab_case_unique_and_explained() -> None:
 
 def test_stage_and_adapter_modules_do_not_import_prefect() -> None:
     offenders = []
-    for path in _modules(*PURE):
+    for path in _modules("flows"):
+        if str(path.relative_to(ROOT)) in FLOW_LAYER:
+            continue
         for node in ast.walk(ast.parse(path.read_text())):
             names = []
             if isinstance(node, ast.Import):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows import catalog
 from flows.errors import ConfigError, UnknownDatasetError
+from flows.specs import catalog
 from tests.helpers import ROOT
 
 NAMES = catalog.dataset_names(ROOT)
@@ -24,7 +24,7 @@ def test_the_example_datasets_are_declared_one_per_source_kind() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_dataset_declaration_loads_and_its_data_validate(name: str, tmp_path: Path) -> None:
-    from flows import pipeline
+    from flows.run import sequence
 
     spec = catalog.load(ROOT, name)
     assert spec.folder.name == spec.descriptor["name"] == name
@@ -32,7 +32,7 @@ def test_dataset_declaration_loads_and_its_data_validate(name: str, tmp_path: Pa
     for resource in spec.resources:
         assert (ROOT / "schemas" / f"{resource.schema_name}.schema.yaml").is_file()
         assert resource.source.path is None or resource.source.path.is_file()
-    prepared = pipeline.prepare(ROOT, name, None)
+    prepared = sequence.prepare(ROOT, name, None)
     assert prepared.result.status == "valid", prepared.result.problems
 
 

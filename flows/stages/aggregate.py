@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flows import problems
-from flows.catalog import ResourceSpec, SourceSpec
+from flows.specs.catalog import ResourceSpec, SourceSpec
 from flows.stages.collect import RawTable
 from flows.stages.transform import _number_text
 

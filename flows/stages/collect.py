@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
-from flows.catalog import ResourceSpec, SourceSpec
 from flows.problems import Problem
+from flows.specs.catalog import ResourceSpec, SourceSpec
 
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flows.catalog import ResourceSpec
 from flows.problems import Problem
+from flows.specs.catalog import ResourceSpec
 from flows.stages.collect import (
     UTF8_NAMES,
     RawTable,

@@ -13,8 +13,9 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from flows import dcat, mqa, problems, shacl
-from flows.metadata import CatalogInfo
+from flows import problems
+from flows.metadata import dcat, mqa, shacl
+from flows.metadata.descriptor import CatalogInfo
 from flows.problems import Problem
 from flows.stages.publish import Bundle
 

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from flows import problems
-from flows.catalog import ResourceSpec
 from flows.problems import Problem
+from flows.specs.catalog import ResourceSpec
 from flows.stages.report import format_change, format_value
 from flows.stages.transform import Table
 

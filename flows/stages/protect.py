@@ -3,7 +3,7 @@
 Runs after transform (the table holds only declared fields: undeclared columns were dropped and
 reported there) and before validate, on exactly the table that will be published:
 
-1. Personal-data detection on column names and cell values (see `flows.detectors`). A finding is
+1. Personal-data detection on column names and cell values (see `flows.protection.detectors`). A finding is
    an error that blocks publication; its record names row and field but only describes the
    value (kind and length), never shows it. A dataset may declare a reviewed exception per field.
 2. Small-count suppression: sensitive counts from 1 to k−1 become the declared marker (".", as in
@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows import detectors, problems, suppression
-from flows.catalog import ProtectSpec, ResourceSpec
+from flows import problems
 from flows.problems import Problem
+from flows.protection import detectors, suppression
+from flows.specs.catalog import ProtectSpec, ResourceSpec
 from flows.stages.transform import Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from flows.catalog import DatasetSpec, ResourceSpec
 from flows.errors import TerminalError
+from flows.specs.catalog import DatasetSpec, ResourceSpec
 from flows.stages.transform import Table, convert_column, typer
 from flows.stages.validate import Validation
 

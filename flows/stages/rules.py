@@ -24,9 +24,9 @@ from datetime import date
 from typing import Any
 
 from flows import problems
-from flows.catalog import ResourceSpec
 from flows.problems import Problem
-from flows.rulespec import RuleSpec
+from flows.specs.catalog import ResourceSpec
+from flows.specs.rules import RuleSpec
 from flows.stages.transform import Table, typed_records
 
 MAX_ROWS_PER_RULE = 20

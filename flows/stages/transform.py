@@ -17,8 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from flows import problems
-from flows.catalog import ResourceSpec, SourceSpec
 from flows.problems import Problem
+from flows.specs.catalog import ResourceSpec, SourceSpec
 from flows.stages.collect import RawTable
 
 MEMO_SIZE = 65_536

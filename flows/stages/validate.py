@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flows import problems
-from flows.catalog import ResourceSpec
 from flows.problems import Problem
+from flows.specs.catalog import ResourceSpec
 from flows.stages.transform import Table
 
 ERROR_LIMIT = 1000
@@ -60,7 +60,7 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
     their absence does not flood the report with one error per row. Cells in `masked` (source
     row, field) hold personal data: messages describe them but never show their value.
     """
-    from flows import columnar  # pyarrow loads only when a table is validated
+    from flows.validation import columnar  # pyarrow loads only when a table is validated
 
     context = {"dataset": dataset, "resource": resource.name, "file": file}
     schema_descriptor = _present_fields(resource.schema, table.missing_fields)
@@ -105,7 +105,7 @@ class ChunkValidator:
 
     def feed(self, table: Table) -> None:
         """Check the next rows (the first chunk fixes the fields the source has)."""
-        from flows import columnar
+        from flows.validation import columnar
 
         if self._run is None:
             self.schema = _present_fields(self.resource.schema, table.missing_fields)
@@ -132,7 +132,7 @@ class ChunkValidator:
 
 def columnar_covers(resource: ResourceSpec) -> str | None:
     """None if the columnar validator covers the resource's schema, else what it does not."""
-    from flows import columnar
+    from flows.validation import columnar
 
     try:
         columnar.make_plan(resource.schema, resource.protect.small_count_fields,
@@ -166,7 +166,7 @@ Finding = tuple[str, int | None, str | None, Any, str, str]
 def _columnar(table: Table, schema: dict[str, Any], present: list[str], counts: list[str],
               k: int) -> tuple[list[Finding], bool]:
     """The columnar validator (flows/columnar.py); raises UnsupportedError where it cannot."""
-    from flows import columnar
+    from flows.validation import columnar
 
     plan = columnar.make_plan(schema, counts, k)
     index = {name: table.fields.index(name) for name in present}
@@ -181,7 +181,7 @@ def _frictionless(table: Table, schema_descriptor: dict[str, Any], present: list
     """frictionless itself: the reference, used where the columnar validator does not reach."""
     from frictionless import Checklist, Resource, Schema
 
-    from flows.checks import small_count_unprotected
+    from flows.validation.checks import small_count_unprotected
 
     index = [table.fields.index(name) for name in present]
     data = [present] + [[row[i] for i in index] for row in table.rows]

@@ -52,12 +52,12 @@ def test_a_held_dataset_waits_for_a_decision_given_on_resume(
         monkeypatch: pytest.MonkeyPatch, decision: str) -> None:
     from prefect.flow_runs import resume_flow_run
 
-    from flows import pipeline
-    from flows.adapters.local import LocalCatalog
+    from flows.adapters.local.target import LocalCatalog
+    from flows.run import sequence
     from tests.helpers import double_month
 
     catalog = tmp_path / "katalog"
-    assert pipeline.process(project, SLUG, [LocalCatalog(catalog)], tmp_path / "w").status == (
+    assert sequence.process(project, SLUG, [LocalCatalog(catalog)], tmp_path / "w").status == (
         "published")
     before = (catalog / SLUG / "fallzahlen.csv").read_bytes()
     double_month(project)

@@ -84,10 +84,10 @@ def test_every_output_of_a_run_is_free_of_the_seeded_values(
 
 def test_seeded_export_is_blocked_or_protected_exactly_as_declared(
         seeded: dict[str, Path]) -> None:
-    from flows import runs
+    from flows.run import batch
     from flows.settings import Settings
 
-    summary = runs.run(Settings.from_env(), ["faelle-roh", "faelle-aggregiert"], ["local"])
+    summary = batch.run(Settings.from_env(), ["faelle-roh", "faelle-aggregiert"], ["local"])
     roh, aggregiert = summary.results
     assert roh.status == "invalid"
     flagged = {(p.row, p.field): p.details["kinds"] for p in roh.problems
@@ -110,7 +110,7 @@ def test_seeded_export_is_blocked_or_protected_exactly_as_declared(
 
 
 def test_validation_messages_never_echo_a_flagged_cell(tmp_path: Path) -> None:
-    from flows.catalog import ProtectSpec, ResourceSpec, SourceSpec
+    from flows.specs.catalog import ProtectSpec, ResourceSpec, SourceSpec
     from flows.stages.protect import protect
     from flows.stages.transform import Table
     from flows.stages.validate import validate

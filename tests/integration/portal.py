@@ -10,8 +10,8 @@ from pathlib import Path
 import requests
 import yaml
 
-from flows import pipeline
-from flows.adapters.ckan import CkanTarget
+from flows.adapters.ckan.target import CkanTarget
+from flows.run import sequence
 
 _serial = itertools.count(1)
 
@@ -53,7 +53,7 @@ def own_copy(project: Path, base: str, org: str | None = None) -> str:
 
 
 def publish(project: Path, name: str, target: CkanTarget, workdir: Path):  # noqa: ANN202
-    return pipeline.process(project, name, [target], workdir)
+    return sequence.process(project, name, [target], workdir)
 
 
 def download(url: str, token: str) -> bytes:

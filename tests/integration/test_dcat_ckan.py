@@ -12,8 +12,8 @@ import requests
 import yaml
 from rdflib import Graph
 
-from flows import reference, shacl
-from flows.adapters.ckan_mapping import EXTRA_ROWS, RESOURCE_FIELDS, extra, extras_from_ckan
+from flows.adapters.ckan.mapping import EXTRA_ROWS, RESOURCE_FIELDS, extra, extras_from_ckan
+from flows.metadata import reference, shacl
 from tests.integration.portal import ckan_target, own_copy, publish
 
 pytestmark = pytest.mark.integration
@@ -52,7 +52,7 @@ def test_every_extra_ckanext_dcatde_reads_is_set_in_its_form(published: dict, ro
 
 
 def test_extras_come_back_as_the_declared_metadata(published: dict) -> None:
-    from flows import catalog
+    from flows.specs import catalog
 
     declared = catalog.load(published["project"], published["name"]).public_descriptor()["dcat"]
     back = extras_from_ckan(published["package"])["dcat"]

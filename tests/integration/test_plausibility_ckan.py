@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import pipeline
-from flows.adapters.ckan import CkanTarget
+from flows.adapters.ckan.target import CkanTarget
+from flows.run import sequence
 from tests.integration.portal import ckan_target, download, own_copy, publish
 
 pytestmark = pytest.mark.integration
@@ -87,7 +87,7 @@ def test_an_unchanged_dataset_costs_one_read_with_the_comparison(
         portal: dict[str, str], project: Path, tmp_path: Path) -> None:
     name = own_copy(project, "ratsinformation-kennzahlen")  # two resources
     first = ckan_target(portal)
-    assert pipeline.process(project, name, [first], tmp_path / "a").status == "published"
+    assert sequence.process(project, name, [first], tmp_path / "a").status == "published"
     # the comparison finds nothing; publishing reads again before it writes, and downloads
     # only to verify each upload (CSV and JSON of both resources)
     assert first.actions[:2] == ["package_show", "package_show"]
@@ -96,7 +96,7 @@ def test_an_unchanged_dataset_costs_one_read_with_the_comparison(
     assert first.actions.index("download") > first.actions.index("resource_create")
 
     again = ckan_target(portal)
-    result = pipeline.process(project, name, [again], tmp_path / "b")
+    result = sequence.process(project, name, [again], tmp_path / "b")
     assert result.status == "unchanged"
     assert again.actions == ["package_show"]  # comparison and publish share the one read
     assert {e["kind"] for e in result.plausibility} >= {"row-count"}
@@ -119,7 +119,7 @@ def test_an_unreachable_portal_is_a_warning_for_the_comparison(
 
 
 def _spec(project: Path, name: str):  # noqa: ANN202
-    from flows import catalog
+    from flows.specs import catalog
 
     return catalog.load(project, name, check=False)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from flows import catalog
-from flows.adapters.ckan_mapping import HASH_EXTRA, extra
+from flows.adapters.ckan.mapping import HASH_EXTRA, extra
+from flows.specs import catalog
 from tests.helpers import FIXTURES
 from tests.integration.portal import ckan_target, download, own_copy, publish
 

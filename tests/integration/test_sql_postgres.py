@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.catalog import AggregateSpec, ResourceSpec, SourceSpec
+from flows.specs.catalog import AggregateSpec, ResourceSpec, SourceSpec
 from flows.stages.aggregate import aggregate
 from flows.stages.collect import collect
 from tests.helpers import ROOT
@@ -70,7 +70,7 @@ def test_example_dataset_reads_the_same_figures_from_postgres(
 
     import psycopg
 
-    from flows import runs
+    from flows.run import batch
     from flows.settings import Settings
 
     sample = project / "datapackages/gewerbemeldungen-monatlich/source/gewerbe.sqlite"
@@ -87,7 +87,7 @@ def test_example_dataset_reads_the_same_figures_from_postgres(
     for label, url in (("sqlite", None), ("postgres", source_db)):
         if url:
             monkeypatch.setenv("GEWERBE_DB_URL", url)
-        summary = runs.run(Settings.from_env(), ["gewerbemeldungen-monatlich"],
+        summary = batch.run(Settings.from_env(), ["gewerbemeldungen-monatlich"],
                            [f"local:{tmp_path / label}"])
         (result,) = summary.results
         assert result.status == "published", result.problems

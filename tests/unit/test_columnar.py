@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from frictionless import Checklist, Resource, Schema
 
-from flows import columnar
-from flows.checks import small_count_unprotected
+from flows.validation import columnar
+from flows.validation.checks import small_count_unprotected
 from tests.helpers import FIXTURES
 
 CORPUS = sorted((FIXTURES / "parity").glob("*.csv"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.locks import LockTimeoutError, dataset_lock
+from flows.run.locks import LockTimeoutError, dataset_lock
 
 
 def test_a_second_run_waits_for_the_first(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from flows import pipeline
-from flows.adapters.local import LocalCatalog
+from flows.adapters.local.target import LocalCatalog
+from flows.run import sequence
 from tests.helpers import MONTHLY, double_month
 
 NAME = MONTHLY
@@ -25,12 +25,12 @@ def test_a_doubled_month_total_gives_an_exceeding_group_sum_with_old_and_new(
         project: Path, tmp_path: Path) -> None:
     catalog = tmp_path / "catalog"
     target = LocalCatalog(catalog)
-    first = pipeline.process(project, NAME, [target], tmp_path / "w1")
+    first = sequence.process(project, NAME, [target], tmp_path / "w1")
     assert first.status == "published" and first.plausibility == []  # first publication
     old = _published_sum(catalog)
 
     double_month(project)
-    second = pipeline.process(project, NAME, [target], tmp_path / "w2")
+    second = sequence.process(project, NAME, [target], tmp_path / "w2")
     new = _published_sum(catalog)
     assert second.status == "published"  # warnings only; holding is the approval step's job
     assert new >= 2 * old > 0
@@ -49,7 +49,7 @@ def test_a_doubled_month_total_gives_an_exceeding_group_sum_with_old_and_new(
                    and label in p.message)
     assert warning.severity == "warning" and f"bisher {old}, jetzt {new}" in warning.message
 
-    third = pipeline.process(project, NAME, [target], tmp_path / "w3")
+    third = sequence.process(project, NAME, [target], tmp_path / "w3")
     assert third.status == "unchanged"
     assert [(e["kind"], e["change_percent"], e["exceeds"]) for e in third.plausibility] == [
         ("row-count", 0.0, False)]
@@ -61,7 +61,7 @@ def test_a_violated_error_rule_blocks_publishing_and_names_the_source_row(
     rules.write_text(rules.read_text().replace("value_set: [online, Schalter, Post]",
                                                "value_set: [online, Schalter]"))
     catalog = tmp_path / "catalog"
-    result = pipeline.process(project, NAME, [LocalCatalog(catalog)], tmp_path / "w")
+    result = sequence.process(project, NAME, [LocalCatalog(catalog)], tmp_path / "w")
     assert result.status == "invalid" and not (catalog / NAME).exists()
     found = [p for p in result.problems if p.code == "rule-violated"]
     assert found[0].row == 4 and found[0].field == "kanal"  # line 4 of the export: first "Post"

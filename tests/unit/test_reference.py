@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import cli, reference
+from flows import cli
+from flows.metadata import reference
 from tests.helpers import ROOT
 
 SHARED = reference.find(ROOT)

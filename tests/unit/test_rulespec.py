@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows import catalog
 from flows.errors import ConfigError
+from flows.specs import catalog
 
 NAME = "fallzahlen-verwaltungsleistungen"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import validation_cache
+from flows.run import cache
 from flows.stages import validate as validate_stage
 from flows.stages.transform import Table
 from tests.helpers import FIXTURES, resource
@@ -38,7 +38,7 @@ def _table(first: str = "A") -> Table:
 
 def _run(tmp_path: Path, table: Table, res=None, masked=None):  # noqa: ANN001, ANN202
     res = res or resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
-    return validation_cache.validate_cached(tmp_path, table, res, "d", "f.csv", masked=masked)
+    return cache.validate_cached(tmp_path, table, res, "d", "f.csv", masked=masked)
 
 
 def test_second_run_reuses_the_stored_findings(calls: list[str], tmp_path: Path) -> None:
@@ -85,12 +85,12 @@ def test_cache_can_be_switched_off_and_survives_a_damaged_entry(
 
 def test_pipeline_does_not_validate_an_unchanged_dataset_twice(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from flows import pipeline
+    from flows.run import sequence
     from tests.helpers import ROOT
 
     monkeypatch.setenv("KENNZAHLEN_OUT", str(tmp_path / "out"))
-    first = pipeline.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
-    second = pipeline.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
+    first = sequence.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
+    second = sequence.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
     assert [v.cached for v in first.validations] == [False]
     assert [v.cached for v in second.validations] == [True]
     assert second.result.status == first.result.status == "valid"

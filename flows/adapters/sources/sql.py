@@ -12,9 +12,9 @@ import os
 from typing import Any
 
 from flows import problems
-from flows.catalog import SourceSpec
 from flows.errors import ConfigError
 from flows.problems import Problem
+from flows.specs.catalog import SourceSpec
 
 DEFAULT_CHUNK = 10_000
 

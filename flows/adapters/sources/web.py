@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 
 from flows import problems
 from flows.adapters.sources.http import SourceFailedError, get_json
-from flows.catalog import SourceSpec
 from flows.problems import Problem
+from flows.specs.catalog import SourceSpec
 
 MAX_PAGES = 1000
 

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import ckanapi
 import pytest
 
-from flows.adapters.ckan import CkanTarget
+from flows.adapters.ckan.target import CkanTarget
 from flows.errors import (
     NameConflictError,
     NotAuthorizedError,

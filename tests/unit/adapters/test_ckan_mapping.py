@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from flows import catalog
-from flows.adapters.ckan_mapping import (
+from flows.adapters.ckan.mapping import (
     DATASET_ROWS,
     EXTRA_ROWS,
     RESOURCE_FIELDS,
@@ -18,6 +17,7 @@ from flows.adapters.ckan_mapping import (
     resource_fields,
     to_ckan,
 )
+from flows.specs import catalog
 from tests.helpers import ROOT
 
 DESCRIPTOR = {

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from flows.adapters import ckan
-from flows.adapters.ckan import CkanTarget
+from flows.adapters.ckan import target as ckan
+from flows.adapters.ckan.target import CkanTarget
 
 
 class _Counting(CkanTarget):

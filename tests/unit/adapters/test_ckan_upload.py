@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from flows.adapters.ckan import CkanTarget
+from flows.adapters.ckan.target import CkanTarget
 
 
 class _Recorder(BaseHTTPRequestHandler):

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from flows import pipeline
-from flows.adapters.local import LocalCatalog
+from flows.adapters.local.target import LocalCatalog
+from flows.run import sequence
 from tests.helpers import ROOT
 
 
 def _bundle(project: Path, workdir: Path, name: str = "digitalisierung-kosten"):  # noqa: ANN202
-    prepared = pipeline.prepare(project, name, workdir)
+    prepared = sequence.prepare(project, name, workdir)
     assert prepared.bundle is not None
     return prepared.bundle
 

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from flows.adapters.sources import oparl
-from flows.catalog import SourceSpec
+from flows.specs.catalog import SourceSpec
 from tests.helpers import ROOT, shared_reference
 from tests.oparl_server import OParlServer
 
@@ -102,12 +102,12 @@ def test_unreachable_system() -> None:
 
 def test_example_dataset_from_the_live_server_matches_the_raw_objects(
         env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from flows import runs
+    from flows.run import batch
     from flows.settings import Settings
 
     with OParlServer() as server:
         monkeypatch.setenv("OPARL_SYSTEM_URL", server.base + "/")
-        summary = runs.run(Settings.from_env(), ["ratsinformation-kennzahlen"],
+        summary = batch.run(Settings.from_env(), ["ratsinformation-kennzahlen"],
                            [f"local:{tmp_path / 'katalog'}"])
         data = server.data
     (result,) = summary.results

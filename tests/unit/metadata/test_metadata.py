@@ -9,8 +9,11 @@ import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from flows import catalog, dcat, metadata, mqa, pipeline, reference, shacl
-from flows.adapters.local import LocalCatalog
+from flows.adapters.local.target import LocalCatalog
+from flows.metadata import dcat, mqa, reference, shacl
+from flows.metadata import descriptor as metadata
+from flows.run import sequence
+from flows.specs import catalog
 from tests.helpers import ROOT
 
 REF = reference.find(ROOT)
@@ -57,7 +60,7 @@ def test_bad_metadata_is_a_clear_problem_and_nothing_is_published(
         project: Path, tmp_path: Path, change, field: str, words: str) -> None:  # noqa: ANN001
     _edit(project, NAME, change)
     target = LocalCatalog(tmp_path / "catalog", metadata.load_catalog(project))
-    result = pipeline.process(project, NAME, [target], tmp_path / "w")
+    result = sequence.process(project, NAME, [target], tmp_path / "w")
     assert result.status == "invalid"
     assert [(p.code[:9], p.field) for p in result.errors] == [("metadata-", field)]
     assert words in result.errors[0].message
@@ -179,7 +182,7 @@ def test_local_catalog_rdf_is_stable_harvestable_and_unchanged_runs_do_not_write
     cat = metadata.load_catalog(project)
     target = LocalCatalog(tmp_path / "catalog", cat)
     for name in ("online-dienste", NAME):
-        assert pipeline.process(project, name, [target], tmp_path / "w1").status == "published"
+        assert sequence.process(project, name, [target], tmp_path / "w1").status == "published"
     target.finish()
     ttl = tmp_path / "catalog" / "catalog.ttl"
     graph = Graph().parse(ttl)
@@ -191,14 +194,14 @@ def test_local_catalog_rdf_is_stable_harvestable_and_unchanged_runs_do_not_write
     assert (tmp_path / "catalog" / NAME / "dataset.ttl").is_file()
     before = (ttl.stat().st_mtime_ns, ttl.stat().st_ino)
     for name in ("online-dienste", NAME):
-        assert pipeline.process(project, name, [target], tmp_path / "w2").status == "unchanged"
+        assert sequence.process(project, name, [target], tmp_path / "w2").status == "unchanged"
     target.finish()
     assert (ttl.stat().st_mtime_ns, ttl.stat().st_ino) == before
 
 
 def test_score_and_rdf_links_appear_on_the_catalog_pages(project: Path, tmp_path: Path) -> None:
     target = LocalCatalog(tmp_path / "catalog", metadata.load_catalog(project))
-    pipeline.process(project, NAME, [target], tmp_path / "w")
+    sequence.process(project, NAME, [target], tmp_path / "w")
     target.finish()
     index = (tmp_path / "catalog" / "index.html").read_text(encoding="utf-8")
     page = (tmp_path / "catalog" / NAME / "index.html").read_text(encoding="utf-8")
@@ -209,7 +212,7 @@ def test_score_and_rdf_links_appear_on_the_catalog_pages(project: Path, tmp_path
 def test_missing_shapes_are_a_warning_with_a_remedy(project: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reference, "find", lambda project=None: None)
-    result = pipeline.prepare(project, NAME, None).result
+    result = sequence.prepare(project, NAME, None).result
     assert result.status == "valid"
     (warning,) = [p for p in result.problems if p.code == "metadata-shapes-missing"]
     assert warning.severity == "warning" and "reference download" in warning.hint

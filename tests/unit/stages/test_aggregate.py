@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from flows.catalog import AggregateSpec, ResourceSpec, SourceSpec
+from flows.specs.catalog import AggregateSpec, ResourceSpec, SourceSpec
 from flows.stages.aggregate import aggregate
 from flows.stages.collect import RawTable
 

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from flows import catalog, metadata, pipeline, reference
+from flows.metadata import descriptor as metadata, reference
+from flows.run import sequence
+from flows.specs import catalog
 from flows.stages.describe import describe
 from tests.helpers import ROOT
 
 
 @pytest.mark.parametrize("name", catalog.dataset_names(ROOT))
 def test_every_example_conforms_and_scores_excellent(name: str, tmp_path: Path) -> None:
-    prepared = pipeline.prepare(ROOT, name, tmp_path)
+    prepared = sequence.prepare(ROOT, name, tmp_path)
     assert prepared.bundle is not None, prepared.result.problems
     described = describe(prepared.bundle, metadata.load_catalog(ROOT), reference.find(ROOT))
     assert described.problems == []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flows.catalog import ResourceSpec, SourceSpec
-from flows.rulespec import PlausibilitySpec
+from flows.specs.catalog import ResourceSpec, SourceSpec
+from flows.specs.rules import PlausibilitySpec
 from flows.stages.plausibility import compare, describe_change
 from flows.stages.transform import Table
 from tests.helpers import FIXTURES

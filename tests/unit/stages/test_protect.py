@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import detectors, suppression
-from flows.catalog import ProtectSpec, ResourceSpec, SourceSpec
+from flows.protection import detectors, suppression
+from flows.specs.catalog import ProtectSpec, ResourceSpec, SourceSpec
 from flows.stages.protect import protect
 from flows.stages.transform import Table
 from tests.helpers import FIXTURES

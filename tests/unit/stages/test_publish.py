@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import pipeline, problems
+from flows import problems
+from flows.run import sequence
 from flows.stages.publish import InvalidBundleError, JsonWriter, PublishOutcome, publish
 from flows.stages.transform import Table, typed_records
 from flows.stages.validate import Validation
@@ -18,7 +19,7 @@ from tests.helpers import ROOT
 
 
 def _prepared(project: Path, tmp_path: Path, name: str = "digitalisierung-kosten"):  # noqa: ANN202
-    return pipeline.prepare(project, name, tmp_path / "stage")
+    return sequence.prepare(project, name, tmp_path / "stage")
 
 
 def test_bundle_holds_csv_json_and_a_datapackage_that_frictionless_accepts(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flows.catalog import ResourceSpec, SourceSpec
-from flows.rulespec import RuleSpec
+from flows.specs.catalog import ResourceSpec, SourceSpec
+from flows.specs.rules import RuleSpec
 from flows.stages.rules import check_rules, typed_frame
 from flows.stages.transform import Table
 from tests.helpers import FIXTURES
@@ -75,7 +75,7 @@ def test_a_failing_column_rule_names_source_row_field_and_value() -> None:
 
 
 def test_camel_case_names_set_membership_and_warning_severity() -> None:
-    from flows.rulespec import camel_to_snake
+    from flows.specs.rules import camel_to_snake
 
     rule = _expect(camel_to_snake("ExpectColumnValuesToBeInSet"), severity="warning",
                    column="kanal", value_set=["online", "Post", "gesamt"])

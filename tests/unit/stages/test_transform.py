@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.catalog import SourceSpec
+from flows.specs.catalog import SourceSpec
 from flows.stages import transform as transform_module
 from flows.stages.collect import RawTable, collect
 from flows.stages.transform import Table, _number_text, transform, typed_records

@@ -68,7 +68,7 @@ def candidates(project: Path | None = None) -> list[Path]:
     found.append(cache_dir())
     if project is not None:
         found.append(project.resolve().parent / "shared" / "reference")
-    found.append(Path(__file__).resolve().parents[2] / "shared" / "reference")
+    found.append(Path(__file__).resolve().parents[3] / "shared" / "reference")
     return found
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flows import vocabularies as voc
+from flows.metadata import vocabularies as voc
 
 HASH_EXTRA = "kennzahlen_content_hash"
 """Dataset extra holding the bundle's content hash: equal hash → nothing to write."""
@@ -183,7 +183,7 @@ def extras_from_ckan(package: dict[str, Any]) -> dict[str, Any]:
 
 def resource_fields(descriptor: dict[str, Any], format_name: str, mediatype: str) -> dict[str, Any]:
     """DCAT-AP.de fields of one resource (K31 format, K32 licence, K35 attribution)."""
-    from flows.dcat import attribution, licence_code
+    from flows.metadata.dcat import attribution, licence_code
 
     code = licence_code(descriptor)
     fields = {

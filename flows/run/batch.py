@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows import pipeline
-from flows.approval import ApprovalStore, Gate
+from flows.run import sequence
+from flows.run.approval import ApprovalStore, Gate
 from flows.settings import Settings, make_targets
 from flows.stages.publish import Target
 from flows.stages.report import DatasetResult, RunSummary, write_reports
@@ -38,7 +38,7 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
     gate = approval_gate(settings, summary.run_id, target_specs)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
         for index, name in enumerate(names, start=1):
-            result = pipeline.process(settings.project, name, targets, Path(workdir),
+            result = sequence.process(settings.project, name, targets, Path(workdir),
                                       locks=settings.out_dir / "locks", gate=gate)
             summary.results.append(result)
             if progress:

@@ -91,7 +91,7 @@ def load_rules(folder: Path, dataset: str, schemas: dict[str, dict[str, Any]]
         ConfigError: the file is not valid YAML, does not follow schemas/meta/rules.schema.json,
             names an unknown resource or field.
     """
-    from flows.catalog import read_yaml
+    from flows.specs.catalog import read_yaml
 
     path = folder / RULES_FILE
     if not path.is_file():
@@ -169,7 +169,7 @@ def plausibility_spec(decl: dict[str, Any] | None, schema: dict[str, Any], datas
 
 
 def _check_structure(data: dict[str, Any], shown: str, dataset: str) -> None:
-    from flows.catalog import first_schema_error
+    from flows.specs.catalog import first_schema_error
 
     first = first_schema_error(data, "rules")
     if first is None:

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from flows import problems
-from flows import vocabularies as voc
 from flows.errors import ConfigError
+from flows.metadata import vocabularies as voc
 from flows.problems import Problem
 
 CATALOG_FILE = "catalog.yaml"

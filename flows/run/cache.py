@@ -17,8 +17,8 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
-from flows.catalog import ResourceSpec
 from flows.problems import Problem
+from flows.specs.catalog import ResourceSpec
 from flows.stages import validate as validate_stage
 from flows.stages.transform import Table
 from flows.stages.validate import Validation
@@ -37,7 +37,7 @@ def folder(project: Path) -> Path | None:
 def key(table: Table, resource: ResourceSpec, dataset: str, file: str,
         masked: set[tuple[int, str]] | None) -> str:
     """The content hash of one validation's inputs (streamed: no copy of the table is built)."""
-    from flows import columnar
+    from flows.validation import columnar
 
     digest = hashlib.sha256()
     settings = {

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from flows.errors import ConfigError, UnknownDatasetError
-from flows.rulespec import PlausibilitySpec, RuleSpec, load_rules, plausibility_spec
+from flows.specs.rules import PlausibilitySpec, RuleSpec, load_rules, plausibility_spec
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -146,7 +146,7 @@ def find_project_dir(start: Path | None = None) -> Path:
     for candidate in (here, *here.parents):
         if (candidate / "datapackages").is_dir() and (candidate / "schemas").is_dir():
             return candidate
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parents[2]
 
 
 def dataset_names(project: Path) -> list[str]:
@@ -173,7 +173,7 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             "und dataset.yaml.",
             dataset=name,
         )
-    from flows import metadata, reference
+    from flows.metadata import descriptor as metadata, reference
 
     descriptor = metadata.complete(read_yaml(folder / "datapackage.yaml", name),
                                    metadata.load_catalog(project))
@@ -238,7 +238,7 @@ def read_yaml(path: Path, dataset: str) -> dict[str, Any]:
 
 @cache
 def _meta_schema(name: str) -> dict[str, Any]:
-    path = Path(__file__).resolve().parents[1] / "schemas" / "meta" / f"{name}.schema.json"
+    path = Path(__file__).resolve().parents[2] / "schemas" / "meta" / f"{name}.schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 

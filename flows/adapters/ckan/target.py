@@ -24,9 +24,8 @@ from typing import IO, Any, TypeVar
 import ckanapi
 import requests
 
-from flows import vocabularies as voc
-from flows.adapters.ckan_http import USER_AGENT, Client
-from flows.adapters.ckan_mapping import (
+from flows.adapters.ckan.http import USER_AGENT, Client
+from flows.adapters.ckan.mapping import (
     CHECKSUM,
     HASH_EXTRA,
     extra,
@@ -36,7 +35,6 @@ from flows.adapters.ckan_mapping import (
     resource_fields,
     to_ckan,
 )
-from flows.catalog import ResourceSpec
 from flows.errors import (
     NameConflictError,
     NotAuthorizedError,
@@ -44,6 +42,8 @@ from flows.errors import (
     TerminalError,
     TransientError,
 )
+from flows.metadata import vocabularies as voc
+from flows.specs.catalog import ResourceSpec
 from flows.stages.publish import Bundle, BundleFile, PublishOutcome, read_table
 
 T = TypeVar("T")

@@ -27,7 +27,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
-from flows import vocabularies as voc
+from flows.metadata import vocabularies as voc
 
 PROFILES = {
     "v20_de_spec_implr": ("dcat-ap_2.1.1_shacl_shapes.ttl", "dcat-ap-spec-german-messages.ttl",

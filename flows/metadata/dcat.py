@@ -15,8 +15,8 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from flows import vocabularies as voc
-from flows.metadata import CatalogInfo
+from flows.metadata import vocabularies as voc
+from flows.metadata.descriptor import CatalogInfo
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 DCATAP = Namespace("http://data.europa.eu/r5r/")

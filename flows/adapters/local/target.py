@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from flows.adapters.catalog_html import render_dataset, render_index
-from flows.catalog import ResourceSpec
-from flows.metadata import CatalogInfo
+from flows.adapters.local.html import render_dataset, render_index
+from flows.metadata.descriptor import CatalogInfo
+from flows.specs.catalog import ResourceSpec
 from flows.stages.publish import Bundle, PublishOutcome, read_table
 
 T = TypeVar("T")
@@ -124,7 +124,7 @@ class LocalCatalog:
         """`catalog.ttl` and `catalog.rdf`: the catalog with every published dataset's graph."""
         from rdflib import Graph
 
-        from flows.dcat import catalog_graph
+        from flows.metadata.dcat import catalog_graph
 
         graphs = []
         for slug in slugs:

@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from flows.columnar_cells import Column, FieldPlan, UnsupportedError, read_column
-from flows.columnar_keys import Seen
-from flows.columnar_plan import Plan, make_plan
+from flows.validation.cells import Column, FieldPlan, UnsupportedError, read_column
+from flows.validation.keys import Seen
+from flows.validation.plan import Plan, make_plan
 
 VERSION = "1"
 """Changes whenever a finding could change; part of the validation cache key."""

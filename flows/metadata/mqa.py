@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 
-from flows import vocabularies as voc
+from flows.metadata import vocabularies as voc
 
 RATINGS = ((351, "ausgezeichnet"), (221, "gut"), (121, "ausreichend"), (0, "mangelhaft"))
 

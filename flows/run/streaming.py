@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
-from flows.catalog import ResourceSpec
 from flows.errors import ConfigError
 from flows.problems import Problem
+from flows.specs.catalog import ResourceSpec
 from flows.stages.collect_stream import read_chunks
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, findings_summary, protect
 from flows.stages.publish import RowWriter, WrittenTable, json_from_csv

@@ -13,11 +13,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows import catalog, metadata, problems, reference, streaming, validation_cache
-from flows.approval import Gate
-from flows.catalog import DatasetSpec, ResourceSpec
+from flows import problems
 from flows.errors import PipelineError
-from flows.locks import LockTimeoutError, dataset_lock
+from flows.metadata import descriptor as metadata, reference
+from flows.run import cache, streaming
+from flows.run.approval import Gate
+from flows.run.locks import LockTimeoutError, dataset_lock
+from flows.specs import catalog
+from flows.specs.catalog import DatasetSpec, ResourceSpec
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.describe import describe
@@ -93,7 +96,7 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
         protection = protect(table, resource, name, shown)
         result.problems.extend(protection.problems)
         result.protection[resource.name] = protection.stats()
-        validation = validation_cache.validate_cached(project, table, resource, name, shown,
+        validation = cache.validate_cached(project, table, resource, name, shown,
                                                       masked=protection.masked)
         result.problems.extend(validation.problems)
         if validation.valid and not any(p.severity == "error" for p in table.problems):

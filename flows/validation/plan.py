@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flows.columnar_cells import FAST, FieldPlan, UnsupportedError, prepare_constraint
+from flows.validation.cells import FAST, FieldPlan, UnsupportedError, prepare_constraint
 
 TYPES = ("string", "integer", "number", "boolean", "date", "year", "yearmonth")
 SUPPORTED = {"string": ["required", "minLength", "maxLength", "pattern", "enum"],

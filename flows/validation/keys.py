@@ -17,10 +17,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from flows.columnar_cells import Column, FieldPlan, UnsupportedError, as_numpy
+from flows.validation.cells import Column, FieldPlan, UnsupportedError, as_numpy
 
 if TYPE_CHECKING:
-    from flows.columnar_plan import Plan
+    from flows.validation.plan import Plan
 
 
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)

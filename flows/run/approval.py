@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flows.catalog import DatasetSpec
 from flows.errors import ConfigError, PipelineError
+from flows.specs.catalog import DatasetSpec
 from flows.stages.publish import Bundle, BundleFile, Target, content_hash, file_sha256
 from flows.stages.report import DatasetResult, format_change, format_value
 

@@ -1,0 +1,1 @@
+"""The CKAN portal target: HTTP client, DCAT mapping, the target itself."""

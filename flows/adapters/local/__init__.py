@@ -1,0 +1,1 @@
+"""The embedded default target: a static catalog folder with HTML pages."""

@@ -1,0 +1,1 @@
+"""DCAT-AP.de metadata: descriptor completion, RDF graph, SHACL, MQA, vocabularies, reference data."""

@@ -1,0 +1,1 @@
+"""What travels between floors: tables, the bundle and the Target protocol, results."""

@@ -1,0 +1,1 @@
+"""Prefect-free wiring: the per-dataset sequence, a batch of datasets, streaming, approval, locks, cache."""

@@ -1,0 +1,1 @@
+"""Declarations turned into typed specs: datasets, rules, plausibility, YAML loading."""
