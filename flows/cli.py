@@ -275,13 +275,13 @@ def _cmd_reject(args: argparse.Namespace) -> int:
 
 
 def _status_de(status: str) -> str:
-    from flows.stages.report import STATUS_DE
+    from flows.model.results import STATUS_DE
 
     return STATUS_DE.get(status, status)
 
 
 def _progress(index: int, total: int, result) -> None:  # noqa: ANN001
-    from flows.stages.report import text_problem
+    from flows.stages.report_text import text_problem
 
     rows = sum(result.rows.values())
     _line(index, total, result.name, result.status, f"{rows} Zeilen" if result.rows else "")

@@ -18,13 +18,12 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.errors import ConfigError, PipelineError
+from flows.model.results import STATUS_DE, Comparison, RunSummary
 from flows.run import batch, sequence
 from flows.run.approval import Gate
 from flows.run.sequence import Prepared
 from flows.settings import Settings, make_targets
 from flows.specs import catalog
-from flows.stages.plausibility import Comparison
-from flows.stages.report import STATUS_DE, RunSummary
 from flows.tasks import (
     compare_previous,
     dataset_artifacts,

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.errors import ConfigError
+from flows.model.bundle import Target
 from flows.specs.catalog import find_project_dir
-from flows.stages.publish import Target
 
 
 @dataclass(frozen=True)

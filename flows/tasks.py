@@ -10,16 +10,15 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.errors import TransientError
+from flows.model.bundle import PublishOutcome
+from flows.model.results import Comparison, DatasetResult, RunSummary
 from flows.run import sequence
 from flows.run.locks import dataset_lock
 from flows.run.sequence import Prepared
 from flows.settings import Settings, make_targets
-from flows.stages.plausibility import Comparison
-from flows.stages.publish import PublishOutcome, publish
-from flows.stages.report import (
+from flows.stages.publish import publish
+from flows.stages.report_text import (
     PLAUSIBILITY_HEADERS,
-    DatasetResult,
-    RunSummary,
     markdown_dataset,
     markdown_summary,
     plausibility_rows,

@@ -67,7 +67,7 @@ def held_example():  # noqa: ANN201
     """A dataset report with problems of two kinds, a plausibility comparison beyond its
     threshold, a metadata score and the held verdict (for report and browser tests)."""
     from flows import problems
-    from flows.stages.report import DatasetResult
+    from flows.model.results import DatasetResult
 
     found = [problems.make("formula-neutralised", f"Zeile {n}, Feld 'projekt': Text beginnt mit "
                            "'=' und wird mit Apostroph veröffentlicht.", row=n, field="projekt",

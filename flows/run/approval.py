@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from flows.errors import ConfigError, PipelineError
+from flows.model.bundle import Bundle, BundleFile, Target, content_hash, file_sha256
+from flows.model.results import DatasetResult
 from flows.specs.catalog import DatasetSpec
-from flows.stages.publish import Bundle, BundleFile, Target, content_hash, file_sha256
-from flows.stages.report import DatasetResult, format_change, format_value
+from flows.stages.report_text import format_change, format_value
 
 FILE_FIELDS = ("name", "format", "mediatype", "sha256", "bytes", "title", "description")
 

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flows.model.bundle import Target
+from flows.model.results import DatasetResult, RunSummary
 from flows.run import sequence
 from flows.run.approval import ApprovalStore, Gate
 from flows.settings import Settings, make_targets
-from flows.stages.publish import Target
-from flows.stages.report import DatasetResult, RunSummary, write_reports
+from flows.stages.report import write_reports
 
 Progress = Callable[[int, int, DatasetResult], None]
 

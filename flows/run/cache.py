@@ -17,11 +17,11 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
+from flows.model.results import Validation
+from flows.model.tables import Table
 from flows.problems import Problem
 from flows.specs.catalog import ResourceSpec
 from flows.stages import validate as validate_stage
-from flows.stages.transform import Table
-from flows.stages.validate import Validation
 
 FORMAT = "1"
 

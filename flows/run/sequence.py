@@ -15,7 +15,11 @@ from pathlib import Path
 
 from flows import problems
 from flows.errors import PipelineError
-from flows.metadata import descriptor as metadata, reference
+from flows.metadata import descriptor as metadata
+from flows.metadata import reference
+from flows.model.bundle import Bundle, Target
+from flows.model.results import Comparison, DatasetResult, Validation
+from flows.model.tables import Table, WrittenTable
 from flows.run import cache, streaming
 from flows.run.approval import Gate
 from flows.run.locks import LockTimeoutError, dataset_lock
@@ -24,13 +28,11 @@ from flows.specs.catalog import DatasetSpec, ResourceSpec
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.describe import describe
-from flows.stages.plausibility import Comparison, compare_csv
+from flows.stages.plausibility import compare_csv
 from flows.stages.protect import protect
-from flows.stages.publish import Bundle, Target, WrittenTable, build_bundle, publish
-from flows.stages.report import DatasetResult
+from flows.stages.publish import build_bundle, publish
 from flows.stages.rules import check_rules
-from flows.stages.transform import Table, transform
-from flows.stages.validate import Validation
+from flows.stages.transform import transform
 
 
 @dataclass

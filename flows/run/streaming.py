@@ -23,13 +23,15 @@ from typing import Any
 
 from flows import problems
 from flows.errors import ConfigError
+from flows.model.results import Validation
+from flows.model.tables import WrittenTable
 from flows.problems import Problem
 from flows.specs.catalog import ResourceSpec
 from flows.stages.collect_stream import read_chunks
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, findings_summary, protect
-from flows.stages.publish import RowWriter, WrittenTable, json_from_csv
+from flows.stages.publish import RowWriter, json_from_csv
 from flows.stages.transform import transform
-from flows.stages.validate import ChunkValidator, Validation, columnar_covers
+from flows.stages.validate import ChunkValidator, columnar_covers
 
 CHUNK_ROWS = 100_000
 DEFAULT_STREAM_BYTES = 16 << 20

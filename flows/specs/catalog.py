@@ -173,7 +173,8 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             "und dataset.yaml.",
             dataset=name,
         )
-    from flows.metadata import descriptor as metadata, reference
+    from flows.metadata import descriptor as metadata
+    from flows.metadata import reference
 
     descriptor = metadata.complete(read_yaml(folder / "datapackage.yaml", name),
                                    metadata.load_catalog(project))

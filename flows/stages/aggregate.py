@@ -22,8 +22,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flows import problems
+from flows.model.tables import RawTable
 from flows.specs.catalog import ResourceSpec, SourceSpec
-from flows.stages.collect import RawTable
 from flows.stages.transform import _number_text
 
 CANONICAL = {"decimal": ".", "thousands": "", "date_format": "%Y-%m-%d", "columns": {},

@@ -11,31 +11,16 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flows import problems
+from flows.model.tables import RawTable
 from flows.problems import Problem
 from flows.specs.catalog import ResourceSpec, SourceSpec
 
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
-
-
-@dataclass
-class RawTable:
-    """Rows as read, each with the row number the user sees in the source file."""
-
-    header: list[str]
-    rows: list[list[Any]] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)
-    provenance: dict[str, Any] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
 
 
 def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from flows.model.tables import RawTable
 from flows.problems import Problem
 from flows.specs.catalog import ResourceSpec
 from flows.stages.collect import (
     UTF8_NAMES,
-    RawTable,
     blank,
     codec_for,
     csv_broken,

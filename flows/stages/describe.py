@@ -16,8 +16,8 @@ from rdflib import Graph, URIRef
 from flows import problems
 from flows.metadata import dcat, mqa, shacl
 from flows.metadata.descriptor import CatalogInfo
+from flows.model.bundle import Bundle
 from flows.problems import Problem
-from flows.stages.publish import Bundle
 
 
 @dataclass

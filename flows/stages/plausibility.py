@@ -26,26 +26,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from flows import problems
+from flows.model.results import Comparison
+from flows.model.tables import Table
 from flows.problems import Problem
 from flows.specs.catalog import ResourceSpec
-from flows.stages.report import format_change, format_value
-from flows.stages.transform import Table
+from flows.stages.report_text import format_change, format_value
 
 MAX_SUM_ENTRIES = 200
 """Changed group sums kept per resource (exceeding ones first)."""
 MAX_PROBLEMS_PER_KIND = 20
-
-
-@dataclass
-class Comparison:
-    """What the comparison found, as contract entries and as warnings."""
-
-    entries: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def extend(self, other: Comparison) -> None:
-        self.entries += other.entries
-        self.problems += other.problems
 
 
 def compare(new: Table, old: Table, resource: ResourceSpec, dataset: str) -> Comparison:

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flows import problems
+from flows.model.tables import Table
 from flows.problems import Problem
 from flows.protection import detectors, suppression
 from flows.specs.catalog import ProtectSpec, ResourceSpec
-from flows.stages.transform import Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_FINDINGS_PER_FIELD = 50

@@ -10,83 +10,20 @@ accident.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any
 
 from flows.errors import TerminalError
-from flows.specs.catalog import DatasetSpec, ResourceSpec
-from flows.stages.transform import Table, convert_column, typer
-from flows.stages.validate import Validation
+from flows.model.bundle import Bundle, BundleFile, PublishOutcome, Target, content_hash, file_sha256
+from flows.model.results import Validation
+from flows.model.tables import Table, WrittenTable
+from flows.specs.catalog import DatasetSpec
+from flows.stages.transform import convert_column, typer
 
 CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class BundleFile:
-    """One published file (a CKAN resource / a download)."""
-
-    name: str
-    """Resource name on the portal, unique within the dataset."""
-    path: Path
-    format: str
-    mediatype: str
-    sha256: str
-    bytes: int
-    title: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Bundle:
-    dataset: DatasetSpec
-    directory: Path
-    descriptor: dict[str, Any]
-    files: tuple[BundleFile, ...]
-    content_hash: str
-    quality: dict[str, Any] | None = None
-    """MQA score of the metadata (set by the describe stage; not part of the content hash)."""
-
-
-@dataclass(frozen=True)
-class PublishOutcome:
-    target: str
-    status: str
-    """`published` or `unchanged`."""
-    location: str = ""
-    removed_leftovers: int = 0
-    """Uploads an interrupted earlier run left behind, found and removed by this one."""
-
-
-class Target(Protocol):
-    """Where bundles go: the local catalog folder or a CKAN portal."""
-
-    label: str
-
-    def publish(self, bundle: Bundle) -> PublishOutcome: ...
-
-    def last_published(self, dataset: str, resource: ResourceSpec,
-                       read: Callable[[IO[str]], Any] = ...) -> Any:
-        """The resource's CSV as the target serves it now, given to `read` (default
-        `read_table`: a `Table`), or None if it was never published.
-
-        Raises:
-            PipelineError: the target cannot be read (transient or terminal).
-        """
-
-    def current_hash(self, slug: str) -> str | None:
-        """The content hash of the version the target shows now, or None if there is none.
-
-        Raises:
-            PipelineError: the target cannot be read (transient or terminal).
-        """
-
-    def finish(self) -> None:
-        """Called once after all datasets of a run (e.g. to write an index page)."""
 
 
 class InvalidBundleError(TerminalError):
@@ -101,26 +38,6 @@ def publish(bundle: Bundle, validations: list[Validation], target: Target) -> Pu
             dataset=bundle.dataset.name,
         )
     return target.publish(bundle)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class WrittenTable:
-    """A resource whose CSV and JSON were written while it was read (flows/streaming.py);
-    `build_bundle` moves them into the bundle instead of writing them."""
-
-    fields: list[str]
-    csv_path: Path
-    json_path: Path
-    extremes: dict[str, list[str]]
-    """Per date, year and yearmonth field its smallest and largest value (for metadata)."""
 
 
 class JsonWriter:
@@ -243,32 +160,3 @@ def build_bundle(spec: DatasetSpec, tables: dict[str, Table | WrittenTable], dir
     return Bundle(spec, directory, descriptor, tuple(files), content_hash(spec, descriptor, files))
 
 
-def content_hash(spec: DatasetSpec, descriptor: dict[str, Any],
-                 files: list[BundleFile] | tuple[BundleFile, ...]) -> str:
-    """The hash that identifies a published version: descriptor, organisation, file hashes.
-
-    Args:
-        spec: the dataset (its organisation is part of what is published to CKAN).
-        descriptor: the public descriptor as written to `datapackage.json`.
-        files: the data files with their sha256.
-
-    Returns:
-        The sha256 hex digest.
-    """
-    digest = hashlib.sha256()
-    digest.update(json.dumps(descriptor, sort_keys=True, ensure_ascii=False).encode())
-    digest.update(f"{spec.owner_org}\n{spec.organization_title}".encode())
-    for item in files:
-        digest.update(f"{item.name}:{item.sha256}\n".encode())
-    return digest.hexdigest()
-
-
-def read_table(handle: IO[str]) -> Table:
-    """Read a published CSV (as `build_bundle` writes it) back into a `Table`."""
-    reader = csv.reader(handle)
-    header = next(reader, [])
-    table = Table(fields=[name.lstrip("\ufeff") for name in header])
-    for number, row in enumerate(reader, start=2):
-        table.rows.append(row)
-        table.row_numbers.append(number)
-    return table

@@ -14,13 +14,10 @@ from collections import Counter
 from html import escape
 from typing import Any
 
+from flows.model.results import OK_STATUSES, STATUS_DE, DatasetResult, RunSummary
 from flows.problems import problem_type
-from flows.stages.report import (
-    OK_STATUSES,
+from flows.stages.report_text import (
     PLAUSIBILITY_HEADERS,
-    STATUS_DE,
-    DatasetResult,
-    RunSummary,
     flagged_first,
     format_value,
     plausibility_rows,

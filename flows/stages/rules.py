@@ -24,10 +24,11 @@ from datetime import date
 from typing import Any
 
 from flows import problems
+from flows.model.tables import Table
 from flows.problems import Problem
 from flows.specs.catalog import ResourceSpec
 from flows.specs.rules import RuleSpec
-from flows.stages.transform import Table, typed_records
+from flows.stages.transform import typed_records
 
 MAX_ROWS_PER_RULE = 20
 SUM_COLUMN = "summe_der_zeilen"

@@ -11,30 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from flows import problems
-from flows.problems import Problem
+from flows.model.tables import RawTable, Table
 from flows.specs.catalog import ResourceSpec, SourceSpec
-from flows.stages.collect import RawTable
 
 MEMO_SIZE = 65_536
 """Distinct source texts per column whose conversion is remembered (dates, channels and
 departments repeat on every row; a column of free text stops adding once this is reached)."""
-
-
-@dataclass
-class Table:
-    """Rows in schema field order, cells as canonical text ('' = no value)."""
-
-    fields: list[str]
-    rows: list[list[str]] = field(default_factory=list)
-    row_numbers: list[int] = field(default_factory=list)
-    missing_fields: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
 
 
 def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) -> Table:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from flows import problems
+from flows.model.results import Validation
+from flows.model.tables import Table
 from flows.problems import Problem
 from flows.specs.catalog import ResourceSpec
-from flows.stages.transform import Table
 
 ERROR_LIMIT = 1000
 
@@ -35,21 +35,6 @@ CONSTRAINT_TEXT = {
     "minLength": "Text ist kürzer als {value} Zeichen",
     "maxLength": "Text ist länger als {value} Zeichen",
 }
-
-
-@dataclass
-class Validation:
-    """The outcome of validating one resource."""
-
-    resource: str
-    rows: int
-    problems: list[Problem] = field(default_factory=list)
-    cached: bool = False
-    """True when the findings come from the validation cache (flows/validation_cache.py)."""
-
-    @property
-    def valid(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
 
 
 def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,

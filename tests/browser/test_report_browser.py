@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.stages.report import DatasetResult, RunSummary, write_reports
+from flows.model.results import DatasetResult, RunSummary
+from flows.stages.report import write_reports
 from tests.helpers import ROOT, held_example
 
 

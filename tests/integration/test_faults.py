@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from flows.adapters.ckan.target import CkanTarget
-from flows.stages.publish import file_sha256
+from flows.model.bundle import file_sha256
 from tests.fault_proxy import Fault, FaultProxy
 from tests.integration.portal import Recording, ckan_target, own_copy, publish
 

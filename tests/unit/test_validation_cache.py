@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from flows.model.tables import Table
 from flows.run import cache
 from flows.stages import validate as validate_stage
-from flows.stages.transform import Table
 from tests.helpers import FIXTURES, resource
 
 

@@ -43,8 +43,9 @@ from flows.errors import (
     TransientError,
 )
 from flows.metadata import vocabularies as voc
+from flows.model.bundle import Bundle, BundleFile, PublishOutcome
+from flows.model.tables import read_table
 from flows.specs.catalog import ResourceSpec
-from flows.stages.publish import Bundle, BundleFile, PublishOutcome, read_table
 
 T = TypeVar("T")
 R = TypeVar("R")

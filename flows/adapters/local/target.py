@@ -21,8 +21,9 @@ from typing import IO, Any, TypeVar
 
 from flows.adapters.local.html import render_dataset, render_index
 from flows.metadata.descriptor import CatalogInfo
+from flows.model.bundle import Bundle, PublishOutcome
+from flows.model.tables import read_table
 from flows.specs.catalog import ResourceSpec
-from flows.stages.publish import Bundle, PublishOutcome, read_table
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ import pytest
 
 from flows.adapters.sources import oparl
 from flows.specs.catalog import SourceSpec
-from tests.helpers import ROOT, shared_reference
+from tests.helpers import shared_reference
 from tests.oparl_server import OParlServer
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from flows.model.tables import RawTable
 from flows.specs.catalog import AggregateSpec, ResourceSpec, SourceSpec
 from flows.stages.aggregate import aggregate
-from flows.stages.collect import RawTable
 
 
 def _resource(spec: AggregateSpec, **source: object) -> ResourceSpec:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from flows.model.tables import RawTable
 from flows.stages import collect_stream
-from flows.stages.collect import RawTable, collect
+from flows.stages.collect import collect
 from tests.helpers import FIXTURES, resource
 
 KOSTEN = "digitalisierung-kosten"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.metadata import descriptor as metadata, reference
+from flows.metadata import descriptor as metadata
+from flows.metadata import reference
 from flows.run import sequence
 from flows.specs import catalog
 from flows.stages.describe import describe

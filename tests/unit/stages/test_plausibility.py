@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from flows.model.tables import Table
 from flows.specs.catalog import ResourceSpec, SourceSpec
 from flows.specs.rules import PlausibilitySpec
 from flows.stages.plausibility import compare, describe_change
-from flows.stages.transform import Table
 from tests.helpers import FIXTURES
 
 FIELDS = ["monat", "leistung", "kanal", "anzahl"]

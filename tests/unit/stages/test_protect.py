@@ -3,10 +3,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows.model.tables import Table
 from flows.protection import detectors, suppression
 from flows.specs.catalog import ProtectSpec, ResourceSpec, SourceSpec
 from flows.stages.protect import protect
-from flows.stages.transform import Table
 from tests.helpers import FIXTURES
 
 SEEDED = {

@@ -11,10 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows import problems
+from flows.model.bundle import PublishOutcome
+from flows.model.results import Validation
+from flows.model.tables import Table
 from flows.run import sequence
-from flows.stages.publish import InvalidBundleError, JsonWriter, PublishOutcome, publish
-from flows.stages.transform import Table, typed_records
-from flows.stages.validate import Validation
+from flows.stages.publish import InvalidBundleError, JsonWriter, publish
+from flows.stages.transform import typed_records
 from tests.helpers import ROOT
 
 

@@ -4,14 +4,9 @@ import json
 from pathlib import Path
 
 from flows import problems
-from flows.stages.publish import PublishOutcome
-from flows.stages.report import (
-    DatasetResult,
-    RunSummary,
-    markdown_dataset,
-    text_problem,
-    write_reports,
-)
+from flows.model.bundle import PublishOutcome
+from flows.model.results import DatasetResult, RunSummary
+from flows.stages.report import write_reports
 
 
 def _summary() -> RunSummary:
@@ -36,33 +31,3 @@ def test_reports_are_written_per_dataset_and_for_the_run(tmp_path: Path) -> None
     assert report["problem_counts"] == {"extra-label": 1, "type-error": 1}
     assert report["problems"][0]["row"] == 3 and report["problems"][0]["field"] == "anzahl"
     assert "| b | nicht veröffentlicht (ungültig) | 1 | 1 |" in (folder / "summary.md").read_text()
-
-
-def test_markdown_and_text_name_location_and_advice() -> None:
-    bad = _summary().results[1]
-    text = markdown_dataset(bad)
-    assert "## Falscher Datentyp (1)" in text and "Zeile 3" in text and "Was tun?" in text
-    line = text_problem(bad.problems[0])
-    assert "Datensatz b, Datei b.csv, Zeile 3, Feld anzahl" in line and "→" in line
-
-
-def test_markdown_shows_the_plausibility_comparison_as_a_table() -> None:
-    from flows.stages.report import DatasetResult, markdown_dataset
-
-    result = DatasetResult(name="d", title="D", status="published", plausibility=[
-        {"resource": "r", "kind": "row-count", "label": "Anzahl Zeilen", "old": 1200, "new": 1239,
-         "change_percent": 3.3, "threshold": 50.0, "exceeds": False},
-        {"resource": "r", "kind": "group-sum", "label": "Summe anzahl für Leistung=Pass",
-         "old": 110, "new": 220.5, "change_percent": 100.5, "threshold": 50.0, "exceeds": True},
-    ])
-    text = markdown_dataset(result)
-    assert "## Vergleich mit der letzten Veröffentlichung" in text
-    lines = text.splitlines()
-    first = lines.index("|---|---|---|---|---|---|---|") + 1
-    assert lines[first] == ("| r | Summe anzahl für Leistung=Pass | 110 | 220,5 | +100,5 % | 50 % | "
-                            "ja, Freigabe nötig |")
-    assert lines[first + 1] == "| r | Anzahl Zeilen | 1.200 | 1.239 | +3,3 % | 50 % | nein |"
-    assert "weitere" not in text
-    many = DatasetResult(name="d", status="published", plausibility=result.plausibility * 15)
-    assert "… und 10 weitere im JSON-Bericht." in markdown_dataset(many)
-    assert "Vergleich" not in markdown_dataset(DatasetResult(name="d", status="published"))

@@ -4,7 +4,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from flows import problems
-from flows.stages.report import DatasetResult, RunSummary, write_reports
+from flows.model.results import DatasetResult, RunSummary
+from flows.stages.report import write_reports
 from flows.stages.report_html import dataset_page, run_page
 
 
@@ -68,8 +69,9 @@ def test_run_page_links_every_dataset_and_reports_are_written(tmp_path: Path) ->
 
 
 def test_metadata_score_is_shown_with_its_missing_points() -> None:
-    from flows.stages.report import DatasetResult, markdown_dataset
+    from flows.model.results import DatasetResult
     from flows.stages.report_html import dataset_page
+    from flows.stages.report_text import markdown_dataset
 
     result = DatasetResult(name="x", status="published", metadata_quality={
         "score": 385, "max": 405, "rating": "ausgezeichnet",
@@ -83,7 +85,7 @@ def test_metadata_score_is_shown_with_its_missing_points() -> None:
 
 
 def test_held_verdict_and_plausibility_chart_with_a_text_alternative() -> None:
-    from flows.stages.report import markdown_dataset
+    from flows.stages.report_text import markdown_dataset
     from tests.helpers import held_example
 
     result = held_example()

@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from flows.model.tables import RawTable, Table
 from flows.specs.catalog import SourceSpec
 from flows.stages import transform as transform_module
-from flows.stages.collect import RawTable, collect
-from flows.stages.transform import Table, _number_text, transform, typed_records
+from flows.stages.collect import collect
+from flows.stages.transform import _number_text, transform, typed_records
 from tests.helpers import FIXTURES, resource
 
 GERMAN = SourceSpec(kind="csv", path=FIXTURES, decimal=",", thousands=".")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flows.stages.transform import Table
+from flows.model.tables import Table
 from flows.stages.validate import validate
 from tests.helpers import FIXTURES, ROOT, checked, resource
 

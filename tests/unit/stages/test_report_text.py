@@ -1,0 +1,51 @@
+"""The report text: markdown for a dataset and a run, one German line per problem."""
+
+from __future__ import annotations
+
+from flows import problems
+from flows.model.bundle import PublishOutcome
+from flows.model.results import DatasetResult, RunSummary
+from flows.stages.report_text import markdown_dataset, text_problem
+
+
+def _summary() -> RunSummary:
+    bad = DatasetResult("b", "B", "invalid", problems=[
+        problems.make("type-error", "Zeile 3, Feld 'anzahl': 'zwölf' ist keine ganze Zahl.",
+                      dataset="b", file="b.csv", row=3, field="anzahl"),
+        problems.make("extra-label", "Spalte 'x' wird nicht veröffentlicht.", severity="warning"),
+    ])
+    good = DatasetResult("a", "A", "published", outcomes=[PublishOutcome("local:/x", "published")],
+                         rows={"r": 5})
+    return RunSummary("20260101T000000Z", "2026-01-01T00:00:00+00:00", targets=["local:/x"],
+                      results=[good, bad])
+
+
+def test_markdown_and_text_name_location_and_advice() -> None:
+    bad = _summary().results[1]
+    text = markdown_dataset(bad)
+    assert "## Falscher Datentyp (1)" in text and "Zeile 3" in text and "Was tun?" in text
+    line = text_problem(bad.problems[0])
+    assert "Datensatz b, Datei b.csv, Zeile 3, Feld anzahl" in line and "→" in line
+
+
+def test_markdown_shows_the_plausibility_comparison_as_a_table() -> None:
+    from flows.model.results import DatasetResult
+    from flows.stages.report_text import markdown_dataset
+
+    result = DatasetResult(name="d", title="D", status="published", plausibility=[
+        {"resource": "r", "kind": "row-count", "label": "Anzahl Zeilen", "old": 1200, "new": 1239,
+         "change_percent": 3.3, "threshold": 50.0, "exceeds": False},
+        {"resource": "r", "kind": "group-sum", "label": "Summe anzahl für Leistung=Pass",
+         "old": 110, "new": 220.5, "change_percent": 100.5, "threshold": 50.0, "exceeds": True},
+    ])
+    text = markdown_dataset(result)
+    assert "## Vergleich mit der letzten Veröffentlichung" in text
+    lines = text.splitlines()
+    first = lines.index("|---|---|---|---|---|---|---|") + 1
+    assert lines[first] == ("| r | Summe anzahl für Leistung=Pass | 110 | 220,5 | +100,5 % | 50 % | "
+                            "ja, Freigabe nötig |")
+    assert lines[first + 1] == "| r | Anzahl Zeilen | 1.200 | 1.239 | +3,3 % | 50 % | nein |"
+    assert "weitere" not in text
+    many = DatasetResult(name="d", status="published", plausibility=result.plausibility * 15)
+    assert "… und 10 weitere im JSON-Bericht." in markdown_dataset(many)
+    assert "Vergleich" not in markdown_dataset(DatasetResult(name="d", status="published"))
