@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flows.run import sequence  # noqa: E402
-from flows.settings import Settings, make_targets  # noqa: E402
+from flows.run.prepare import Prepared, prepare  # noqa: E402
+from flows.run.targets import make_targets  # noqa: E402
+from flows.settings import Settings  # noqa: E402
 from tests.fault_proxy import FaultProxy  # noqa: E402
 
 READS = ("_show", "_list", "_search", "status_")
@@ -73,20 +75,22 @@ def run(project: Path, names: list[str], proxy: FaultProxy) -> dict[str, float]:
     settings = Settings.from_env(project)
     seen = len(proxy.seen)
     started = time.perf_counter()
-    cached = validations = 0
     statuses: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(prefix="nochange-work-") as work:
         targets = make_targets(["ckan"], settings)
+        prepared_all: list[Prepared] = []
+
+        def prepare_one(slug: str) -> Prepared:
+            prepared_all.append(prepare(project, slug, Path(work)))
+            return prepared_all[-1]
+
         for name in names:
-            prepared = sequence.prepare(project, name, Path(work))
-            validations += len(prepared.validations)
-            cached += sum(v.cached for v in prepared.validations)
-            if prepared.bundle is not None:
-                # as a nightly run does: compare with the last publication, then publish
-                sequence.record_comparison(prepared, sequence.compare_previous(prepared, targets))
-                for target in targets:
-                    sequence.publish_to(prepared, target)
-            statuses[sequence.finish(prepared).status] += 1
+            # the nightly sequence: prepare, compare with the last publication, publish
+            result = sequence.run_dataset(name, targets, sequence.PlainSteps(prepare_one), None,
+                                          Path(work) / "locks")
+            statuses[result.status] += 1
+        validations = sum(len(p.validations) for p in prepared_all)
+        cached = sum(v.cached for p in prepared_all for v in p.validations)
         for target in targets:
             target.finish()
     seconds = time.perf_counter() - started

@@ -107,7 +107,15 @@ def _parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace):  # noqa: ANN202
     from flows.settings import Settings
 
-    return Settings.from_env(args.project.resolve() if args.project else None)
+    return Settings.from_env(args.project.resolve() if args.project else None,
+                             load_block=_load_block)
+
+
+def _load_block(name: str) -> str:
+    """A Prefect Secret block's value (Prefect is imported only when a block is named)."""
+    from flows.tasks import load_secret_block
+
+    return load_secret_block(name)
 
 
 def _names(settings, requested: list[str]) -> list[str]:  # noqa: ANN001
@@ -176,7 +184,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from flows.run import batch
-    from flows.settings import make_targets
+    from flows.run.targets import make_targets
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
@@ -232,34 +240,28 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 
 def _cmd_approve(args: argparse.Namespace) -> int:
-    from flows.errors import PipelineError
-    from flows.run import approval
-    from flows.run.locks import dataset_lock
-    from flows.settings import make_targets
+    from flows.run import approval, batch
     from flows.specs import catalog
 
     settings = _settings(args)
     store = approval.ApprovalStore(settings.held_dir)
     record = store.held_record(args.dataset)
     spec = catalog.load(settings.project, args.dataset, check=False)
-    bundle = store.held_bundle(args.dataset, spec)
-    targets = make_targets(args.target or record["targets"], settings)
+    bundle = store.held_bundle(args.dataset, spec)  # refuses a changed held version up front
     entry = store.decide(args.dataset, "approved", args.by or approval.current_user(),
                          args.comment)
     print(f"{args.dataset}: freigegeben von {entry['by']} (Stand {bundle.content_hash[:12]}).")
-    failed = False
-    with dataset_lock(settings.out_dir / "locks", args.dataset):
-        for target in targets:
-            try:
-                outcome = target.publish(bundle)
-                print(f"  {target.label}: {_status_de(outcome.status)}")
-            except PipelineError as exc:
-                failed = True
-                print(f"  {target.label}: Fehler – {_safe(exc.message)} Der nächste Lauf "
-                      "veröffentlicht die freigegebene Version.", file=sys.stderr)
-    for target in targets:
-        target.finish()
-    return EXIT_FAILED if failed else EXIT_OK
+    # the held version passes the same sequence as a nightly run: lock, validation, gate
+    summary = batch.run(settings, [args.dataset], args.target or record["targets"],
+                        held={args.dataset: bundle})
+    (result,) = summary.results
+    for outcome in result.outcomes:
+        print(f"  {outcome.target}: {_status_de(outcome.status)}")
+    if result.status in ("published", "unchanged"):
+        return EXIT_OK
+    print(f"  Nicht veröffentlicht – {_safe(result.reason)} Der nächste Lauf prüft die Daten "
+          "erneut.", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _cmd_reject(args: argparse.Namespace) -> int:
@@ -313,7 +315,7 @@ def _footer(settings, summary, folder: Path | None = None,  # noqa: ANN001
 
 def _safe(text: str) -> str:
     """Never print a token, whatever a message contains."""
-    from flows.settings import redact
+    from flows.model.secrets import redact
 
     return redact(text, [os.environ.get("CKAN_API_TOKEN", "")])
 

@@ -7,26 +7,30 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from logging import Logger, LoggerAdapter
 from pathlib import Path
 from typing import Literal
 
 from prefect import flow, get_run_logger
-from prefect.futures import PrefectFuture, as_completed
 from prefect.input import RunInput
 from prefect.states import Completed, Failed, State
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.errors import ConfigError, PipelineError
+from flows.model.bundle import PublishOutcome, Target
 from flows.model.results import STATUS_DE, Comparison, RunSummary
 from flows.run import batch, sequence
 from flows.run.approval import Gate
-from flows.run.sequence import Prepared
-from flows.settings import Settings, make_targets
+from flows.run.prepare import Prepared
+from flows.run.targets import make_targets
+from flows.settings import Settings
 from flows.specs import catalog
 from flows.tasks import (
     compare_previous,
     dataset_artifacts,
+    load_secret_block,
     prepare_dataset,
     publish_dataset,
     summary_artifact,
@@ -63,8 +67,7 @@ class ApprovalDecision(RunInput):
     """Who decides; `prefect` if empty."""
 
 
-@flow(name="nightly-publish", flow_run_name=_run_name, validate_parameters=True,
-      task_runner=ThreadPoolTaskRunner(max_workers=CONCURRENCY))
+@flow(name="nightly-publish", flow_run_name=_run_name, validate_parameters=True)
 def nightly_publish(
     datasets: list[str] | None = None,
     targets: list[str] | None = None,
@@ -80,38 +83,24 @@ def nightly_publish(
         run_id: names the report folder; a timestamp if empty.
     """
     logger = get_run_logger()
-    settings = Settings.from_env(Path(project) if project else None)
+    settings = Settings.from_env(Path(project) if project else None,
+                                 load_block=load_secret_block)
     specs = list(targets or settings.default_targets)
     checked = make_targets(specs, settings)  # fails fast on a missing token or unknown target
     names = list(datasets or catalog.dataset_names(settings.project))
     summary = RunSummary(run_id=run_id or batch.new_run_id(), started_at=batch.now(),
                          targets=[t.label for t in checked])
-    with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
-        # every dataset runs as its own chain of tasks, up to CONCURRENCY at a time, so one slow
-        # source does not hold the others; a dataset's publishing is serialised by its lock
-        preparing = {prepare_dataset.submit(settings.project, name, Path(workdir)): name
-                     for name in names}
-        publishing: dict[str, tuple[Prepared, list[PrefectFuture]]] = {}
-        gate = batch.approval_gate(settings, summary.run_id, specs)
-        for index, future in enumerate(as_completed(list(preparing)), start=1):
-            prepared, name = future.result(), preparing[future]
-            logger.info("Datensatz %d von %d geprüft: %s", index, len(names), name)
-            pending: list[PrefectFuture] = []
-            if prepared.bundle is not None and specs:
-                # compared before publishing, so the previous version is still the one online;
-                # the comparison decides whether the dataset is held for approval
-                _record(prepared, compare_previous.submit(prepared, name, specs,
-                                                          settings.project), name)
-                if not prepared.result.errors and _approved(prepared, gate, checked, settings,
-                                                            logger):
-                    pending = [publish_dataset.submit(prepared, spec, settings.project)
-                               for spec in specs]
-            publishing[name] = (prepared, pending)
+    gate = batch.approval_gate(settings, summary.run_id, specs)
+    with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir, \
+            ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="dataset") as pool:
+        # every dataset runs the one per-dataset sequence in its own thread, up to CONCURRENCY at
+        # a time, so one slow source does not hold the others; its steps are Prefect tasks
+        steps = TaskSteps(settings, specs, checked, Path(workdir), logger)
+        running = {name: pool.submit(copy_context().run, sequence.run_dataset, name, checked,
+                                     steps, gate, settings.out_dir / "locks")
+                   for name in names}
         for index, name in enumerate(names, start=1):
-            prepared, pending = publishing[name]
-            for outcome_future in pending:
-                _record(prepared, outcome_future, name)
-            result = sequence.finish(prepared)
+            result = running[name].result()
             summary.results.append(result)
             logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
                         STATUS_DE.get(result.status, result.status))
@@ -123,6 +112,42 @@ def nightly_publish(
     if summary.ok:
         return Completed(message=message, data=summary.to_dict())
     return Failed(message=message, data=summary.to_dict())
+
+
+class TaskSteps:
+    """The steps of the per-dataset sequence as Prefect tasks (retries, task runs in the UI);
+    the approval decision stays in the flow run, one at a time, since only a flow run pauses."""
+
+    def __init__(self, settings: Settings, specs: list[str], targets: list[Target],
+                 workdir: Path, logger: Logger | LoggerAdapter) -> None:
+        self.settings, self.specs, self.workdir, self.logger = settings, specs, workdir, logger
+        self._spec_of = {id(target): spec for target, spec in zip(targets, specs, strict=True)}
+        self._deciding = threading.Lock()
+
+    def prepare(self, name: str) -> Prepared:
+        prepared = prepare_dataset(self.settings.project, name, self.workdir)
+        self.logger.info("Datensatz geprüft: %s", name)
+        return prepared
+
+    def compare(self, prepared: Prepared, targets: list[Target]) -> Comparison:
+        # compared before publishing, so the previous version is still the one online
+        return compare_previous(prepared, prepared.result.name, self.specs,
+                                self.settings.project)
+
+    def decide(self, prepared: Prepared, gate: Gate, targets: list[Target]) -> bool:
+        with self._deciding:
+            return _approved(prepared, gate, targets, self.settings, self.logger)
+
+    def publish(self, prepared: Prepared, target: Target) -> PublishOutcome:
+        state = publish_dataset(prepared, self._spec_of[id(target)], self.settings.project,
+                                return_state=True)
+        outcome = state.result(raise_on_failure=False)
+        if isinstance(outcome, PipelineError):
+            raise outcome
+        if isinstance(outcome, BaseException):
+            raise PipelineError(f"Interner Fehler beim Veröffentlichen "
+                                f"({type(outcome).__name__}).", dataset=prepared.result.name)
+        return outcome
 
 
 def _approved(prepared: Prepared, gate: Gate, targets: list, settings: Settings,
@@ -182,17 +207,3 @@ def _run_again() -> None:
     if context and context.flow_run:
         with get_client(sync_client=True) as client:
             client.set_flow_run_state(context.flow_run.id, Running(), force=True)
-
-
-def _record(prepared: Prepared, future: PrefectFuture, name: str) -> None:
-    future.wait()
-    outcome = future.state.result(raise_on_failure=False)
-    if isinstance(outcome, Comparison):
-        sequence.record_comparison(prepared, outcome)
-    elif isinstance(outcome, PipelineError):
-        sequence.record_failure(prepared, outcome)
-    elif isinstance(outcome, BaseException):
-        sequence.record_failure(prepared, PipelineError(
-            f"Interner Fehler beim Veröffentlichen ({type(outcome).__name__}).", dataset=name))
-    else:
-        prepared.result.outcomes.append(outcome)

@@ -1,4 +1,5 @@
-"""Settings read once per run from the environment (and, for the token, a Prefect Secret block).
+"""Settings read once per run from the environment; credentials through `Secrets` (environment or a
+Prefect Secret block, whose loader the flow layer provides: nothing here imports Prefect).
 
 | variable | meaning | default |
 |---|---|---|
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.errors import ConfigError
-from flows.model.bundle import Target
+from flows.model.secrets import BlockLoader, Secrets
 from flows.specs.catalog import find_project_dir
 
 
@@ -41,9 +42,17 @@ class Settings:
     approval_wait: str = "auto"
     approval_timeout: int = 3600
     approval_poll: int = 10
+    secrets: Secrets = field(default_factory=Secrets, repr=False, compare=False)
+    """Credentials for sources and targets (environment variables, Secret blocks)."""
 
     @classmethod
-    def from_env(cls, project: Path | None = None) -> Settings:
+    def from_env(cls, project: Path | None = None,
+                 load_block: BlockLoader | None = None) -> Settings:
+        """Read every setting now; `load_block` loads Prefect Secret blocks (flow layer only).
+
+        Raises:
+            ConfigError: a variable holds a value that is not allowed.
+        """
         root = project or find_project_dir()
         out = Path(os.environ.get("KENNZAHLEN_OUT") or root / "out")
         targets = tuple(
@@ -74,6 +83,7 @@ class Settings:
             approval_wait=wait,
             approval_timeout=wait_timeout,
             approval_poll=poll,
+            secrets=Secrets(load_block=load_block),
         )
 
     @property
@@ -94,7 +104,7 @@ class Settings:
         if self.ckan_token:
             return self.ckan_token
         if self.ckan_token_block:
-            return secret_from_block(self.ckan_token_block, "CKAN_API_TOKEN_BLOCK")
+            return self.secrets.block(self.ckan_token_block, "CKAN_API_TOKEN_BLOCK")
         raise ConfigError(
             "Für das Ziel 'ckan' fehlt der API-Token: Umgebungsvariable CKAN_API_TOKEN setzen "
             "(oder CKAN_API_TOKEN_BLOCK mit dem Namen eines Prefect-Secret-Blocks). Den Token "
@@ -109,61 +119,3 @@ def _flag(name: str) -> bool:
     if value in ("1", "true", "yes", "ja", "on"):
         return True
     raise ConfigError(f"{name} ist '{value}', erlaubt sind 1 (ein) und 0 (aus).")
-
-
-def secret_from_block(name: str, setting: str = "password_block") -> str:
-    """The value of a Prefect Secret block (the only place outside flows/ that touches Prefect).
-
-    Raises:
-        ConfigError: the block does not exist or cannot be read.
-    """
-    try:
-        from prefect.blocks.system import Secret
-
-        return str(Secret.load(name).get())
-    except (ValueError, RuntimeError, OSError) as exc:
-        raise ConfigError(
-            f"Das Prefect-Secret '{name}' ({setting}) konnte nicht geladen werden "
-            f"({type(exc).__name__}). Block anlegen oder die Umgebungsvariable setzen."
-        ) from None
-
-
-def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list[Target]:
-    """Build targets from `local`, `local:<dir>` or `ckan`.
-
-    Raises:
-        ConfigError: unknown target, or `ckan` without URL or token.
-    """
-    targets: list[Target] = []
-    for spec in specs:
-        kind, _, arg = spec.partition(":")
-        if kind == "local":
-            from flows.adapters.local.target import LocalCatalog
-            from flows.metadata.descriptor import load_catalog
-
-            root = Path(arg).expanduser() if arg else settings.catalog_dir
-            targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project)))
-        elif kind == "ckan":
-            url = arg or settings.ckan_url
-            if not url:
-                raise ConfigError(
-                    "Für das Ziel 'ckan' fehlt die Adresse des Portals: CKAN_URL setzen "
-                    "(z. B. https://daten.example.de)."
-                )
-            from flows.adapters.ckan.target import CkanTarget
-
-            targets.append(CkanTarget(url, settings.token(), timeout=settings.ckan_timeout,
-                                      retry_budget=settings.ckan_retry_budget))
-        else:
-            raise ConfigError(
-                f"Unbekanntes Ziel '{spec}'. Erlaubt sind 'local', 'local:<Ordner>' und 'ckan'."
-            )
-    return targets
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    """Remove every secret from `text` (last line of defence for messages and reports)."""
-    for secret in secrets:
-        if secret and len(secret) >= 6:
-            text = text.replace(secret, "***")
-    return text

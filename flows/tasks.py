@@ -1,4 +1,5 @@
-"""The only Prefect tasks: retries, retry conditions and artifacts live here, logic in stages/."""
+"""The only Prefect tasks: retries, retry conditions, artifacts and Secret blocks live here; the
+logic lives in flows/run and flows/stages."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from flows.errors import TransientError
 from flows.model.bundle import PublishOutcome
 from flows.model.results import Comparison, DatasetResult, RunSummary
 from flows.run import sequence
-from flows.run.locks import dataset_lock
-from flows.run.sequence import Prepared
-from flows.settings import Settings, make_targets
+from flows.run.prepare import Prepared, prepare
+from flows.run.targets import make_targets
+from flows.settings import Settings
 from flows.stages.publish import publish
 from flows.stages.report_text import (
     PLAUSIBILITY_HEADERS,
@@ -23,6 +24,14 @@ from flows.stages.report_text import (
     markdown_summary,
     plausibility_rows,
 )
+
+
+def load_secret_block(name: str) -> str:
+    """The value of the Prefect Secret block `name` (the only place that reads Secret blocks;
+    `Secrets` below the flow layer is handed this function)."""
+    from prefect.blocks.system import Secret
+
+    return str(Secret.load(name).get())
 
 
 def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -39,8 +48,10 @@ def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
 @task(name="prepare-dataset", task_run_name="prepare-{name}", cache_policy=NO_CACHE,
       persist_result=False)
 def prepare_dataset(project: Path, name: str, workdir: Path) -> Prepared:
-    """Load, collect, transform, validate and bundle one dataset (never raises for bad data)."""
-    return sequence.prepare(project, name, workdir)
+    """Load, collect, transform, validate and bundle one dataset (never raises for bad data);
+    source credentials are read here, so none travels as a task parameter."""
+    settings = Settings.from_env(project, load_block=load_secret_block)
+    return prepare(project, name, workdir, settings.secrets)
 
 
 @task(name="compare-previous", task_run_name="compare-{name}", cache_policy=NO_CACHE,
@@ -49,7 +60,7 @@ def compare_previous(prepared: Prepared, name: str, target_specs: list[str],
                      project: Path) -> Comparison:
     """Compare one valid dataset with its last publication on the targets (warnings only; a
     target that cannot be read is reported, not raised)."""
-    settings = Settings.from_env(project)
+    settings = Settings.from_env(project, load_block=load_secret_block)
     return sequence.compare_previous(prepared, make_targets(target_specs, settings))
 
 
@@ -59,12 +70,12 @@ def compare_previous(prepared: Prepared, name: str, target_specs: list[str],
 def publish_dataset(prepared: Prepared, target_spec: str, project: Path) -> PublishOutcome:
     """Publish one valid dataset to one target; the target is built here from the environment,
     so no secret travels as a task parameter. The CKAN adapter already retries transient
-    failures within CKAN_RETRY_BUDGET; Prefect tries once more a minute later (a portal restart)."""
-    settings = Settings.from_env(project)
+    failures within CKAN_RETRY_BUDGET; Prefect tries once more a minute later (a portal restart).
+    The dataset's lock is held by the sequence that calls this task (flows/run/sequence.py)."""
+    settings = Settings.from_env(project, load_block=load_secret_block)
     (target,) = make_targets([target_spec], settings)
     assert prepared.bundle is not None, "only valid, bundled datasets are published"
-    with dataset_lock(settings.out_dir / "locks", prepared.result.name):
-        return publish(prepared.bundle, prepared.validations, target)
+    return publish(prepared.bundle, prepared.validations, target)
 
 
 def dataset_artifacts(result: DatasetResult) -> None:

@@ -4,15 +4,18 @@ the bookkeeping every run shares: run ids, closing targets, writing reports."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.model.bundle import Target
+from flows.model.bundle import Bundle, Target
 from flows.model.results import DatasetResult, RunSummary
 from flows.run import sequence
 from flows.run.approval import ApprovalStore, Gate
-from flows.settings import Settings, make_targets
+from flows.run.prepare import prepare_held
+from flows.run.sequence import PlainSteps
+from flows.run.targets import make_targets
+from flows.settings import Settings
 from flows.stages.report import write_reports
 
 Progress = Callable[[int, int, DatasetResult], None]
@@ -27,8 +30,12 @@ def now() -> str:
 
 
 def run(settings: Settings, names: list[str], target_specs: list[str],
-        progress: Progress | None = None, run_id: str | None = None) -> RunSummary:
+        progress: Progress | None = None, run_id: str | None = None,
+        held: Mapping[str, Bundle] | None = None) -> RunSummary:
     """Check (no targets) or publish `names` in order; one dataset's failure never stops the rest.
+
+    With `held` (dataset → its held version), that version is prepared instead of the sources
+    (`kennzahlen approve`): it passes the same sequence, lock, validity check and gate.
 
     Raises:
         ConfigError: a target cannot be set up (e.g. missing CKAN token), before any dataset runs.
@@ -39,8 +46,14 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
     gate = approval_gate(settings, summary.run_id, target_specs)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
         for index, name in enumerate(names, start=1):
-            result = sequence.process(settings.project, name, targets, Path(workdir),
-                                      locks=settings.out_dir / "locks", gate=gate)
+            if held is not None:
+                steps = PlainSteps(lambda slug: prepare_held(settings.project, slug, held[slug]))
+                result = sequence.run_dataset(name, targets, steps, gate,
+                                              settings.out_dir / "locks")
+            else:
+                result = sequence.process(settings.project, name, targets, Path(workdir),
+                                          locks=settings.out_dir / "locks", gate=gate,
+                                          secrets=settings.secrets)
             summary.results.append(result)
             if progress:
                 progress(index, len(names), result)

@@ -1,164 +1,109 @@
-"""The stages wired for one dataset, without Prefect: load → collect → transform → validate →
-bundle → publish. The Prefect flow and the command line both use these functions.
+"""The one per-dataset sequence: prepare → compare → gate → publish → finish.
 
-Nothing here raises for bad data or a failing target: every outcome ends up in a
+The nightly flow, `kennzahlen publish`/`validate` and `kennzahlen approve` all run a dataset
+through `run_dataset`; they differ only in how a step runs (`Steps`): plainly here, as Prefect
+tasks in the flow layer. Whatever the steps, the comparison, the approval gate and publishing
+happen under the dataset's lock, and only a dataset whose validation passed reaches a target.
+
+Nothing here raises for bad data or a failing target: every outcome ends up in the
 `DatasetResult`, and a dataset that is invalid or fails never stops the others.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import tempfile
-import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from flows import problems
 from flows.errors import PipelineError
-from flows.metadata import descriptor as metadata
-from flows.metadata import reference
-from flows.model.bundle import Bundle, Target
-from flows.model.results import Comparison, DatasetResult, Validation
-from flows.model.tables import Table, WrittenTable
-from flows.run import cache, streaming
+from flows.model.bundle import Bundle, PublishOutcome, Target
+from flows.model.results import Comparison, DatasetResult
+from flows.model.secrets import Secrets
 from flows.run.approval import Gate
 from flows.run.locks import LockTimeoutError, dataset_lock
-from flows.specs import catalog
-from flows.specs.catalog import DatasetSpec, ResourceSpec
-from flows.stages.aggregate import aggregate, canonical
-from flows.stages.collect import collect
-from flows.stages.describe import describe
+from flows.run.prepare import Prepared, done, prepare, problem_from
+from flows.specs.catalog import ResourceSpec
 from flows.stages.plausibility import compare_csv
-from flows.stages.protect import protect
-from flows.stages.publish import build_bundle, publish
-from flows.stages.rules import check_rules
-from flows.stages.transform import transform
+from flows.stages.publish import InvalidBundleError, publish
 
 
-@dataclass
-class Prepared:
-    """A dataset after validation: its result so far and, if valid, the bundle to publish."""
+class Steps(Protocol):
+    """How the steps of the sequence run: plainly (`PlainSteps`) or as Prefect tasks."""
 
-    result: DatasetResult
-    spec: DatasetSpec | None = None
-    bundle: Bundle | None = None
-    validations: list[Validation] = field(default_factory=list)
-    started: float = field(default_factory=time.monotonic)
+    def prepare(self, name: str) -> Prepared:
+        """Load, collect, transform, validate and bundle the dataset (never raises)."""
 
+    def compare(self, prepared: Prepared, targets: list[Target]) -> Comparison:
+        """Compare the bundle with the last publication (never raises)."""
 
-def prepare(project: Path, name: str, workdir: Path | None) -> Prepared:
-    """Load, collect, transform and validate one dataset; build its bundle in `workdir` if valid.
+    def decide(self, prepared: Prepared, gate: Gate, targets: list[Target]) -> bool:
+        """Whether the dataset is published now (the approval gate)."""
 
-    With `workdir=None` the dataset is only checked (status `valid` or `invalid`).
-    """
-    prepared = Prepared(DatasetResult(name=name))
-    result = prepared.result
-    try:
-        spec = catalog.load(project, name)
-    except PipelineError as exc:
-        result.problems.extend(getattr(exc, "problems", None) or [problem_from(exc, name)])
-        result.status = "invalid"
-        return _done(prepared)
-    prepared.spec = spec
-    result.title = spec.title
-    if workdir is not None:  # chunked resources are written next to their bundle
-        workdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kennzahlen-stream-", dir=workdir) as spool:
-        return _prepare(prepared, spec, project, workdir, Path(spool))
+    def publish(self, prepared: Prepared, target: Target) -> PublishOutcome:
+        """Publish the valid bundle to one target.
+
+        Raises:
+            PipelineError: the target failed (after any retries the step makes).
+        """
 
 
-def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path | None,
-             spool: Path) -> Prepared:
-    result, name = prepared.result, spec.name
-    tables: dict[str, Table | WrittenTable] = {}
-    for resource in spec.resources:
-        shown = resource.source.display_path(project)
+class PlainSteps:
+    """The steps as plain calls (command line, tests): `prepare` is given, the rest is fixed."""
+
+    def __init__(self, prepare: Callable[[str], Prepared]) -> None:
+        self._prepare = prepare
+
+    def prepare(self, name: str) -> Prepared:
+        return self._prepare(name)
+
+    def compare(self, prepared: Prepared, targets: list[Target]) -> Comparison:
+        return compare_previous(prepared, targets)
+
+    def decide(self, prepared: Prepared, gate: Gate, targets: list[Target]) -> bool:
+        assert prepared.bundle is not None
+        return gate.check(prepared.result, prepared.bundle, targets) == "publish"
+
+    def publish(self, prepared: Prepared, target: Target) -> PublishOutcome:
+        assert prepared.bundle is not None
+        return publish(prepared.bundle, prepared.validations, target)
+
+
+def run_dataset(name: str, targets: list[Target], steps: Steps, gate: Gate | None,
+                locks: Path) -> DatasetResult:
+    """Prepare `name` and, if it is valid and there are targets, compare, ask the gate and
+    publish to every target, all under the dataset's lock; without a gate nothing is held."""
+    prepared = steps.prepare(name)
+    if prepared.bundle is not None and targets:
         try:
-            chunked, reason = streaming.decide(resource)
-        except PipelineError as exc:
-            result.problems.append(problem_from(exc, name))
-            continue
-        if reason:
-            result.problems.append(streaming.not_streamed(resource, reason, name, shown))
-        if chunked:
-            _prepare_streamed(prepared, resource, shown, spool, tables)
-            continue
-        raw = collect(resource, name, project)
-        result.problems.extend(raw.problems)
-        result.provenance[resource.name] = raw.provenance
-        if not raw.header:
-            continue
-        if resource.aggregate is not None:
-            raw = aggregate(raw, resource, name, shown)
-            result.problems.extend(raw.problems)
-            result.provenance[resource.name] = raw.provenance
-            resource = canonical(resource)
-        table = transform(raw, resource, name, shown)
-        result.problems.extend(table.problems)
-        protection = protect(table, resource, name, shown)
-        result.problems.extend(protection.problems)
-        result.protection[resource.name] = protection.stats()
-        validation = cache.validate_cached(project, table, resource, name, shown,
-                                                      masked=protection.masked)
-        result.problems.extend(validation.problems)
-        if validation.valid and not any(p.severity == "error" for p in table.problems):
-            result.problems.extend(check_rules(table, resource, name, shown,
-                                               masked=protection.masked))
-        result.rows[resource.name] = validation.rows
-        prepared.validations.append(validation)
-        tables[resource.name] = table
-    if result.errors:
-        result.status = "invalid"
-        return _done(prepared)
-    with tempfile.TemporaryDirectory(prefix="kennzahlen-check-") as scratch:
-        bundle = build_bundle(spec, tables, (workdir or Path(scratch)) / name,
-                              derived={"temporal": metadata.temporal(spec.public_descriptor(),
-                                                                     _columns(tables))})
-        described = describe(bundle, metadata.load_catalog(project), reference.find(project))
-    result.problems.extend(described.problems)
-    result.metadata_quality = described.quality
-    if result.errors:
-        result.status = "invalid"
-        return _done(prepared)
-    result.status = "valid"
-    if workdir is not None:
-        prepared.bundle = dataclasses.replace(bundle, quality=described.quality)
-    return _done(prepared)
+            with dataset_lock(locks, name):
+                record_comparison(prepared, steps.compare(prepared, targets))
+                if not prepared.result.errors and (
+                        gate is None or steps.decide(prepared, gate, targets)):
+                    for target in targets:
+                        _publish_one(prepared, target, steps)
+        except LockTimeoutError as exc:
+            record_failure(prepared, exc)
+    return finish(prepared)
 
 
-def _prepare_streamed(prepared: Prepared, resource: ResourceSpec, shown: str, spool: Path,
-                      tables: dict[str, Table | WrittenTable]) -> None:
-    """The stages for a large CSV resource, in chunks (flows/streaming.py)."""
-    result = prepared.result
-    done = streaming.process(resource, result.name, shown, spool / resource.name)
-    result.problems.extend(done.problems)
-    result.provenance[resource.name] = done.provenance
-    if done.table is None or done.validation is None:
-        return
-    result.protection[resource.name] = done.protection
-    result.problems.extend(done.validation.problems)
-    result.rows[resource.name] = done.validation.rows
-    prepared.validations.append(done.validation)
-    tables[resource.name] = done.table
+def process(project: Path, name: str, targets: list[Target], workdir: Path,
+            locks: Path | None = None, gate: Gate | None = None,
+            secrets: Secrets | None = None) -> DatasetResult:
+    """`run_dataset` with plain steps that prepare `name` from its sources (in `workdir`)."""
+    steps = PlainSteps(lambda slug: prepare(project, slug, workdir if targets else None, secrets))
+    return run_dataset(name, targets, steps, gate, locks or workdir / "locks")
 
 
-def _columns(tables: dict[str, Table | WrittenTable]) -> dict[str, dict[str, list[str]]]:
-    """Resource → field → published values (what metadata derives the period covered from;
-    of a streamed resource the smallest and largest)."""
-    return {name: table.extremes if isinstance(table, WrittenTable) else
-            {f: [row[i] for row in table.rows] for i, f in enumerate(table.fields)}
-            for name, table in tables.items()}
-
-
-def publish_to(prepared: Prepared, target: Target) -> None:
-    """Publish a prepared bundle to one target and record the outcome.
-
-    Raises:
-        PipelineError: the target failed; the caller decides about retrying and recording.
-    """
-    assert prepared.bundle is not None, "publish_to needs a valid, bundled dataset"
-    outcome = publish(prepared.bundle, prepared.validations, target)
-    prepared.result.outcomes.append(outcome)
+def _publish_one(prepared: Prepared, target: Target, steps: Steps) -> None:
+    """One target through the validity gate: a step can never hand an invalid bundle on."""
+    try:
+        if not prepared.validations or not all(v.valid for v in prepared.validations):
+            raise InvalidBundleError(f"Datensatz '{prepared.result.name}' ist nicht gültig und "
+                                     "wird nicht veröffentlicht.", dataset=prepared.result.name)
+        prepared.result.outcomes.append(steps.publish(prepared, target))
+    except PipelineError as exc:
+        record_failure(prepared, exc)
 
 
 def compare_previous(prepared: Prepared, targets: list[Target]) -> Comparison:
@@ -218,34 +163,4 @@ def finish(prepared: Prepared) -> DatasetResult:
             result.status = "published"
         elif result.outcomes:
             result.status = "unchanged"
-    return _done(prepared).result
-
-
-def process(project: Path, name: str, targets: list[Target], workdir: Path,
-            locks: Path | None = None, gate: Gate | None = None) -> DatasetResult:
-    """Prepare one dataset and publish it to every target, holding its lock while publishing;
-    with a `gate`, a dataset that needs approval is held instead (flows/approval.py)."""
-    prepared = prepare(project, name, workdir if targets else None)
-    if prepared.bundle is not None:
-        try:
-            with dataset_lock(locks or workdir / "locks", name):
-                record_comparison(prepared, compare_previous(prepared, targets))
-                held = gate is not None and gate.check(prepared.result, prepared.bundle,
-                                                       targets) != "publish"
-                for target in [] if held else targets:
-                    try:
-                        publish_to(prepared, target)
-                    except PipelineError as exc:
-                        record_failure(prepared, exc)
-        except LockTimeoutError as exc:
-            record_failure(prepared, exc)
-    return finish(prepared)
-
-
-def problem_from(exc: PipelineError, dataset: str) -> problems.Problem:
-    return problems.make(exc.code, exc.message, dataset=exc.dataset or dataset)
-
-
-def _done(prepared: Prepared) -> Prepared:
-    prepared.result.seconds = time.monotonic() - prepared.started
-    return prepared
+    return done(prepared).result

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
+from flows.model.secrets import Secrets
 from flows.model.tables import RawTable
 from flows.problems import Problem
 from flows.specs.catalog import ResourceSpec, SourceSpec
@@ -23,13 +24,15 @@ from flows.specs.catalog import ResourceSpec, SourceSpec
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
 
 
-def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:
+def collect(resource: ResourceSpec, dataset: str, base: Path,
+            secrets: Secrets | None = None) -> RawTable:
     """Read one resource's source.
 
     Args:
         resource: the declared resource, with its source.
         dataset: dataset name, for problem records.
         base: folder that file names in problems are shown relative to.
+        secrets: credentials of database and web sources (default: the environment only).
 
     Returns:
         The table; on unreadable input an empty table whose `problems` say why.
@@ -38,7 +41,7 @@ def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:
     shown = source.display_path(base)
     context = {"dataset": dataset, "resource": resource.name, "file": shown}
     if source.kind in ("sql", "json", "oparl") and source.path is None:
-        table = _read_remote(resource, context, base)
+        table = _read_remote(resource, context, base, secrets or Secrets())
     elif source.path is None or not source.path.is_file():
         return RawTable(header=[], problems=[problems.make(
             "source-missing",
@@ -50,7 +53,7 @@ def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:
     elif source.kind == "ods":
         table = _read_ods(resource, context)
     elif source.kind in ("json", "oparl"):
-        table = _read_remote(resource, context, base)
+        table = _read_remote(resource, context, base, secrets or Secrets())
     else:
         table = _read_csv(resource, context)
     table.provenance = {
@@ -63,7 +66,8 @@ def collect(resource: ResourceSpec, dataset: str, base: Path) -> RawTable:
     return table
 
 
-def _read_remote(resource: ResourceSpec, context: dict[str, Any], base: Path) -> RawTable:
+def _read_remote(resource: ResourceSpec, context: dict[str, Any], base: Path,
+                 secrets: Secrets) -> RawTable:
     kind = resource.source.kind
     if kind == "oparl":
         from flows.adapters.sources import oparl
@@ -73,11 +77,11 @@ def _read_remote(resource: ResourceSpec, context: dict[str, Any], base: Path) ->
     elif kind == "sql":
         from flows.adapters.sources import sql
 
-        found_all = sql.read(resource.source, context)
+        found_all = sql.read(resource.source, context, secrets)
     else:
         from flows.adapters.sources import web
 
-        found_all = web.read(resource.source, context)
+        found_all = web.read(resource.source, context, secrets)
     header, rows, provenance, found = found_all
     return RawTable(header=[str(h) for h in header], rows=rows,
                     row_numbers=list(range(1, len(rows) + 1)), provenance=provenance,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from flows.cli import EXIT_HELD, EXIT_OK, EXIT_USAGE, main
+from flows.cli import EXIT_FAILED, EXIT_HELD, EXIT_OK, EXIT_USAGE, main
 from tests.helpers import MONTHLY, double_month
 
 SLUG = "digitalisierung-kosten"
@@ -138,3 +138,26 @@ def test_dataset_yaml_can_switch_first_publication_approval_on(
     declaration.write_text(declaration.read_text(encoding="utf-8")
                            + "approval:\n  first_publication: true\n", encoding="utf-8")
     assert _publish(tmp_path / "katalog") == EXIT_HELD
+
+
+def test_approve_cannot_publish_a_held_version_that_is_invalid_now(
+        env: dict[str, str], project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The held version passes the same sequence as a nightly run: the declaration tightened
+    after the hold makes it invalid, so approving records the decision but publishes nothing."""
+    monkeypatch.setenv("KENNZAHLEN_APPROVE_FIRST_PUBLICATION", "1")
+    catalog = tmp_path / "katalog"
+    assert _publish(catalog) == EXIT_HELD
+    schema = project / "schemas" / f"{SLUG}.schema.yaml"
+    text = schema.read_text(encoding="utf-8")
+    assert text.count("constraints: {minimum: 0}") == 2
+    schema.write_text(text.replace("constraints: {minimum: 0}", "constraints: {maximum: 1}", 1),
+                      encoding="utf-8")
+    capsys.readouterr()
+    assert main(["approve", SLUG, "--by", "Frau Prüfer"]) == EXIT_FAILED
+    assert "Nicht veröffentlicht" in capsys.readouterr().err
+    assert not (catalog / SLUG).exists()
+    report = _last_report(env)
+    assert report["status"] == "invalid"
+    assert {(p["code"], p["field"]) for p in report["problems"]} >= {
+        ("constraint-error", "einmalige_kosten_eur")}

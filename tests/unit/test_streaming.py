@@ -1,6 +1,6 @@
 """Large CSV resources in chunks (flows/streaming.py) give what the in-memory path gives.
 
-Each case runs `sequence.prepare` twice on the same project: once in memory, once streamed in
+Each case runs `prepare.prepare` twice on the same project: once in memory, once streamed in
 chunks of two rows (KENNZAHLEN_STREAM_BYTES=1), and compares status, problems, provenance,
 protection counts and the bytes of every published file."""
 
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from flows.run import sequence, streaming
+from flows.run import prepare, streaming
 from flows.stages import collect_stream, protect
 from tests.helpers import FIXTURES
 
@@ -27,9 +27,9 @@ def _without_rules(project: Path, name: str) -> None:
 
 
 def _both(project: Path, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-          ) -> tuple[sequence.Prepared, sequence.Prepared]:
+          ) -> tuple[prepare.Prepared, prepare.Prepared]:
     monkeypatch.delenv("KENNZAHLEN_STREAM_BYTES", raising=False)
-    in_memory = sequence.prepare(project, name, tmp_path / "memory")
+    in_memory = prepare.prepare(project, name, tmp_path / "memory")
     monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "1")
     monkeypatch.setattr(streaming, "CHUNK_ROWS", 2)
     monkeypatch.setattr(collect_stream, "BLOCK", 7)  # the encoding check crosses blocks
@@ -38,22 +38,22 @@ def _both(project: Path, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(streaming, "process",
                         lambda resource, *args: calls.append(resource.name) or chunked(
                             resource, *args))
-    streamed = sequence.prepare(project, name, tmp_path / "streamed")
+    streamed = prepare.prepare(project, name, tmp_path / "streamed")
     assert calls, "the second run did not stream"
     return in_memory, streamed
 
 
-def _problems(prepared: sequence.Prepared) -> list[tuple[Any, ...]]:
+def _problems(prepared: prepare.Prepared) -> list[tuple[Any, ...]]:
     return sorted((p.code, p.severity, p.resource or "", p.row or 0, p.field or "", p.message)
                   for p in prepared.result.problems)
 
 
-def _provenance(prepared: sequence.Prepared) -> dict[str, Any]:
+def _provenance(prepared: prepare.Prepared) -> dict[str, Any]:
     return {name: {k: v for k, v in found.items() if k != "fetched_at"}
             for name, found in prepared.result.provenance.items()}
 
 
-def _assert_same(in_memory: sequence.Prepared, streamed: sequence.Prepared) -> None:
+def _assert_same(in_memory: prepare.Prepared, streamed: prepare.Prepared) -> None:
     assert streamed.result.status == in_memory.result.status
     assert _problems(streamed) == _problems(in_memory)
     assert _provenance(streamed) == _provenance(in_memory)
@@ -127,7 +127,7 @@ def test_personal_data_is_counted_over_the_whole_file(
 def test_what_needs_the_whole_table_is_kept_in_memory_and_said(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "1")
-    prepared = sequence.prepare(project, FALLZAHLEN, tmp_path / "w")  # it has rules.yaml
+    prepared = prepare.prepare(project, FALLZAHLEN, tmp_path / "w")  # it has rules.yaml
     assert prepared.result.status == "valid"
     (notice,) = [p for p in prepared.result.problems if p.code == "streaming-not-possible"]
     assert notice.severity == "info" and "Geschäftsregeln (rules.yaml)" in notice.message

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.model.tables import Table
-from flows.run import cache
+from flows.run import cache, prepare
 from flows.stages import validate as validate_stage
 from tests.helpers import FIXTURES, resource
 
@@ -85,12 +85,11 @@ def test_cache_can_be_switched_off_and_survives_a_damaged_entry(
 
 def test_pipeline_does_not_validate_an_unchanged_dataset_twice(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from flows.run import sequence
     from tests.helpers import ROOT
 
     monkeypatch.setenv("KENNZAHLEN_OUT", str(tmp_path / "out"))
-    first = sequence.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
-    second = sequence.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
+    first = prepare.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
+    second = prepare.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
     assert [v.cached for v in first.validations] == [False]
     assert [v.cached for v in second.validations] == [True]
     assert second.result.status == first.result.status == "valid"

@@ -8,27 +8,33 @@ password nor a URL containing it ever appears in provenance, problems or logs.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flows import problems
 from flows.errors import ConfigError
+from flows.model.secrets import Secrets
 from flows.problems import Problem
 from flows.specs.catalog import SourceSpec
 
 DEFAULT_CHUNK = 10_000
 
 
-def read(source: SourceSpec, context: dict[str, Any]) -> tuple[list[str], list[list[Any]],
-                                                              dict[str, Any], list[Problem]]:
-    """Run the declared query; returns header, rows, provenance and problems (never raises)."""
+def read(source: SourceSpec, context: dict[str, Any], secrets: Secrets,
+         ) -> tuple[list[str], list[list[Any]], dict[str, Any], list[Problem]]:
+    """Run the declared query; returns header, rows, provenance and problems (never raises).
+
+    Args:
+        source: the declared source (`url` or `url_env`, `query` or `table`, password options).
+        context: dataset, resource and file for problem records.
+        secrets: where `url_env`, `password_env` and `password_block` are looked up.
+    """
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
     options = source.options
     try:
-        url, secret = _url(options)
+        url, secret = _url(options, secrets)
         shown = make_url(url).render_as_string(hide_password=True)
     except (ValueError, ArgumentError) as exc:
         return [], [], {}, [problems.make("config-error", str(exc), **context)]
@@ -76,12 +82,12 @@ def _is_connect(exc: Any) -> bool:
                                   "unable to open"))
 
 
-def _url(options: dict[str, Any]) -> tuple[str, str]:
+def _url(options: dict[str, Any], secrets: Secrets) -> tuple[str, str]:
     from sqlalchemy.engine import make_url
 
     if options.get("url_env"):
         name = options["url_env"]
-        value = os.environ.get(name)
+        value = secrets.env(name)
         if value:
             return value, make_url(value).password or ""
         if not options.get("url"):
@@ -93,14 +99,12 @@ def _url(options: dict[str, Any]) -> tuple[str, str]:
                          "password_env oder url_env verwenden.")
     secret = ""
     if options.get("password_env"):
-        secret = os.environ.get(options["password_env"], "")
+        secret = secrets.env(options["password_env"])
         if not secret:
             raise ValueError(f"Die Umgebungsvariable {options['password_env']} (Passwort) ist "
                              "nicht gesetzt.")
     elif options.get("password_block"):
-        from flows.settings import secret_from_block
-
-        secret = secret_from_block(options["password_block"])
+        secret = secrets.block(options["password_block"])
     if secret:
         url = url.set(password=secret)
     return url.render_as_string(hide_password=False), secret

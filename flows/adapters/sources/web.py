@@ -9,28 +9,36 @@ A local `path` instead of `url` reads a bundled JSON file (used by the demo).
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 from urllib.parse import urljoin
 
 from flows import problems
 from flows.adapters.sources.http import SourceFailedError, get_json
+from flows.errors import ConfigError
+from flows.model.secrets import Secrets
 from flows.problems import Problem
 from flows.specs.catalog import SourceSpec
 
 MAX_PAGES = 1000
 
 
-def read(source: SourceSpec, context: dict[str, Any]) -> tuple[list[str], list[list[Any]],
-                                                              dict[str, Any], list[Problem]]:
+def read(source: SourceSpec, context: dict[str, Any], secrets: Secrets,
+         ) -> tuple[list[str], list[list[Any]], dict[str, Any], list[Problem]]:
+    """Records of a JSON file or web API as header and rows (never raises for bad input).
+
+    Args:
+        source: the declared source (`path`, or `url`/`url_env` with paging and auth).
+        context: dataset, resource and file for problem records.
+        secrets: where `url_env` and the API key (`auth.env`, `auth.block`) are looked up.
+    """
     options = source.options
-    url = options.get("url") or os.environ.get(options.get("url_env", ""), "")
+    url = options.get("url") or secrets.env(options.get("url_env"))
     provenance = {"kind": "json", "location": url or str(source.path)}
     try:
         if source.path:
             records, pages = _records_from_file(source), 1
         else:
-            records, pages = _records_from_api(url, options)
+            records, pages = _records_from_api(url, options, secrets)
     except SourceFailedError as failure:
         return [], [], provenance, [problems.make(failure.code, failure.message, **context)]
     header: list[str] = []
@@ -52,7 +60,8 @@ def _records_from_file(source: SourceSpec) -> list[dict[str, Any]]:
     return _at(document, source.options.get("records"))
 
 
-def _records_from_api(url: str, options: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+def _records_from_api(url: str, options: dict[str, Any], secrets: Secrets,
+                      ) -> tuple[list[dict[str, Any]], int]:
     import requests
 
     if not url:
@@ -61,7 +70,7 @@ def _records_from_api(url: str, options: dict[str, Any]) -> tuple[list[dict[str,
     headers = {"Accept": "application/json"}
     auth = options.get("auth")
     if auth:
-        token = _token(auth)
+        token = _token(auth, secrets)
         headers[auth.get("header", "Authorization")] = auth.get("prefix", "") + token
     paging = options.get("pagination") or {}
     params: dict[str, Any] = {}
@@ -90,17 +99,14 @@ def _records_from_api(url: str, options: dict[str, Any]) -> tuple[list[dict[str,
     return records, pages
 
 
-def _token(auth: dict[str, str]) -> str:
+def _token(auth: dict[str, str], secrets: Secrets) -> str:
     """The API key, from the environment or a Prefect Secret block."""
     if auth.get("block"):
-        from flows.errors import ConfigError
-        from flows.settings import secret_from_block
-
         try:
-            return secret_from_block(auth["block"], "auth.block")
+            return secrets.block(auth["block"], "auth.block")
         except ConfigError as exc:
             raise SourceFailedError("config-error", exc.message) from None
-    token = os.environ.get(auth.get("env", ""), "")
+    token = secrets.env(auth.get("env"))
     if not token:
         raise SourceFailedError("config-error", f"Die Umgebungsvariable {auth.get('env')} "
                             "(Zugangsschlüssel der Schnittstelle) ist nicht gesetzt.")

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS
 from flows.adapters.local.target import LocalCatalog
 from flows.metadata import dcat, mqa, reference, shacl
 from flows.metadata import descriptor as metadata
-from flows.run import sequence
+from flows.run import prepare, sequence
 from flows.specs import catalog
 from tests.helpers import ROOT
 
@@ -212,7 +212,7 @@ def test_score_and_rdf_links_appear_on_the_catalog_pages(project: Path, tmp_path
 def test_missing_shapes_are_a_warning_with_a_remedy(project: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reference, "find", lambda project=None: None)
-    result = sequence.prepare(project, NAME, None).result
+    result = prepare.prepare(project, NAME, None).result
     assert result.status == "valid"
     (warning,) = [p for p in result.problems if p.code == "metadata-shapes-missing"]
     assert warning.severity == "warning" and "reference download" in warning.hint

@@ -8,7 +8,7 @@ import pytest
 
 from flows.metadata import descriptor as metadata
 from flows.metadata import reference
-from flows.run import sequence
+from flows.run import prepare
 from flows.specs import catalog
 from flows.stages.describe import describe
 from tests.helpers import ROOT
@@ -16,7 +16,7 @@ from tests.helpers import ROOT
 
 @pytest.mark.parametrize("name", catalog.dataset_names(ROOT))
 def test_every_example_conforms_and_scores_excellent(name: str, tmp_path: Path) -> None:
-    prepared = sequence.prepare(ROOT, name, tmp_path)
+    prepared = prepare.prepare(ROOT, name, tmp_path)
     assert prepared.bundle is not None, prepared.result.problems
     described = describe(prepared.bundle, metadata.load_catalog(ROOT), reference.find(ROOT))
     assert described.problems == []

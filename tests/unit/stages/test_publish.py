@@ -14,14 +14,14 @@ from flows import problems
 from flows.model.bundle import PublishOutcome
 from flows.model.results import Validation
 from flows.model.tables import Table
-from flows.run import sequence
+from flows.run import prepare
 from flows.stages.publish import InvalidBundleError, JsonWriter, publish
 from flows.stages.transform import typed_records
 from tests.helpers import ROOT
 
 
 def _prepared(project: Path, tmp_path: Path, name: str = "digitalisierung-kosten"):  # noqa: ANN202
-    return sequence.prepare(project, name, tmp_path / "stage")
+    return prepare.prepare(project, name, tmp_path / "stage")
 
 
 def test_bundle_holds_csv_json_and_a_datapackage_that_frictionless_accepts(tmp_path: Path) -> None:
