@@ -4,13 +4,19 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup ckan-up ckan-down clean
+.PHONY: run test lint setup ckan-up ckan-down clean
 
 run: setup
 	$(VENV)/bin/kennzahlen run
 
-test: setup
+test: setup lint
 	$(VENV)/bin/python -m pytest --integration $(PYTEST_ARGS)
+
+# the house: ruff, and the import contracts of pyproject.toml (floors, no circles, Prefect only
+# in the flow layer)
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 setup: $(STAMP)
 

@@ -1,20 +1,23 @@
 """Settings read once per run from the environment; credentials through `Secrets` (environment or a
 Prefect Secret block, whose loader the flow layer provides: nothing here imports Prefect).
 
-| variable | meaning | default |
-|---|---|---|
-| `KENNZAHLEN_PROJECT` | folder with `datapackages/` and `schemas/` | found from the working directory |
-| `KENNZAHLEN_OUT` | output folder (catalog, reports) | `<project>/out` |
-| `KENNZAHLEN_TARGETS` | default targets of `kennzahlen run`, comma-separated | `local` |
-| `CKAN_URL` | base URL of the CKAN portal | none |
-| `CKAN_API_TOKEN` | API token of the publishing account (secret) | none |
-| `CKAN_API_TOKEN_BLOCK` | name of a Prefect Secret block holding the token, if the variable is unset | none |
-| `CKAN_TIMEOUT` | seconds to wait for one CKAN call | 60 |
-| `CKAN_RETRY_BUDGET` | seconds one dataset may spend retrying transient CKAN failures | 120 |
-| `KENNZAHLEN_APPROVE_FIRST_PUBLICATION` | `1`: a dataset's first publication waits for approval (dataset.yaml `approval.first_publication` overrides) | off |
-| `KENNZAHLEN_APPROVAL_WAIT` | `auto`: a deployment run pauses for a decision, other runs hold and go on; `pause`: always pause; `hold`: never pause | `auto` |
-| `KENNZAHLEN_APPROVAL_TIMEOUT` | seconds a paused run waits for a decision before it holds the dataset and goes on | 3600 |
-| `KENNZAHLEN_APPROVAL_POLL` | seconds between checks whether a paused run was resumed | 10 |
+- `KENNZAHLEN_PROJECT`: folder with `datapackages/` and `schemas/` (default: found from the
+  working directory)
+- `KENNZAHLEN_OUT`: output folder for catalog and reports (default `<project>/out`)
+- `KENNZAHLEN_TARGETS`: default targets of `kennzahlen run`, comma-separated (default `local`)
+- `CKAN_URL`: base URL of the CKAN portal
+- `CKAN_API_TOKEN`: API token of the publishing account (secret)
+- `CKAN_API_TOKEN_BLOCK`: name of a Prefect Secret block holding the token, if the variable is
+  unset
+- `CKAN_TIMEOUT`: seconds to wait for one CKAN call (default 60)
+- `CKAN_RETRY_BUDGET`: seconds one dataset may spend retrying transient CKAN failures (120)
+- `KENNZAHLEN_APPROVE_FIRST_PUBLICATION`: `1`: a dataset's first publication waits for approval
+  (dataset.yaml `approval.first_publication` overrides; default off)
+- `KENNZAHLEN_APPROVAL_WAIT`: `auto` (default): a deployment run pauses for a decision, other runs
+  hold and go on; `pause`: always pause; `hold`: never pause
+- `KENNZAHLEN_APPROVAL_TIMEOUT`: seconds a paused run waits for a decision before it holds the
+  dataset and goes on (default 3600)
+- `KENNZAHLEN_APPROVAL_POLL`: seconds between checks whether a paused run was resumed (10)
 """
 
 from __future__ import annotations

@@ -1,1 +1,2 @@
-"""DCAT-AP.de metadata: descriptor completion, RDF graph, SHACL, MQA, vocabularies, reference data."""
+"""DCAT-AP.de metadata: descriptor completion, RDF graph, SHACL, MQA, vocabularies and
+reference data."""

@@ -7,9 +7,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from rdflib import Graph
+
+from flows.metadata import dcat
+from flows.metadata.descriptor import CatalogInfo
 from flows.specs.catalog import DatasetSpec, ResourceSpec
 
 CHUNK = 1 << 20
@@ -32,6 +37,8 @@ class BundleFile:
 
 @dataclass(frozen=True)
 class Bundle:
+    """The files and public descriptor of one dataset version, and its content hash."""
+
     dataset: DatasetSpec
     directory: Path
     descriptor: dict[str, Any]
@@ -39,6 +46,14 @@ class Bundle:
     content_hash: str
     quality: dict[str, Any] | None = None
     """MQA score of the metadata (set by the describe stage; not part of the content hash)."""
+
+    def graph(self, catalog: CatalogInfo, modified: str | None = None) -> Graph:
+        """The DCAT-AP.de graph of this version (`modified`: when published; default now)."""
+        stamp = modified or datetime.now(UTC).isoformat(timespec="seconds")
+        files = [dcat.Distribution(item.path.name, item.title, item.description,
+                                   item.format.lower(), item.mediatype, item.bytes)
+                 for item in self.files]
+        return dcat.dataset_graph(self.descriptor, catalog, stamp, files)
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,2 @@
-"""Prefect-free wiring: the per-dataset sequence, a batch of datasets, streaming, approval, locks, cache."""
+"""Prefect-free wiring: the per-dataset sequence, a batch of datasets, streaming, approval,
+locks, validation cache, targets."""

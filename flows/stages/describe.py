@@ -27,21 +27,11 @@ class Description:
     quality: dict[str, Any] | None = None
 
 
-def files_of(bundle: Bundle) -> list[dcat.Distribution]:
-    return [dcat.Distribution(item.path.name, item.title, item.description, item.format.lower(),
-                              item.mediatype, item.bytes) for item in bundle.files]
-
-
-def dataset_graph(bundle: Bundle, catalog: CatalogInfo, modified: str | None = None) -> Graph:
-    stamp = modified or datetime.now(UTC).isoformat(timespec="seconds")
-    return dcat.dataset_graph(bundle.descriptor, catalog, stamp, files_of(bundle))
-
-
 def describe(bundle: Bundle, catalog: CatalogInfo, reference: Path | None) -> Description:
     """Build the dataset's RDF (inside a catalog, so catalog rules are checked too), validate it
     against GovData's `v20_de_spec_implr` profile and score it."""
     name = bundle.dataset.name
-    graph = dataset_graph(bundle, catalog)
+    graph = bundle.graph(catalog)
     result = Description(graph)
     try:
         found = shacl.validate(dcat.catalog_graph(catalog, [graph], _now()), reference)

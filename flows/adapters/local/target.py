@@ -61,9 +61,7 @@ class LocalCatalog:
                 "metadata_quality": bundle.quality,
             }
             if self.catalog is not None:
-                from flows.stages.describe import dataset_graph
-
-                graph = dataset_graph(bundle, self.catalog, marker["published_at"])
+                graph = bundle.graph(self.catalog, marker["published_at"])
                 for suffix, fmt in RDF_FORMATS.items():
                     graph.serialize(staging / f"dataset.{suffix}", format=fmt, encoding="utf-8")
             (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
