@@ -20,10 +20,19 @@ def _modules(*paths: str) -> list[Path]:
     return found
 
 
-def test_no_module_over_400_lines() -> None:
-    long = {str(p.relative_to(ROOT)): n for p in _modules("flows")
-            if (n := len(p.read_text().splitlines())) > 400}
-    assert long == {}
+def test_no_module_over_300_lines_without_a_reason_and_none_over_400() -> None:
+    """House aim ~300 lines: a longer module says why in its docstring ("Longer than 300 lines:
+    ..."); 400 is the limit."""
+    unexplained, over_limit = [], []
+    for path in _modules("flows"):
+        text = path.read_text()
+        lines = len(text.splitlines())
+        docstring = ast.get_docstring(ast.parse(text)) or ""
+        if lines > 400:
+            over_limit.append(str(path.relative_to(ROOT)))
+        elif lines > 300 and "Longer than 300 lines:" not in docstring:
+            unexplained.append(str(path.relative_to(ROOT)))
+    assert (over_limit, unexplained) == ([], [])
 
 
 def test_problem_codes_are_kebab_case_unique_and_explained() -> None:
