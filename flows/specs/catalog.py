@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from flows.errors import ConfigError, UnknownDatasetError
+from flows.metadata import descriptor as metadata
+from flows.metadata import reference
 from flows.specs.loading import allowed_keys_hint, first_schema_error, read_yaml
 from flows.specs.rules import PlausibilitySpec, RuleSpec, load_rules, plausibility_spec
 
@@ -191,9 +193,6 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             "und dataset.yaml.",
             dataset=name,
         )
-    from flows.metadata import descriptor as metadata
-    from flows.metadata import reference
-
     descriptor = metadata.complete(read_yaml(folder / "datapackage.yaml", name),
                                    metadata.load_catalog(project))
     internal = read_yaml(folder / "dataset.yaml", name)
