@@ -60,7 +60,7 @@ def build_project(csv_path: Path, root: Path) -> None:
     # JSON is YAML: the descriptors are written as JSON
     (folder / "datapackage.yaml").write_text(json.dumps(DESCRIPTOR, ensure_ascii=False))
     (folder / "dataset.yaml").write_text(json.dumps(INTERNAL))
-    shutil.copytree(ROOT / "schemas" / "meta", root / "schemas" / "meta")
+    (root / "schemas").mkdir()
     schema = json.loads(csv_path.with_suffix(".schema.json").read_text())
     (root / "schemas" / f"{NAME}.schema.yaml").write_text(json.dumps(schema))
 

@@ -68,8 +68,20 @@ def candidates(project: Path | None = None) -> list[Path]:
     found.append(cache_dir())
     if project is not None:
         found.append(project.resolve().parent / "shared" / "reference")
-    found.append(Path(__file__).resolve().parents[3] / "shared" / "reference")
+    checkout = _checkout()
+    if checkout is not None:
+        found.append(checkout.parent / "shared" / "reference")
     return found
+
+
+def _checkout() -> Path | None:
+    """The development checkout this module runs from (it holds pyproject.toml next to flows/),
+    or None for an installed package, whose folders say nothing about reference data."""
+    package = Path(__file__).resolve().parents[1]
+    root = package.parent
+    if package.name == "flows" and (root / "pyproject.toml").is_file():
+        return root
+    return None
 
 
 def find(project: Path | None = None) -> Path | None:

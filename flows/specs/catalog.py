@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from flows.errors import ConfigError, UnknownDatasetError
+from flows.metadata import descriptor as metadata
+from flows.metadata import reference
+from flows.specs.loading import allowed_keys_hint, first_schema_error, read_yaml
 from flows.specs.rules import PlausibilitySpec, RuleSpec, load_rules, plausibility_spec
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -138,21 +137,41 @@ class DatasetSpec:
 
 
 def find_project_dir(start: Path | None = None) -> Path:
-    """The folder holding `datapackages/`: $KENNZAHLEN_PROJECT, else the nearest parent of the
-    working directory, else the checkout this package was installed from."""
+    """The project folder (holding `datapackages/` and `schemas/`): $KENNZAHLEN_PROJECT, else the
+    nearest parent of the working directory (or `start`) holding both, else the working directory
+    itself; `dataset_names` and `load` then say that no project was found."""
     if os.environ.get("KENNZAHLEN_PROJECT"):
         return Path(os.environ["KENNZAHLEN_PROJECT"]).resolve()
     here = (start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
         if (candidate / "datapackages").is_dir() and (candidate / "schemas").is_dir():
             return candidate
-    return Path(__file__).resolve().parents[2]
+    return here
+
+
+def require_project(project: Path) -> Path:
+    """`project/datapackages`, the folder of the dataset declarations.
+
+    Raises:
+        ConfigError: the folder does not exist (no project found, or a wrong project given).
+    """
+    root = project / "datapackages"
+    if not root.is_dir():
+        raise ConfigError(
+            f"Kein Projektordner gefunden: {project} enthält keinen Ordner datapackages/. "
+            "KENNZAHLEN_PROJECT setzen oder --project angeben (der Ordner mit datapackages/ und "
+            "schemas/), oder kennzahlen in diesem Ordner aufrufen."
+        )
+    return root
 
 
 def dataset_names(project: Path) -> list[str]:
-    root = project / "datapackages"
-    if not root.is_dir():
-        return []
+    """The declared datasets, sorted.
+
+    Raises:
+        ConfigError: `project` has no folder datapackages/.
+    """
+    root = require_project(project)
     return sorted(p.name for p in root.iterdir() if (p / "datapackage.yaml").is_file())
 
 
@@ -162,9 +181,10 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
 
     Raises:
         UnknownDatasetError: no folder `datapackages/<name>/` exists.
-        ConfigError: a descriptor, dataset.yaml or schema is missing or invalid.
+        ConfigError: `project` has no folder datapackages/, or a descriptor, dataset.yaml or
+            schema is missing or invalid.
     """
-    folder = project / "datapackages" / name
+    folder = require_project(project) / name
     if not (folder / "datapackage.yaml").is_file():
         known = ", ".join(dataset_names(project)) or "keine"
         raise UnknownDatasetError(
@@ -173,9 +193,6 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             "und dataset.yaml.",
             dataset=name,
         )
-    from flows.metadata import descriptor as metadata
-    from flows.metadata import reference
-
     descriptor = metadata.complete(read_yaml(folder / "datapackage.yaml", name),
                                    metadata.load_catalog(project))
     internal = read_yaml(folder / "dataset.yaml", name)
@@ -202,7 +219,8 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         descriptor=descriptor,
         resources=resources,
         owner_org=internal["ckan"]["owner_org"],
-        organization_title=internal["ckan"].get("organization_title") or internal["ckan"]["owner_org"],
+        organization_title=(internal["ckan"].get("organization_title")
+                            or internal["ckan"]["owner_org"]),
         approval=dict(internal.get("approval") or {}),
     )
     if check:
@@ -221,44 +239,13 @@ class InvalidMetadataError(ConfigError):
         self.problems = problems
 
 
-def read_yaml(path: Path, dataset: str) -> dict[str, Any]:
-    if not path.is_file():
-        raise ConfigError(f"Datei {path.name} fehlt im Ordner datapackages/{dataset}/.", dataset=dataset)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" in Zeile {mark.line + 1}" if mark else ""
-        raise ConfigError(
-            f"{path.name} von '{dataset}' ist kein gültiges YAML{where}: {exc}", dataset=dataset
-        ) from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path.name} von '{dataset}' muss ein YAML-Objekt sein.", dataset=dataset)
-    return data
-
-
-@cache
-def _meta_schema(name: str) -> dict[str, Any]:
-    path = Path(__file__).resolve().parents[2] / "schemas" / "meta" / f"{name}.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def first_schema_error(data: dict[str, Any], name: str) -> Any:
-    """The first violation of `schemas/meta/<name>.schema.json` by `data` (by path), or None."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(_meta_schema(name))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    return errors[0] if errors else None
-
-
 def _check_internal(internal: dict[str, Any], path: Path, dataset: str) -> None:
     first = first_schema_error(internal, "dataset")
     if first is not None:
         where = ".".join(str(p) for p in first.absolute_path) or "(oberste Ebene)"
         raise ConfigError(
             f"dataset.yaml von '{dataset}': Angabe '{where}' ist ungültig ({first.message}). "
-            "Erlaubte Angaben beschreibt schemas/meta/dataset.schema.json.",
+            + allowed_keys_hint("dataset"),
             dataset=dataset,
         )
 
@@ -270,21 +257,22 @@ def _resource(
     schema_ref = declared.get("schema")
     if not isinstance(schema_ref, str):
         raise ConfigError(
-            f"datapackage.yaml von '{dataset}', Ressource '{rname}': 'schema' muss der Name einer "
-            "Schema-Datei in schemas/ sein (z. B. 'schema: kosten' für schemas/kosten.schema.yaml).",
+            f"datapackage.yaml von '{dataset}', Ressource '{rname}': 'schema' muss der Name "
+            "einer Schema-Datei in schemas/ sein (z. B. 'schema: kosten' für "
+            "schemas/kosten.schema.yaml).",
             dataset=dataset,
         )
     if not SLUG.match(schema_ref):
         raise ConfigError(
-            f"datapackage.yaml von '{dataset}': Schema-Verweis '{schema_ref}' ist kein einfacher Name "
-            "(keine Pfade wie ../).",
+            f"datapackage.yaml von '{dataset}': Schema-Verweis '{schema_ref}' ist kein "
+            "einfacher Name (keine Pfade wie ../).",
             dataset=dataset,
         )
     schema_path = project / "schemas" / f"{schema_ref}.schema.yaml"
     if not schema_path.is_file():
         raise ConfigError(
-            f"Datensatz '{dataset}', Ressource '{rname}': Schema-Datei schemas/{schema_ref}.schema.yaml "
-            "fehlt.",
+            f"Datensatz '{dataset}', Ressource '{rname}': Schema-Datei "
+            f"schemas/{schema_ref}.schema.yaml fehlt.",
             dataset=dataset,
         )
     schema = read_yaml(schema_path, dataset)
@@ -359,7 +347,7 @@ def _check_descriptor(spec: DatasetSpec) -> None:
     if not report.valid:
         notes = "; ".join(f"{code}: {note}" for code, note in report.flatten(["type", "note"]))
         raise ConfigError(
-            f"Beschreibung des Datensatzes '{spec.name}' (datapackage.yaml oder Schema) ist ungültig: "
-            f"{notes}",
+            f"Beschreibung des Datensatzes '{spec.name}' (datapackage.yaml oder Schema) ist "
+            f"ungültig: {notes}",
             dataset=spec.name,
         )

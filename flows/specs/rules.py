@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.errors import ConfigError
+from flows.specs.loading import allowed_keys_hint, first_schema_error, read_yaml
 
 RULES_FILE = "rules.yaml"
 DEFAULT_MAX_CHANGE_PERCENT = 20.0
@@ -88,11 +89,9 @@ def load_rules(folder: Path, dataset: str, schemas: dict[str, dict[str, Any]]
         schemas: resource name → its Table Schema.
 
     Raises:
-        ConfigError: the file is not valid YAML, does not follow schemas/meta/rules.schema.json,
-            names an unknown resource or field.
+        ConfigError: the file is not valid YAML, does not follow the meta-schema
+            flows/specs/meta/rules.schema.json, names an unknown resource or field.
     """
-    from flows.specs.catalog import read_yaml
-
     path = folder / RULES_FILE
     if not path.is_file():
         return {}
@@ -169,8 +168,6 @@ def plausibility_spec(decl: dict[str, Any] | None, schema: dict[str, Any], datas
 
 
 def _check_structure(data: dict[str, Any], shown: str, dataset: str) -> None:
-    from flows.specs.catalog import first_schema_error
-
     first = first_schema_error(data, "rules")
     if first is None:
         return
@@ -185,5 +182,5 @@ def _check_structure(data: dict[str, Any], shown: str, dataset: str) -> None:
     if first.validator == "oneOf":
         reason = ("jede Regel braucht genau eine der Angaben expectation, every_period oder "
                   "sum_equals_total")
-    raise ConfigError(f"{shown}, {where}: ungültig ({reason}). Erlaubte Angaben beschreibt "
-                      "schemas/meta/rules.schema.json.", dataset=dataset)
+    raise ConfigError(f"{shown}, {where}: ungültig ({reason}). {allowed_keys_hint('rules')}",
+                      dataset=dataset)
