@@ -30,6 +30,8 @@ from flows.errors import ConfigError, UnknownDatasetError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
 MAX_PRINTED = 30
+_SECRETS: list = []
+"""The credentials of this command's settings, so nothing printed can quote them."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,8 +112,10 @@ def _parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace):  # noqa: ANN202
     from flows.settings import Settings
 
-    return Settings.from_env(args.project.resolve() if args.project else None,
-                             load_block=_load_block)
+    settings = Settings.from_env(args.project.resolve() if args.project else None,
+                                 load_block=_load_block)
+    _SECRETS.append(settings.secrets)
+    return settings
 
 
 def _load_block(name: str) -> str:
@@ -320,7 +324,8 @@ def _safe(text: str) -> str:
     """Never print a token, whatever a message contains."""
     from flows.model.secrets import redact
 
-    return redact(text, [os.environ.get("CKAN_API_TOKEN", "")])
+    loaded = [value for secrets in _SECRETS for value in secrets.values()]
+    return redact(text, [os.environ.get("CKAN_API_TOKEN", ""), *loaded])
 
 
 def _cmd_reference_download(args: argparse.Namespace) -> int:
