@@ -84,7 +84,8 @@ def all_problem_types() -> list[ProblemType]:
 
 
 def make(code: str, message: str, **context: Any) -> Problem:
-    """Build a problem whose hint comes from the registry (unknown codes are a programming error)."""
+    """Build a problem whose hint comes from the registry (an unknown code is a programming
+    error)."""
     ptype = _TYPES[code]
     context.setdefault("hint", ptype.hint)
     return Problem(code=code, message=message, **context)
@@ -92,19 +93,24 @@ def make(code: str, message: str, **context: Any) -> Problem:
 
 # Codes shared with frictionless (same meaning, German text).
 register("type-error", "Falscher Datentyp",
-         "Korrigieren Sie den Wert in der Quelldatei oder passen Sie den Feldtyp im Table Schema an.")
+         "Korrigieren Sie den Wert in der Quelldatei oder passen Sie den Feldtyp im Table Schema "
+         "an.")
 register("constraint-error", "Regel des Schemas verletzt",
-         "Prüfen Sie den Wert gegen die im Table Schema festgelegte Regel und korrigieren Sie die Quelle.")
+         "Prüfen Sie den Wert gegen die im Table Schema festgelegte Regel und korrigieren Sie die "
+         "Quelle.")
 register("missing-cell", "Zelle fehlt",
-         "Die Zeile hat weniger Spalten als die Kopfzeile: Trennzeichen oder Zeilenumbrüche prüfen.")
+         "Die Zeile hat weniger Spalten als die Kopfzeile: Trennzeichen oder Zeilenumbrüche "
+         "prüfen.")
 register("extra-cell", "Zusätzliche Zelle",
          "Die Zeile hat mehr Spalten als die Kopfzeile: Trennzeichen im Text prüfen (z. B. ';').")
 register("primary-key", "Schlüssel doppelt",
-         "Jede Zeile muss über die Schlüsselfelder eindeutig sein: Dubletten in der Quelle entfernen.")
+         "Jede Zeile muss über die Schlüsselfelder eindeutig sein: Dubletten in der Quelle "
+         "entfernen.")
 register("unique-error", "Wert doppelt",
          "Das Feld muss eindeutige Werte haben: Dubletten in der Quelle entfernen.")
 register("missing-label", "Spalte fehlt",
-         "Die Quelldatei enthält eine im Schema verlangte Spalte nicht: Export oder Spaltenzuordnung "
+         "Die Quelldatei enthält eine im Schema verlangte Spalte nicht: Export oder "
+         "Spaltenzuordnung "
          "in dataset.yaml prüfen.")
 register("extra-label", "Spalte nicht veröffentlicht",
          "Nichts zu tun, wenn die Spalte intern bleiben soll. Soll sie veröffentlicht werden, im "
@@ -129,9 +135,11 @@ register("error-limit-reached", "Prüfung abgebrochen",
 
 # Codes of our own.
 register("source-missing", "Quelldatei fehlt",
-         "Legen Sie die Datei an den in dataset.yaml angegebenen Ort oder korrigieren Sie den Pfad.")
+         "Legen Sie die Datei an den in dataset.yaml angegebenen Ort oder korrigieren Sie den "
+         "Pfad.")
 register("source-encoding", "Zeichenkodierung passt nicht",
-         "Prüfen Sie die in dataset.yaml angegebene Kodierung (z. B. cp1252 oder utf-8) gegen den Export.")
+         "Prüfen Sie die in dataset.yaml angegebene Kodierung (z. B. cp1252 oder utf-8) gegen den "
+         "Export.")
 register("source-unreadable", "Quelle nicht lesbar",
          "Prüfen Sie, ob die Datei im angegebenen Format vorliegt und nicht beschädigt ist.")
 register("source-unreachable", "Quelle nicht erreichbar",
@@ -156,7 +164,8 @@ register("ckan-rejected", "Portal hat die Daten abgelehnt",
          "Das Portal hat die Metadaten abgelehnt; die genannten Felder korrigieren.")
 register("personal-data", "Personenbezogene Daten gefunden",
          "Den Wert in der Quelle entfernen oder anonymisieren. Darf er öffentlich sein (z. B. der "
-         "Name einer Amtsleitung), in dataset.yaml unter protect.exceptions mit Begründung freigeben.")
+         "Name einer Amtsleitung), in dataset.yaml unter protect.exceptions mit Begründung "
+         "freigeben.")
 register("personal-data-column", "Spalte mit personenbezogenen Daten",
          "Die Spalte aus Schema und Export entfernen oder, falls sie nichts Personenbezogenes "
          "enthält, in dataset.yaml unter protect.exceptions mit kinds: [label] freigeben.")

@@ -69,17 +69,20 @@ class Client:
                 document = self.get(url, params)
             except SourceFailedError as failure:
                 if page > 1:
-                    raise SourceFailedError("source-unreadable", f"Seite {page} der Liste ist nicht "
-                                  f"abrufbar (fehlerhafter next-Link): {failure.message}") from None
+                    raise SourceFailedError(
+                        "source-unreadable", f"Seite {page} der Liste ist nicht abrufbar "
+                        f"(fehlerhafter next-Link): {failure.message}") from None
                 raise
             if not isinstance(document, dict) or not isinstance(document.get("data"), list):
-                raise SourceFailedError("source-unreadable", f"{url} ist keine OParl-Objektliste.")
+                raise SourceFailedError(
+                    "source-unreadable", f"{url} ist keine OParl-Objektliste.")
             found += document["data"]
             seen.add(url)
             url = (document.get("links") or {}).get("next") or ""
             params = None  # the next link carries every parameter
             if url in seen:
-                raise SourceFailedError("source-unreadable", "Die OParl-Liste verweist im Kreis (next).")
+                raise SourceFailedError(
+                    "source-unreadable", "Die OParl-Liste verweist im Kreis (next).")
             page += 1
         return found
 
@@ -98,8 +101,9 @@ def read(source: SourceSpec, context: dict[str, Any], cache_dir: Path | None = N
             lists = json.loads(source.path.read_text(encoding="utf-8"))
             provenance["location"] = f"Stichprobe {source.path.name}"
         else:
-            raise SourceFailedError("config-error", f"Die Umgebungsvariable {options.get('url_env')} "
-                                          "(OParl-System-URL) ist nicht gesetzt.")
+            raise SourceFailedError(
+                "config-error", f"Die Umgebungsvariable {options.get('url_env')} "
+                                "(OParl-System-URL) ist nicht gesetzt.")
     except SourceFailedError as failure:
         return [], [], provenance, [problems.make(failure.code, failure.message, **context)]
     header = HEADERS[kind]
@@ -113,7 +117,8 @@ def _fetch(url: str, kind: str, options: dict[str, Any], cache_dir: Path | None,
                     retries=int(options.get("retries", 3)))
     system = client.get(url)
     if not isinstance(system, dict) or "body" not in system:
-        raise SourceFailedError("source-unreadable", f"{url} ist kein OParl-System (Feld 'body' fehlt).")
+        raise SourceFailedError(
+            "source-unreadable", f"{url} ist kein OParl-System (Feld 'body' fehlt).")
     bodies = client.objects(system["body"])
     if options.get("body"):
         bodies = [b for b in bodies if b.get("id") == options["body"]]
@@ -131,7 +136,8 @@ def _fetch(url: str, kind: str, options: dict[str, Any], cache_dir: Path | None,
 
 def _incremental(client: Client, url: str, options: dict[str, Any], cache_dir: Path | None,
                  provenance: dict[str, Any]) -> list[dict[str, Any]]:
-    params = {"modified_since": options["modified_since"]} if options.get("modified_since") else None
+    since = options.get("modified_since")
+    params = {"modified_since": since} if since else None
     if not options.get("incremental") or cache_dir is None:
         return client.objects(url, params)
     path = cache_dir / "oparl" / (hashlib.sha256(url.encode()).hexdigest()[:24] + ".json")

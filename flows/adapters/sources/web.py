@@ -54,9 +54,11 @@ def _records_from_file(source: SourceSpec) -> list[dict[str, Any]]:
     try:
         document = json.loads(source.path.read_text(encoding="utf-8"))
     except OSError:
-        raise SourceFailedError("source-missing", f"Die Datei {source.path.name} fehlt.") from None
+        raise SourceFailedError(
+            "source-missing", f"Die Datei {source.path.name} fehlt.") from None
     except ValueError as exc:
-        raise SourceFailedError("source-unreadable", f"Die Datei ist kein gültiges JSON ({exc}).") from None
+        raise SourceFailedError(
+            "source-unreadable", f"Die Datei ist kein gültiges JSON ({exc}).") from None
     return _at(document, source.options.get("records"))
 
 
@@ -65,8 +67,9 @@ def _records_from_api(url: str, options: dict[str, Any], secrets: Secrets,
     import requests
 
     if not url:
-        raise SourceFailedError("config-error", f"Die Umgebungsvariable {options.get('url_env')} (URL der "
-                                      "Schnittstelle) ist nicht gesetzt.")
+        raise SourceFailedError(
+            "config-error", f"Die Umgebungsvariable {options.get('url_env')} (URL der "
+                            "Schnittstelle) ist nicht gesetzt.")
     headers = {"Accept": "application/json"}
     auth = options.get("auth")
     if auth:
@@ -82,7 +85,7 @@ def _records_from_api(url: str, options: dict[str, Any], secrets: Secrets,
     records: list[dict[str, Any]] = []
     pages = 0
     with requests.Session() as session:
-        for pages in range(1, int(paging.get("max_pages", MAX_PAGES)) + 1):
+        for pages in range(1, int(paging.get("max_pages", MAX_PAGES)) + 1):  # noqa: B007 (returned)
             document = _get(session, url, params, headers, options)
             batch = _at(document, options.get("records"))
             records += batch
@@ -105,10 +108,12 @@ def _token(auth: dict[str, str], secrets: Secrets) -> str:
         try:
             return secrets.block(auth["block"], "auth.block")
         except ConfigError as exc:
-            raise SourceFailedError("config-error", exc.message) from None
+            raise SourceFailedError(
+                "config-error", exc.message) from None
     token = secrets.env(auth.get("env"))
     if not token:
-        raise SourceFailedError("config-error", f"Die Umgebungsvariable {auth.get('env')} "
+        raise SourceFailedError(
+            "config-error", f"Die Umgebungsvariable {auth.get('env')} "
                             "(Zugangsschlüssel der Schnittstelle) ist nicht gesetzt.")
     return token
 
@@ -116,7 +121,8 @@ def _token(auth: dict[str, str], secrets: Secrets) -> str:
 def _get(session: Any, url: str, params: dict[str, Any], headers: dict[str, str],
          options: dict[str, Any]) -> Any:
     return get_json(session, url, params=params, headers=headers,
-                    timeout=float(options.get("timeout", 30)), retries=int(options.get("retries", 3)))
+                    timeout=float(options.get("timeout", 30)),
+                    retries=int(options.get("retries", 3)))
 
 
 def _at_value(document: Any, path: str | None) -> Any:
@@ -130,6 +136,7 @@ def _at_value(document: Any, path: str | None) -> Any:
 def _at(document: Any, path: str | None) -> list[dict[str, Any]]:
     found = _at_value(document, path)
     if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
-        raise SourceFailedError("source-unreadable", f"Unter '{path or '(Wurzel)'}' steht keine Liste von "
-                      "Datensätzen (records in dataset.yaml prüfen).")
+        raise SourceFailedError(
+            "source-unreadable", f"Unter '{path or '(Wurzel)'}' steht keine Liste von "
+                                 "Datensätzen (records in dataset.yaml prüfen).")
     return found
