@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flows.protection import detectors  # noqa: E402
-from flows.specs import catalog
+from flows.specs import catalog  # noqa: E402
 from flows.stages.collect import collect  # noqa: E402
 from flows.stages.transform import transform  # noqa: E402
 
@@ -32,7 +32,8 @@ def example_cells() -> list[str]:
             raw = collect(resource, name, ROOT)
             table = transform(raw, resource, name, "")
             kinds = [f.get("type") for f in resource.schema["fields"]]
-            cells += [c for row in table.rows for c, k in zip(row, kinds) if k == "string" and c]
+            cells += [c for row in table.rows for c, k in zip(row, kinds, strict=True)
+                      if k == "string" and c]
     return cells
 
 

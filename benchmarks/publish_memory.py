@@ -48,7 +48,8 @@ INTERNAL = {
                                  # an 8-digit municipality key looks like a phone number
                                  "protect": {"exceptions": [{
                                      "field": "ags", "kinds": ["phone"],
-                                     "reason": "Amtlicher Gemeindeschlüssel, keine Telefonnummer"}]}}},
+                                     "reason":
+                                         "Amtlicher Gemeindeschlüssel, keine Telefonnummer"}]}}},
 }
 
 

@@ -128,7 +128,8 @@ def select(params: dict[str, list[str]]) -> dict[str, Any]:
     if fields and "*" not in fields:
         page = [{k: v for k, v in d.items() if k in fields or k == "score"} for d in page]
     return {
-        "responseHeader": {"status": 0, "QTime": 0, "params": {k: v[-1] for k, v in params.items()}},
+        "responseHeader": {"status": 0, "QTime": 0,
+                           "params": {k: v[-1] for k, v in params.items()}},
         "response": {"numFound": len(found), "start": start, "docs": page},
         "facet_counts": {"facet_queries": {}, "facet_fields": facets, "facet_ranges": {},
                          "facet_intervals": {}, "facet_heatmaps": {}},

@@ -70,7 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout); that is the point of 'slow'
 
-    do_GET = do_POST = _handle
+    do_GET = do_POST = _handle  # noqa: N815 - the names http.server dispatches to
 
     def log_message(self, *args: object) -> None:
         pass

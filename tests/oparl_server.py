@@ -104,7 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
             if url.path.endswith(f"/{name}s"):
                 objects = data[name]
                 if "modified_since" in query:
-                    since = datetime.fromisoformat(query["modified_since"][0].replace("Z", "+00:00"))
+                    stamp = query["modified_since"][0].replace("Z", "+00:00")
+                    since = datetime.fromisoformat(stamp)
                     objects = [o for o in objects if datetime.fromisoformat(o["modified"]) >= since]
                 return self._json(self._page(objects, query, url.path))
         return self._send(404, json.dumps({"error": "not found"}))

@@ -93,8 +93,8 @@ def stand_ins(data: Graph, vocabularies: Graph) -> Graph:
     if URIRef(voc.MUNICIPALITY_KEY_SCHEME) not in present:
         for value in values:
             key = str(value).removeprefix(voc.MUNICIPALITY_KEY_BASE)
-            if str(value).startswith(voc.MUNICIPALITY_KEY_BASE) and key.isdigit() and len(key) == 8 \
-                    and key[:2] in voc.STATES:
+            if (str(value).startswith(voc.MUNICIPALITY_KEY_BASE) and key.isdigit()
+                    and len(key) == 8 and key[:2] in voc.STATES):
                 extra.add((value, SKOS.inScheme, URIRef(voc.MUNICIPALITY_KEY_SCHEME)))
     return extra
 
@@ -117,7 +117,8 @@ def reachable(data: Graph, vocabularies: Graph) -> Graph:
     return found
 
 
-def validate(data: Graph, reference: Path | None, profile: str = "v20_de_spec_implr") -> list[Finding]:
+def validate(data: Graph, reference: Path | None,
+             profile: str = "v20_de_spec_implr") -> list[Finding]:
     """Validate `data`; returns the top-level results (nested sh:detail results are left out).
 
     Raises:

@@ -21,7 +21,8 @@ LICENCES = {  # the active entries of http://dcat-ap.de/def/licenses/ (no traili
     "cc-by-nd/4.0": "Creative Commons Namensnennung – Keine Bearbeitung 4.0",
     "cc-by-nc/4.0": "Creative Commons Namensnennung – Nicht kommerziell 4.0",
     "cc-by-de/3.0": "Creative Commons Namensnennung 3.0 Deutschland",
-    "cc-by-sa-de/3.0": "Creative Commons Namensnennung – Weitergabe unter gleichen Bedingungen 3.0 DE",
+    "cc-by-sa-de/3.0":
+        "Creative Commons Namensnennung – Weitergabe unter gleichen Bedingungen 3.0 DE",
     "cc-by-nd/3.0": "Creative Commons Namensnennung – Keine Bearbeitung 3.0",
     "cc-by-nc-de/3.0": "Creative Commons Namensnennung – Nicht kommerziell 3.0 Deutschland",
     "cc-zero": "Creative Commons CC Zero License (cc-zero)",

@@ -155,7 +155,8 @@ DIGEST_MASK = (1 << 64) - 1
 
 
 def _default_categories(schema: dict[str, Any], groups: tuple[str, ...]) -> list[str]:
-    enums = [f["name"] for f in schema.get("fields", []) if (f.get("constraints") or {}).get("enum")]
+    enums = [f["name"] for f in schema.get("fields", [])
+             if (f.get("constraints") or {}).get("enum")]
     return list(dict.fromkeys([*enums, *groups]))
 
 

@@ -3,9 +3,10 @@
 Runs after transform (the table holds only declared fields: undeclared columns were dropped and
 reported there) and before validate, on exactly the table that will be published:
 
-1. Personal-data detection on column names and cell values (see `flows.protection.detectors`). A finding is
-   an error that blocks publication; its record names row and field but only describes the
-   value (kind and length), never shows it. A dataset may declare a reviewed exception per field.
+1. Personal-data detection on column names and cell values (see `flows.protection.detectors`).
+   A finding is an error that blocks publication; its record names row and field but only
+   describes the value (kind and length), never shows it. A dataset may declare a reviewed
+   exception per field.
 2. Small-count suppression: sensitive counts from 1 to k−1 become the declared marker (".", as in
    German official statistics), plus secondary suppression where cells sum to published totals.
 3. Formula injection: text cells starting with = + - @ get a leading apostrophe, so spreadsheets

@@ -202,8 +202,8 @@ def _ordered(counts: Counter[str]) -> list[tuple[str, int]]:
 
 def _severity(result: DatasetResult, code: str) -> str:
     severities = {p.severity for p in result.problems if p.code == code}
-    return next(label for level, label in (("error", "Fehler"), ("warning", "Warnung"),
-                                           ("info", "Hinweis")) if level in severities or level == "info")
+    levels = (("error", "Fehler"), ("warning", "Warnung"), ("info", "Hinweis"))
+    return next(label for level, label in levels if level in severities or level == "info")
 
 
 def run_page(summary: RunSummary) -> str:

@@ -23,7 +23,8 @@ ERROR_LIMIT = 1000
 
 TYPE_NAMES = {
     "integer": "ganze Zahl", "number": "Zahl", "date": "Datum (TT.MM.JJJJ in der Quelle)",
-    "boolean": "Wahrheitswert", "year": "Jahr", "yearmonth": "Jahr und Monat", "datetime": "Zeitpunkt",
+    "boolean": "Wahrheitswert", "year": "Jahr", "yearmonth": "Jahr und Monat",
+    "datetime": "Zeitpunkt",
     "string": "Text",
 }
 CONSTRAINT_TEXT = {
@@ -139,7 +140,8 @@ def _problems(findings: list[Finding], limited: bool, table: Table, context: dic
     if limited:
         found.append(problems.make(
             "error-limit-reached",
-            f"Die Prüfung wurde nach {ERROR_LIMIT} Fehlern abgebrochen; weitere Fehler sind möglich.",
+            f"Die Prüfung wurde nach {ERROR_LIMIT} Fehlern abgebrochen; weitere Fehler sind "
+            "möglich.",
             **context,
         ))
     return found

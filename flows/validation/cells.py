@@ -78,8 +78,9 @@ def normalise(kind: str, value: Any) -> Any:
         return value[0] * 100 + value[1]
     if kind == "number":
         exact = Decimal(value) if not isinstance(value, Decimal) else value
-        if not exact.is_finite() or len(exact.normalize().as_tuple().digits) > 15 or abs(exact) > Decimal(
-                "1e300") or (exact != 0 and abs(exact) < Decimal("1e-300")):
+        digits = len(exact.normalize().as_tuple().digits) if exact.is_finite() else 0
+        if not exact.is_finite() or digits > 15 or abs(exact) > Decimal("1e300") or (
+                exact != 0 and abs(exact) < Decimal("1e-300")):
             raise UnsupportedError(f"Zahl '{value}' ist nicht exakt als Gleitkommazahl prüfbar")
         return float(exact) + 0.0
     if isinstance(value, int) and not -(2 ** 63) < value < 2 ** 63:

@@ -204,8 +204,8 @@ class _Run:
         self.outcome.rows += size
         rows = np.arange(first_row, first_row + size, dtype=np.int64)
         none = {n: c.missing | c.type_error for n, c in columns.items()}
-        blank = np.logical_and.reduce([columns[p.name].missing for p in plan.fields]) if plan.fields \
-            else np.zeros(size, dtype=bool)
+        blank = (np.logical_and.reduce([columns[p.name].missing for p in plan.fields])
+                 if plan.fields else np.zeros(size, dtype=bool))
         dup = {n: seen.previous(plan, [n], columns, ~none[n], rows, batch)
                for n, seen in self.unique.items()}
         key_none = (np.logical_and.reduce([none[n] for n in plan.primary_key])

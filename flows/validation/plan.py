@@ -97,7 +97,8 @@ def _field_plan(descriptor: Any, schema_missing: list[str]) -> FieldPlan:
             continue
         raw = constraints[cname]
         _check_constraint(name, kind, cname, raw, constraints)
-        value = prepare_constraint(kind, cname, raw, lambda v, r=reader, p=plan: read_value(p, v, r))
+        value = prepare_constraint(kind, cname, raw,
+                                   lambda v, r=reader, p=plan: read_value(p, v, r))
         plan.constraints.append((cname, value, f'constraint "{cname}" is "{raw}"'))
     return plan
 

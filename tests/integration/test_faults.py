@@ -183,8 +183,9 @@ def test_failure_between_upload_and_switch_keeps_the_previous_version(
     assert result.status == "failed"
     during = ckan_target(portal).call("package_show", id=name)
     live = [r for r in during["resources"] if r.get("kennzahlen_staged") != "true"]
+    # the previous complete version
     assert [(r["id"], r["kennzahlen_sha256"]) for r in live] == [
-        (r["id"], r["kennzahlen_sha256"]) for r in before["resources"]]  # the previous complete version
+        (r["id"], r["kennzahlen_sha256"]) for r in before["resources"]]
     assert len(during["resources"]) == 4  # plus two verified, staged uploads
     assert publish(project, name, ckan_target(portal), tmp_path / "new").status == "published"
     _assert_portal_matches(portal, name, tmp_path / "new")

@@ -179,7 +179,8 @@ def tables(draw: Any) -> tuple[dict[str, Any], list[str], list[list[str]], list[
     key = draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))
     if key:
         schema["primaryKey"] = key
-    counts = [n for n, k in zip(names, kinds, strict=True) if k == "integer" and draw(st.booleans())]
+    counts = [n for n, k in zip(names, kinds, strict=True)
+              if k == "integer" and draw(st.booleans())]
     cell = {k: st.sampled_from([*TOKENS[k], "", "."]) for k in TOKENS}
     rows = draw(st.lists(st.tuples(*(cell[k] for k in kinds)).map(list), max_size=25))
     return schema, names, rows, counts

@@ -130,7 +130,8 @@ def render_index(entries: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> s
                 f"<td><a href=\"{esc(slug)}/{esc(json_name)}\">JSON</a></td></tr>"
             )
         licences = ", ".join(
-            f"<a href=\"{esc(lic.get('path', ''))}\">{esc(lic.get('title') or lic.get('name', ''))}</a>"
+            f"<a href=\"{esc(lic.get('path', ''))}\">"
+            f"{esc(lic.get('title') or lic.get('name', ''))}</a>"
             for lic in descriptor.get("licenses", [])
         )
         sections.append(

@@ -3,9 +3,10 @@
 Layout: `<root>/<slug>/{datapackage.json, <resource>.csv, <resource>.json, index.html,
 dataset.ttl, dataset.rdf}` per dataset, and at the root `index.html` listing them plus
 `catalog.ttl` and `catalog.rdf`: one DCAT-AP.de `dcat:Catalog` with every dataset, so the folder
-can be hosted as a harvestable endpoint (URIs from `base_url` in datapackages/catalog.yaml). A dataset folder is replaced atomically: the new version is
-written to a temporary folder beside it and swapped in by rename, so a failed run never leaves a
-half-written dataset and the last good version stays. An unchanged bundle causes no write.
+can be hosted as a harvestable endpoint (URIs from `base_url` in datapackages/catalog.yaml).
+A dataset folder is replaced atomically: the new version is written to a temporary folder
+beside it and swapped in by rename, so a failed run never leaves a half-written dataset and
+the last good version stays. An unchanged bundle causes no write.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ def _resource(spec: AggregateSpec, **source: object) -> ResourceSpec:
 CASES = RawTable(
     header=["Eingang", "Leistung", "Kosten", "Name"],
     rows=[["03.01.2026", "Wohngeld", "10,50", "Erika"], ["17.01.2026", "Wohngeld", "4,50", "Max"],
-          ["20.01.2026", "Elterngeld", "7", "Anna"], [date(2026, 2, 2), "Wohngeld", "1.000,00", "X"]],
+          ["20.01.2026", "Elterngeld", "7", "Anna"],
+          [date(2026, 2, 2), "Wohngeld", "1.000,00", "X"]],
     row_numbers=[2, 3, 4, 5])
 
 

@@ -42,8 +42,8 @@ def test_markdown_shows_the_plausibility_comparison_as_a_table() -> None:
     assert "## Vergleich mit der letzten Veröffentlichung" in text
     lines = text.splitlines()
     first = lines.index("|---|---|---|---|---|---|---|") + 1
-    assert lines[first] == ("| r | Summe anzahl für Leistung=Pass | 110 | 220,5 | +100,5 % | 50 % | "
-                            "ja, Freigabe nötig |")
+    assert lines[first] == ("| r | Summe anzahl für Leistung=Pass | 110 | 220,5 | +100,5 % "
+                            "| 50 % | ja, Freigabe nötig |")
     assert lines[first + 1] == "| r | Anzahl Zeilen | 1.200 | 1.239 | +3,3 % | 50 % | nein |"
     assert "weitere" not in text
     many = DatasetResult(name="d", status="published", plausibility=result.plausibility * 15)
