@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.specs import catalog
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from flows.metadata import dcat
 from flows.metadata.descriptor import CatalogInfo
-from flows.specs.catalog import DatasetSpec, ResourceSpec
+from flows.specs.datasets import DatasetSpec, ResourceSpec
 
 CHUNK = 1 << 20
 

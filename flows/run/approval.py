@@ -30,7 +30,7 @@ from typing import Any
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import Bundle, BundleFile, Target, content_hash, file_sha256
 from flows.model.results import DatasetResult
-from flows.specs.catalog import DatasetSpec
+from flows.specs.datasets import DatasetSpec
 from flows.stages.report_text import format_change, format_value
 
 FILE_FIELDS = ("name", "format", "mediatype", "sha256", "bytes", "title", "description")

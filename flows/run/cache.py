@@ -20,7 +20,7 @@ from pathlib import Path
 from flows.model.results import Validation
 from flows.model.tables import Table
 from flows.problems import Problem
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 from flows.stages import validate as validate_stage
 
 FORMAT = "1"

@@ -24,7 +24,7 @@ from flows.model.secrets import Secrets
 from flows.model.tables import Table, WrittenTable, read_table
 from flows.run import cache, streaming
 from flows.specs import catalog
-from flows.specs.catalog import DatasetSpec, ResourceSpec
+from flows.specs.datasets import DatasetSpec, ResourceSpec
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.describe import describe

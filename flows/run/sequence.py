@@ -23,7 +23,7 @@ from flows.model.secrets import Secrets
 from flows.run.approval import Gate
 from flows.run.locks import LockTimeoutError, dataset_lock
 from flows.run.prepare import Prepared, done, prepare, problem_from
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 from flows.stages.plausibility import compare_csv
 from flows.stages.publish import InvalidBundleError, publish
 

@@ -26,7 +26,7 @@ from flows.errors import ConfigError
 from flows.model.results import Validation
 from flows.model.tables import WrittenTable
 from flows.problems import Problem
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 from flows.stages.collect_stream import read_chunks
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv

@@ -23,7 +23,7 @@ from typing import Any
 
 from flows import problems
 from flows.model.tables import RawTable
-from flows.specs.catalog import ResourceSpec, SourceSpec
+from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.stages.transform import _number_text
 
 CANONICAL = {"decimal": ".", "thousands": "", "date_format": "%Y-%m-%d", "columns": {},

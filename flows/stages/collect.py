@@ -19,7 +19,7 @@ from flows import problems
 from flows.model.secrets import Secrets
 from flows.model.tables import RawTable
 from flows.problems import Problem
-from flows.specs.catalog import ResourceSpec, SourceSpec
+from flows.specs.datasets import ResourceSpec, SourceSpec
 
 UTF8_NAMES = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
 

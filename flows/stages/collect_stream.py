@@ -16,7 +16,7 @@ from typing import Any
 
 from flows.model.tables import RawTable
 from flows.problems import Problem
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 from flows.stages.collect import (
     UTF8_NAMES,
     blank,

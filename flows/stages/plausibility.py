@@ -29,7 +29,7 @@ from flows import problems
 from flows.model.results import Comparison
 from flows.model.tables import Table
 from flows.problems import Problem
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 from flows.stages.report_text import format_change, format_value
 
 MAX_SUM_ENTRIES = 200

@@ -22,7 +22,7 @@ from flows import problems
 from flows.model.tables import Table
 from flows.problems import Problem
 from flows.protection import detectors, suppression
-from flows.specs.catalog import ProtectSpec, ResourceSpec
+from flows.specs.datasets import ProtectSpec, ResourceSpec
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_FINDINGS_PER_FIELD = 50

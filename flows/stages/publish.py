@@ -20,7 +20,7 @@ from flows.errors import TerminalError
 from flows.model.bundle import Bundle, BundleFile, PublishOutcome, Target, content_hash, file_sha256
 from flows.model.results import Validation
 from flows.model.tables import Table, WrittenTable
-from flows.specs.catalog import DatasetSpec
+from flows.specs.datasets import DatasetSpec
 from flows.stages.transform import convert_column, typer
 
 CHUNK = 1 << 20

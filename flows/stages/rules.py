@@ -26,7 +26,7 @@ from typing import Any
 from flows import problems
 from flows.model.tables import Table
 from flows.problems import Problem
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 from flows.specs.rules import RuleSpec
 from flows.stages.transform import typed_records
 

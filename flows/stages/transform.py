@@ -17,7 +17,7 @@ from typing import Any
 
 from flows import problems
 from flows.model.tables import RawTable, Table
-from flows.specs.catalog import ResourceSpec, SourceSpec
+from flows.specs.datasets import ResourceSpec, SourceSpec
 
 MEMO_SIZE = 65_536
 """Distinct source texts per column whose conversion is remembered (dates, channels and

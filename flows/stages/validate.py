@@ -17,7 +17,7 @@ from flows import problems
 from flows.model.results import Validation
 from flows.model.tables import Table
 from flows.problems import Problem
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 
 ERROR_LIMIT = 1000
 

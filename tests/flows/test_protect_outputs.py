@@ -111,7 +111,7 @@ def test_seeded_export_is_blocked_or_protected_exactly_as_declared(
 
 def test_validation_messages_never_echo_a_flagged_cell(tmp_path: Path) -> None:
     from flows.model.tables import Table
-    from flows.specs.catalog import ProtectSpec, ResourceSpec, SourceSpec
+    from flows.specs.datasets import ProtectSpec, ResourceSpec, SourceSpec
     from flows.stages.protect import protect
     from flows.stages.validate import validate
 

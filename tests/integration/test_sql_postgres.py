@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.specs.catalog import AggregateSpec, ResourceSpec, SourceSpec
+from flows.specs.datasets import AggregateSpec, ResourceSpec, SourceSpec
 from flows.stages.aggregate import aggregate
 from flows.stages.collect import collect
 from tests.helpers import ROOT

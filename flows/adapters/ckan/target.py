@@ -45,7 +45,7 @@ from flows.errors import (
 from flows.metadata import vocabularies as voc
 from flows.model.bundle import Bundle, BundleFile, PublishOutcome
 from flows.model.tables import read_table
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -24,7 +24,7 @@ from flows.adapters.local.html import render_dataset, render_index
 from flows.metadata.descriptor import CatalogInfo
 from flows.model.bundle import Bundle, PublishOutcome
 from flows.model.tables import read_table
-from flows.specs.catalog import ResourceSpec
+from flows.specs.datasets import ResourceSpec
 
 T = TypeVar("T")
 

@@ -25,7 +25,7 @@ from typing import Any
 from flows import problems
 from flows.adapters.sources.http import SourceFailedError, get_json
 from flows.problems import Problem
-from flows.specs.catalog import SourceSpec
+from flows.specs.datasets import SourceSpec
 
 MAX_PAGES = 10_000
 HEADERS = {

@@ -14,7 +14,7 @@ from flows import problems
 from flows.errors import ConfigError
 from flows.model.secrets import Secrets
 from flows.problems import Problem
-from flows.specs.catalog import SourceSpec
+from flows.specs.datasets import SourceSpec
 
 DEFAULT_CHUNK = 10_000
 

@@ -17,7 +17,7 @@ from flows.adapters.sources.http import SourceFailedError, get_json
 from flows.errors import ConfigError
 from flows.model.secrets import Secrets
 from flows.problems import Problem
-from flows.specs.catalog import SourceSpec
+from flows.specs.datasets import SourceSpec
 
 MAX_PAGES = 1000
 

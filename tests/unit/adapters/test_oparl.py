@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from flows.adapters.sources import oparl
-from flows.specs.catalog import SourceSpec
+from flows.specs.datasets import SourceSpec
 from tests.helpers import shared_reference
 from tests.oparl_server import OParlServer
 

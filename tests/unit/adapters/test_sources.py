@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from flows.specs.catalog import ResourceSpec, SourceSpec
+from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.stages.collect import collect
 from tests.helpers import ROOT
 

@@ -4,7 +4,7 @@ from datetime import date
 from pathlib import Path
 
 from flows.model.tables import RawTable
-from flows.specs.catalog import AggregateSpec, ResourceSpec, SourceSpec
+from flows.specs.datasets import AggregateSpec, ResourceSpec, SourceSpec
 from flows.stages.aggregate import aggregate
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.model.tables import Table
-from flows.specs.catalog import ResourceSpec, SourceSpec
+from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.specs.rules import PlausibilitySpec
 from flows.stages.plausibility import compare, describe_change
 from tests.helpers import FIXTURES

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from flows.model.tables import Table
 from flows.protection import detectors, suppression
-from flows.specs.catalog import ProtectSpec, ResourceSpec, SourceSpec
+from flows.specs.datasets import ProtectSpec, ResourceSpec, SourceSpec
 from flows.stages.protect import protect
 from tests.helpers import FIXTURES
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.model.tables import Table
-from flows.specs.catalog import ResourceSpec, SourceSpec
+from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.specs.rules import RuleSpec
 from flows.stages.rules import check_rules, typed_frame
 from tests.helpers import FIXTURES

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flows.model.tables import RawTable, Table
-from flows.specs.catalog import SourceSpec
+from flows.specs.datasets import SourceSpec
 from flows.stages import transform as transform_module
 from flows.stages.collect import collect
 from flows.stages.transform import _number_text, transform, typed_records
