@@ -84,31 +84,8 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
             result.problems.append(streaming.not_streamed(resource, reason, name, shown))
         if chunked:
             _prepare_streamed(prepared, resource, shown, spool, tables)
-            continue
-        raw = collect(resource, name, project, secrets)
-        result.problems.extend(raw.problems)
-        result.provenance[resource.name] = raw.provenance
-        if not raw.header:
-            continue
-        if resource.aggregate is not None:
-            raw = aggregate(raw, resource, name, shown)
-            result.problems.extend(raw.problems)
-            result.provenance[resource.name] = raw.provenance
-            resource = canonical(resource)
-        table = transform(raw, resource, name, shown)
-        result.problems.extend(table.problems)
-        protection = protect(table, resource, name, shown)
-        result.problems.extend(protection.problems)
-        result.protection[resource.name] = protection.stats()
-        validation = cache.validate_cached(project, table, resource, name, shown,
-                                                      masked=protection.masked)
-        result.problems.extend(validation.problems)
-        if validation.valid and not any(p.severity == "error" for p in table.problems):
-            result.problems.extend(check_rules(table, resource, name, shown,
-                                               masked=protection.masked))
-        result.rows[resource.name] = validation.rows
-        prepared.validations.append(validation)
-        tables[resource.name] = table
+        else:
+            _prepare_in_memory(prepared, resource, shown, project, secrets, tables)
     if result.errors:
         result.status = "invalid"
         return done(prepared)
@@ -126,6 +103,37 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
     if workdir is not None:
         prepared.bundle = dataclasses.replace(bundle, quality=described.quality)
     return done(prepared)
+
+
+def _prepare_in_memory(prepared: Prepared, resource: ResourceSpec, shown: str, project: Path,
+                       secrets: Secrets | None, tables: dict[str, Table | WrittenTable]) -> None:
+    """The stages for one resource held in memory: collect → aggregate → transform → protect →
+    validate (cached) → rules."""
+    result, name = prepared.result, prepared.result.name
+    raw = collect(resource, name, project, secrets)
+    result.problems.extend(raw.problems)
+    result.provenance[resource.name] = raw.provenance
+    if not raw.header:
+        return
+    if resource.aggregate is not None:
+        raw = aggregate(raw, resource, name, shown)
+        result.problems.extend(raw.problems)
+        result.provenance[resource.name] = raw.provenance
+        resource = canonical(resource)
+    table = transform(raw, resource, name, shown)
+    result.problems.extend(table.problems)
+    protection = protect(table, resource, name, shown)
+    result.problems.extend(protection.problems)
+    result.protection[resource.name] = protection.stats()
+    validation = cache.validate_cached(project, table, resource, name, shown,
+                                       masked=protection.masked)
+    result.problems.extend(validation.problems)
+    if validation.valid and not any(p.severity == "error" for p in table.problems):
+        result.problems.extend(check_rules(table, resource, name, shown,
+                                           masked=protection.masked))
+    result.rows[resource.name] = validation.rows
+    prepared.validations.append(validation)
+    tables[resource.name] = table
 
 
 def _prepare_streamed(prepared: Prepared, resource: ResourceSpec, shown: str, spool: Path,
