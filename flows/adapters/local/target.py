@@ -43,6 +43,12 @@ class LocalCatalog:
         self.label = f"local:{root}"
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
+        """Copy the bundle, its RDF (with catalog metadata) and an index page into
+        `<root>/<slug>`, swapped in atomically; nothing is written if its content hash is there.
+
+        Returns:
+            `unchanged` (nothing written) or `published`, with the dataset folder.
+        """
         slug = bundle.dataset.name
         dest = self.root / slug
         self._recover(slug)
@@ -106,6 +112,9 @@ class LocalCatalog:
             shutil.rmtree(old, ignore_errors=True)
 
     def finish(self) -> None:
+        """Rewrite the root `index.html` and, with catalog metadata, `catalog.ttl` and
+        `catalog.rdf` from the published folders; a file whose content is unchanged is left
+        alone."""
         if not self.root.is_dir():
             return
         entries = []
