@@ -43,8 +43,10 @@ class LocalCatalog:
         self.label = f"local:{root}"
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
-        """Copy the bundle, its RDF (with catalog metadata) and an index page into
-        `<root>/<slug>`, swapped in atomically; nothing is written if its content hash is there.
+        """Swap the bundle into `<root>/<slug>` atomically, unless it is published already.
+
+        The folder gets the bundle's files, its RDF (with catalog metadata), an index page and
+        a marker with the content hash; an equal hash there means nothing is written.
 
         Returns:
             `unchanged` (nothing written) or `published`, with the dataset folder.
@@ -112,9 +114,11 @@ class LocalCatalog:
             shutil.rmtree(old, ignore_errors=True)
 
     def finish(self) -> None:
-        """Rewrite the root `index.html` and, with catalog metadata, `catalog.ttl` and
-        `catalog.rdf` from the published folders; a file whose content is unchanged is left
-        alone."""
+        """Rewrite the root `index.html` and `catalog.ttl`/`catalog.rdf` from the folders.
+
+        The RDF is written only with catalog metadata; a file whose content is unchanged is
+        left alone.
+        """
         if not self.root.is_dir():
             return
         entries = []
