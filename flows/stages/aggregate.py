@@ -36,6 +36,17 @@ def aggregate(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
 
     Rows whose period or measure cell cannot be read are reported (row and field, no value) and
     left out of the figures, so one bad record does not silently shift a sum.
+
+    Args:
+        raw: the collected case-level records.
+        resource: the resource whose `aggregate` declaration is applied (must be set).
+        dataset: dataset name, for problem records.
+        file: source file as shown to the user.
+
+    Returns:
+        One row per group, sorted by its key, with the group keys and then the measures as
+        canonical text (read it with `canonical(resource)`). If a needed source column is
+        missing, the table has no rows and a `missing-label` problem.
     """
     spec = resource.aggregate
     assert spec is not None

@@ -22,6 +22,8 @@ from flows.problems import Problem
 
 @dataclass
 class Description:
+    """The dataset's DCAT-AP.de graph, what its check found, and its MQA score."""
+
     graph: Graph
     problems: list[Problem] = field(default_factory=list)
     quality: dict[str, Any] | None = None
@@ -29,7 +31,17 @@ class Description:
 
 def describe(bundle: Bundle, catalog: CatalogInfo, reference: Path | None) -> Description:
     """Build the dataset's RDF (inside a catalog, so catalog rules are checked too), validate it
-    against GovData's `v20_de_spec_implr` profile and score it."""
+    against GovData's `v20_de_spec_implr` profile and score it.
+
+    Args:
+        bundle: the built bundle (its files give byte sizes and reachable download URLs).
+        catalog: the catalog metadata from datapackages/catalog.yaml.
+        reference: the folder with the official SHACL shapes, or None if they were not found.
+
+    Returns:
+        The graph, one problem per SHACL result (a violation is an error; a warning if the
+        shapes are missing) and the quality score.
+    """
     name = bundle.dataset.name
     graph = bundle.graph(catalog)
     result = Description(graph)

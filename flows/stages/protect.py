@@ -42,6 +42,7 @@ class Protection:
     neutralised: int = 0
 
     def stats(self) -> dict[str, int]:
+        """The counts for the dataset result: suppressed cells, neutralised formulas, findings."""
         return {"suppressed_primary": self.suppressed, "suppressed_secondary": self.secondary,
                 "formulas_neutralised": self.neutralised,
                 "personal_data_findings": sum(p.code.startswith("personal-data")
@@ -56,6 +57,10 @@ def protect(table: Table, resource: ResourceSpec, dataset: str, file: str) -> Pr
         resource: the declared resource with its schema and protect rules.
         dataset: dataset name, for problem records.
         file: source file as shown to the user.
+
+    Returns:
+        The protected table with its problems, the cells that must not be shown (`masked`)
+        and the counts of what was changed.
     """
     rules = resource.protect
     context = {"dataset": dataset, "resource": resource.name, "file": file}

@@ -31,7 +31,19 @@ class InvalidBundleError(TerminalError):
 
 
 def publish(bundle: Bundle, validations: list[Validation], target: Target) -> PublishOutcome:
-    """Publish `bundle` to `target`, refusing it unless every validation passed."""
+    """Publish `bundle` to `target`, refusing it unless every validation passed.
+
+    Args:
+        bundle: the built bundle.
+        validations: the validations of all its resources.
+        target: where the bundle goes.
+
+    Returns:
+        What the target did (`published` or `unchanged`, and where).
+
+    Raises:
+        InvalidBundleError: `validations` is empty or one of them found an error.
+    """
     if not validations or not all(v.valid for v in validations):
         raise InvalidBundleError(
             f"Datensatz '{bundle.dataset.name}' ist nicht gültig und wird nicht veröffentlicht.",
@@ -58,6 +70,11 @@ class JsonWriter:
         return lambda cell: self._encode(typed(cell))
 
     def write(self, table: Table) -> None:
+        """Append the rows of `table`, whose fields must be the schema's, in order.
+
+        Raises:
+            ValueError: `table` has another number of fields than the schema.
+        """
         if not table.rows:
             return
         if len(table.fields) != len(self._cells):
@@ -73,6 +90,7 @@ class JsonWriter:
         self._first = False
 
     def close(self) -> None:
+        """End the JSON array and close the file."""
         self._handle.write("\n]\n")
         self._handle.close()
 
@@ -91,11 +109,13 @@ class RowWriter:
         self._json = JsonWriter(self.json_path, schema) if with_json else None
 
     def write(self, table: Table) -> None:
+        """Append the rows of `table` (fields as given to the constructor)."""
         self._writer.writerows(table.rows)
         if self._json:
             self._json.write(table)
 
     def close(self) -> None:
+        """Close the CSV and the JSON file."""
         self._csv.close()
         if self._json:
             self._json.close()
@@ -121,7 +141,19 @@ def json_from_csv(csv_path: Path, schema: dict[str, Any], rows: int = 100_000) -
 def build_bundle(spec: DatasetSpec, tables: dict[str, Table | WrittenTable], directory: Path,
                  derived: dict[str, Any] | None = None) -> Bundle:
     """Write the data files and `datapackage.json` of `spec` into `directory`; `derived`
-    metadata (e.g. the period the data covers) joins the descriptor's `dcat:` block."""
+    metadata (e.g. the period the data covers) joins the descriptor's `dcat:` block.
+
+    Args:
+        spec: the dataset with its resources and public descriptor.
+        tables: each resource's validated table by resource name; a `WrittenTable` (already
+            written as CSV and JSON) is moved into `directory`, not copied.
+        directory: the staging folder (created if needed).
+        derived: metadata computed from the data; empty values are left out.
+
+    Returns:
+        The bundle: a CSV and a JSON file per resource, the descriptor with the CSVs' byte
+        sizes and sha256 hashes, and the content hash over data and metadata.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     descriptor = spec.public_descriptor()
     if derived:

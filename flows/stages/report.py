@@ -17,7 +17,15 @@ from flows.stages.report_text import markdown_summary
 
 
 def write_reports(summary: RunSummary, directory: Path) -> Path:
-    """Write every dataset report and the run summary; returns the folder."""
+    """Write every dataset report and the run summary.
+
+    Args:
+        summary: the run with every dataset's result.
+        directory: the run's report folder (created if needed); existing files are replaced.
+
+    Returns:
+        `directory`.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     for result in summary.results:
         _write_json(directory / f"{result.name}.json", result.to_dict())

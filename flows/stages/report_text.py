@@ -14,6 +14,7 @@ from flows.problems import Problem, problem_type
 
 
 def markdown_summary(summary: RunSummary) -> str:
+    """German markdown for a run: its targets and one table row per dataset."""
     lines = [
         f"# Lauf {summary.run_id}",
         "",

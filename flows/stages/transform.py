@@ -32,6 +32,14 @@ def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
         resource: the declared resource (schema and source format).
         dataset: dataset name, for problem records.
         file: the source file as shown to the user.
+
+    Returns:
+        A table with one column per schema field, in schema order, and canonical text cells;
+        a field the source lacks stays empty and is listed in `missing_fields`. Unknown,
+        duplicate and missing columns are reported in its `problems`.
+
+    Raises:
+        ValueError: `raw` does not have one source row number per row.
     """
     schema_fields = resource.schema.get("fields", [])
     names = [f["name"] for f in schema_fields]

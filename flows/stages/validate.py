@@ -45,6 +45,17 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
     Fields missing from the source are left out of the check (they are already reported), so
     their absence does not flood the report with one error per row. Cells in `masked` (source
     row, field) hold personal data: messages describe them but never show their value.
+
+    Args:
+        table: the protected table.
+        resource: the resource with its Table Schema and protect rules.
+        dataset: dataset name, for problem records.
+        file: source file as shown to the user.
+        masked: (source row, field) cells holding personal data.
+
+    Returns:
+        The validation: row count and one problem per finding (up to ERROR_LIMIT, then an
+        `error-limit-reached` problem); it is valid when none of them is an error.
     """
     from flows.validation import columnar  # pyarrow loads only when a table is validated
 

@@ -43,6 +43,14 @@ class LocalCatalog:
         self.label = f"local:{root}"
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
+        """Swap the bundle into `<root>/<slug>` atomically, unless it is published already.
+
+        The folder gets the bundle's files, its RDF (with catalog metadata), an index page and
+        a marker with the content hash; an equal hash there means nothing is written.
+
+        Returns:
+            `unchanged` (nothing written) or `published`, with the dataset folder.
+        """
         slug = bundle.dataset.name
         dest = self.root / slug
         self._recover(slug)
@@ -106,6 +114,11 @@ class LocalCatalog:
             shutil.rmtree(old, ignore_errors=True)
 
     def finish(self) -> None:
+        """Rewrite the root `index.html` and `catalog.ttl`/`catalog.rdf` from the folders.
+
+        The RDF is written only with catalog metadata; a file whose content is unchanged is
+        left alone.
+        """
         if not self.root.is_dir():
             return
         entries = []
