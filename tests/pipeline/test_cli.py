@@ -1,8 +1,8 @@
-"""The command line as users meet it: exit codes, messages, no tracebacks for user errors."""
+"""The command line as users meet it, each case a `kennzahlen` process: exit codes, messages, no
+tracebacks for user errors (the in-process cases are in tests/unit/test_cli.py)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -13,41 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import main
 from tests.helpers import FIXTURES
 
 KOSTEN = "datapackages/digitalisierung-kosten/source/roadmap-kosten.csv"
-FALLZAHLEN = "datapackages/fallzahlen-verwaltungsleistungen/source/fallzahlen.csv"
 
 
 def _cli(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("kennzahlen")
     return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=120,
                           env={**os.environ, **(extra_env or {})})
-
-
-def test_list_shows_datasets(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["list"]) == 0
-    out = capsys.readouterr().out
-    assert "digitalisierung-kosten  Kosten der Digitalisierungs-Roadmap 2019–2020" in out
-    assert main(["list", "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    assert "digitalisierung-kosten" in [r["name"] for r in rows]
-    assert {r["resources"][0]["source"] for r in rows} == {"csv", "xlsx", "ods", "sql", "json",
-                                                            "oparl"}
-
-
-def test_validate_valid_and_invalid_exit_codes(env: dict[str, str], project: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "digitalisierung-kosten"]) == 0
-    shutil.copy(FIXTURES / "fallzahlen-invalid-non-numeric-count.csv", project / FALLZAHLEN)
-    assert main(["validate", "fallzahlen-verwaltungsleistungen"]) == 1
-    out = capsys.readouterr().out
-    assert "Datensatz fallzahlen-verwaltungsleistungen, Datei " in out
-    assert "Zeile 3, Feld anzahl" in out and "'zwölf'" in out
-    assert main(["validate", "--format", "json", "fallzahlen-verwaltungsleistungen"]) == 1
-    report = json.loads(capsys.readouterr().out)
-    assert report["valid"] is False and report["problem_counts"]["type-error"] == 1
 
 
 def test_unknown_dataset_is_a_usage_error_without_traceback(env: dict[str, str]) -> None:

@@ -1,0 +1,39 @@
+"""The command line in process: `list` and `validate` with their exit codes and output (the
+cases that start a `kennzahlen` process are in tests/pipeline/test_cli.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main
+from tests.helpers import FIXTURES
+
+FALLZAHLEN = "datapackages/fallzahlen-verwaltungsleistungen/source/fallzahlen.csv"
+
+
+def test_list_shows_datasets(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "digitalisierung-kosten  Kosten der Digitalisierungs-Roadmap 2019–2020" in out
+    assert main(["list", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert "digitalisierung-kosten" in [r["name"] for r in rows]
+    assert {r["resources"][0]["source"] for r in rows} == {"csv", "xlsx", "ods", "sql", "json",
+                                                            "oparl"}
+
+
+def test_validate_valid_and_invalid_exit_codes(env: dict[str, str], project: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "digitalisierung-kosten"]) == 0
+    shutil.copy(FIXTURES / "fallzahlen-invalid-non-numeric-count.csv", project / FALLZAHLEN)
+    assert main(["validate", "fallzahlen-verwaltungsleistungen"]) == 1
+    out = capsys.readouterr().out
+    assert "Datensatz fallzahlen-verwaltungsleistungen, Datei " in out
+    assert "Zeile 3, Feld anzahl" in out and "'zwölf'" in out
+    assert main(["validate", "--format", "json", "fallzahlen-verwaltungsleistungen"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False and report["problem_counts"]["type-error"] == 1
