@@ -58,6 +58,7 @@ def test_unreachable_ckan_fails_each_dataset_clearly(env: dict[str, str]) -> Non
                            "CKAN_RETRY_BUDGET": "1"})
     assert done.returncode == 1
     assert "fehlgeschlagen" in done.stdout and "nicht erreichbar" in done.stdout
+    assert "[ckan-unreachable]" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr and token not in done.stdout
 
 
