@@ -24,16 +24,26 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--integration", action="store_true",
-                     help="also run tests against the real CKAN started by scripts/ckan-dev")
+                     help="also run tests against the real CKAN started by scripts/ckan-dev "
+                          "(implies --browser)")
+    parser.addoption("--browser", action="store_true",
+                     help="also run the browser tests (headless Chromium and axe-core, "
+                          "installed on first use by scripts/browser-tools)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--integration"):
-        return
-    skip = pytest.mark.skip(reason="needs --integration (make test passes it)")
+    integration = config.getoption("--integration")
+    browser = integration or config.getoption("--browser")
+    skip_integration = pytest.mark.skip(reason="needs --integration (make test passes it)")
+    skip_browser = pytest.mark.skip(reason="needs --browser or --integration (make test "
+                                           "passes it)")
     for item in items:
-        if "integration" in item.keywords:
-            item.add_marker(skip)
+        if "browser_tools" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)  # whatever starts Chromium is a browser test
+        if "integration" in item.keywords and not integration:
+            item.add_marker(skip_integration)
+        if "browser" in item.keywords and not browser:
+            item.add_marker(skip_browser)
 
 
 @pytest.fixture

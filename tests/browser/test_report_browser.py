@@ -19,6 +19,8 @@ from flows.model.results import DatasetResult, RunSummary
 from flows.stages.report import write_reports
 from tests.helpers import ROOT, held_example
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:

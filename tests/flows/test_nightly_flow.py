@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from prefect import flow, task
+from prefect import flow
 
 from flows.errors import NotAuthorizedError, TransientError
-from flows.tasks import retry_if_transient
 from tests.helpers import FIXTURES, ROOT
 
 pytestmark = pytest.mark.harness
@@ -56,28 +55,44 @@ def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
     assert again.is_completed() and again.message == "1 unverändert"
 
 
-def test_retries_only_transient_errors(prefect_harness: None) -> None:
-    calls = {"transient": 0, "terminal": 0}
+def test_publish_dataset_retries_only_transient_errors(
+        prefect_harness: None, env: dict[str, str], project: Path,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The real publish task: one more try a minute later, only for a transient failure."""
+    from types import SimpleNamespace
 
-    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_if_transient)
-    def flaky() -> str:
-        calls["transient"] += 1
-        if calls["transient"] < 3:
-            raise TransientError("HTTP 503")
+    from flows import tasks
+
+    real = tasks.publish_dataset
+    assert (real.retries, real.retry_delay_seconds) == (1, 60)
+    assert real.retry_condition_fn is not None
+    fast = real.with_options(retry_delay_seconds=0)  # same task, no minute's wait
+    assert (fast.retries, fast.retry_condition_fn) == (real.retries, real.retry_condition_fn)
+    failures: list[Exception] = []
+    calls: list[str] = []
+
+    def publish(bundle: object, validations: object, target: object) -> str:
+        calls.append(type(target).__name__)
+        if failures:
+            raise failures.pop(0)
         return "ok"
 
-    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_if_transient)
-    def forbidden() -> str:
-        calls["terminal"] += 1
-        raise NotAuthorizedError("HTTP 403")
+    monkeypatch.setattr(tasks, "publish", publish)
+    prepared = SimpleNamespace(bundle=object(), validations=[])
 
     @flow
-    def both() -> tuple[str, bool]:
-        second = forbidden(return_state=True)
-        return flaky(), second.is_failed()
+    def once(errors: list[Exception]) -> tuple[bool, str | None]:
+        failures[:] = errors
+        calls.clear()
+        state = fast(prepared, f"local:{tmp_path / 'katalog'}", project, return_state=True)
+        return state.is_completed(), state.result() if state.is_completed() else None
 
-    assert both() == ("ok", True)
-    assert calls == {"transient": 3, "terminal": 1}
+    assert once([TransientError("HTTP 503")]) == (True, "ok")
+    assert calls == ["LocalCatalog", "LocalCatalog"]
+    assert once([NotAuthorizedError("HTTP 403")]) == (False, None)
+    assert len(calls) == 1
+    assert once([TransientError("HTTP 503"), TransientError("HTTP 503")]) == (False, None)
+    assert len(calls) == 2  # retries=1: one more try, not more
 
 
 def test_prefect_yaml_deploys_the_same_flow_nightly_in_berlin_time() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from flows import cli
+from flows.errors import ConfigError
 from flows.metadata import reference
 from tests.helpers import ROOT
 
@@ -53,7 +54,8 @@ def test_download_fills_a_folder_that_the_checks_then_use(
 def test_a_missing_required_file_is_a_clear_error(tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     broken = (reference.RemoteFile("dcat-ap-de/v2.0/x.ttl", "http://127.0.0.1:9/x.ttl"),)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ConfigError) as caught:
         reference.download(tmp_path, files=broken, timeout=2)
+    assert caught.value.code == "config-error"
     assert "KENNZAHLEN_REFERENCE" in caught.value.message
     assert not (tmp_path / "dcat-ap-de").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.model.tables import Table
-from flows.run import cache, prepare
+from flows.run import cache
 from flows.stages import validate as validate_stage
 from tests.helpers import FIXTURES, resource
 
@@ -81,16 +81,3 @@ def test_cache_can_be_switched_off_and_survives_a_damaged_entry(
     monkeypatch.setenv("KENNZAHLEN_VALIDATION_CACHE", "off")
     assert not _run(tmp_path, _table()).cached
     assert len(calls) == 3
-
-
-def test_pipeline_does_not_validate_an_unchanged_dataset_twice(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from tests.helpers import ROOT
-
-    monkeypatch.setenv("KENNZAHLEN_OUT", str(tmp_path / "out"))
-    first = prepare.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
-    second = prepare.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
-    assert [v.cached for v in first.validations] == [False]
-    assert [v.cached for v in second.validations] == [True]
-    assert second.result.status == first.result.status == "valid"
-    assert second.result.problems == first.result.problems

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from collections import Counter
@@ -10,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 from flows.adapters.sources import oparl
 from flows.specs.datasets import SourceSpec
@@ -98,25 +96,3 @@ def test_invalid_json_and_a_broken_next_link_are_one_clear_problem_each() -> Non
 def test_unreachable_system() -> None:
     _, rows, _, found = _read("http://127.0.0.1:9/", retries=0)
     assert rows == [] and [p.code for p in found] == ["source-unreachable"]
-
-
-def test_example_dataset_from_the_live_server_matches_the_raw_objects(
-        env: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from flows.run import batch
-    from flows.settings import Settings
-
-    with OParlServer() as server:
-        monkeypatch.setenv("OPARL_SYSTEM_URL", server.base + "/")
-        summary = batch.run(Settings.from_env(), ["ratsinformation-kennzahlen"],
-                           [f"local:{tmp_path / 'katalog'}"])
-        data = server.data
-    (result,) = summary.results
-    assert result.status == "published", result.problems
-    assert result.provenance["sitzungen"]["location"] == server.base + "/"
-    with (tmp_path / "katalog/ratsinformation-kennzahlen/sitzungen.csv").open() as handle:
-        published = sum(int(r["sitzungen"]) for r in csv.DictReader(handle))
-    assert published == len(data["meeting"])
-    with (tmp_path / "katalog/ratsinformation-kennzahlen/vorlagen.csv").open() as handle:
-        rows = list(csv.DictReader(handle))
-    assert sum(int(r["vorlagen"]) for r in rows) == len(data["paper"])
-    assert all(0 <= float(r["anteil_mit_dokument"]) <= 1 for r in rows)

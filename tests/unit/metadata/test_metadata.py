@@ -174,41 +174,6 @@ def test_mqa_score_of_a_complete_dataset_is_excellent_and_names_missing_points()
     assert mqa.rating(221) == "gut" and mqa.rating(120) == "mangelhaft"
 
 
-def test_local_catalog_rdf_is_stable_harvestable_and_unchanged_runs_do_not_write(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rdflib import Graph
-
-    monkeypatch.setenv("KENNZAHLEN_BASE_URL", "https://opendata.example.org/kz/")
-    cat = metadata.load_catalog(project)
-    target = LocalCatalog(tmp_path / "catalog", cat)
-    for name in ("online-dienste", NAME):
-        assert sequence.process(project, name, [target], tmp_path / "w1").status == "published"
-    target.finish()
-    ttl = tmp_path / "catalog" / "catalog.ttl"
-    graph = Graph().parse(ttl)
-    datasets = sorted(str(o) for o in graph.objects(URIRef("https://opendata.example.org/kz/"),
-                                                    dcat.DCAT.dataset))
-    assert datasets == [f"https://opendata.example.org/kz/{n}" for n in ("fallzahlen-verwaltungsleistungen", "online-dienste")]
-    assert shacl.validate(graph, REF) == []
-    assert len(Graph().parse(tmp_path / "catalog" / "catalog.rdf")) == len(graph)
-    assert (tmp_path / "catalog" / NAME / "dataset.ttl").is_file()
-    before = (ttl.stat().st_mtime_ns, ttl.stat().st_ino)
-    for name in ("online-dienste", NAME):
-        assert sequence.process(project, name, [target], tmp_path / "w2").status == "unchanged"
-    target.finish()
-    assert (ttl.stat().st_mtime_ns, ttl.stat().st_ino) == before
-
-
-def test_score_and_rdf_links_appear_on_the_catalog_pages(project: Path, tmp_path: Path) -> None:
-    target = LocalCatalog(tmp_path / "catalog", metadata.load_catalog(project))
-    sequence.process(project, NAME, [target], tmp_path / "w")
-    target.finish()
-    index = (tmp_path / "catalog" / "index.html").read_text(encoding="utf-8")
-    page = (tmp_path / "catalog" / NAME / "index.html").read_text(encoding="utf-8")
-    assert "405 von 405 Punkten (ausgezeichnet)" in index and "catalog.ttl" in index
-    assert "405 von 405 Punkten" in page and 'href="dataset.ttl"' in page
-
-
 def test_missing_shapes_are_a_warning_with_a_remedy(project: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reference, "find", lambda project=None: None)

@@ -91,6 +91,7 @@ def test_a_wrong_delimiter_is_reported_once_after_all_rows(tmp_path: Path) -> No
     context = {"dataset": KOSTEN, "resource": res.name, "file": "komma.csv"}
     chunks = list(collect_stream.read_chunks(res, context, 2))
     whole = collect(res, KOSTEN, tmp_path)
+    assert whole.problems[0].code == "source-unreadable"
     assert "Trennzeichen" in whole.problems[0].message
     assert _problems(chunks[-1].problems) == _problems(whole.problems)
     assert all(not c.problems for c in chunks[:-1])

@@ -69,7 +69,8 @@ def test_a_doubled_month_gives_exceeding_group_sums_and_a_rewritten_period() -> 
     assert [(e["old"], e["new"], e["exceeds"]) for e in rewritten] == [(150, 300, True)]
     assert {p.code for p in found.problems} == {"plausibility-sum", "plausibility-period"}
     assert all(p.severity == "warning" for p in found.problems)
-    assert any("bisher 110, jetzt 220 (+100 %, Schwelle 50 %)" in p.message
+    assert any(p.code == "plausibility-sum"
+               and "bisher 110, jetzt 220 (+100 %, Schwelle 50 %)" in p.message
                for p in found.problems)
 
 
