@@ -89,6 +89,10 @@ class DcatField:
         """The value in a descriptor (None where the path ends)."""
         return get(descriptor, self.key)
 
+    def put(self, descriptor: dict[str, Any], value: Any) -> None:
+        """Set the value in a descriptor, creating what is missing on the way."""
+        put(descriptor, self.key, value)
+
 
 def _is_date(value: Any) -> bool:
     if isinstance(value, date):
