@@ -56,7 +56,7 @@ class DcatField:
     """Path in the descriptor: dots between keys, a number for a list item, `[role]` for the first
     contributor with that role (e.g. `contributors[maintainer].email`); '' if derived."""
     predicate: URIRef | None
-    """The property of the dcat:Dataset the value is (part of); None if it has none."""
+    """The property of the dcat:Dataset the value is (part of); None if it has none there."""
     kind: str
     """How the value is stated in RDF. Generic: text (literal in German), literal (plain), date
     (xsd:date), uri (base + value), uris (a list of those). Explicit code in dcat.py: identifier,
@@ -130,7 +130,7 @@ DATASET_FIELDS: tuple[DcatField, ...] = (
     DcatField("keywords", DCAT.keyword, "keywords", obligation="recommended",
               missing="Schlagwörter machen den Datensatz auffindbar",
               ckan=(Ckan("tags", "tags"),)),
-    DcatField("licenses.0.path", DCTERMS.license, "licence", codes=voc.LICENCES,
+    DcatField("licenses.0.path", None, "licence", codes=voc.LICENCES,  # dct:license per file
               obligation="mandatory", rule="licences", ckan=(Ckan("license_id"),)),
     DcatField("dcat.themes", DCAT.theme, "uris", voc.THEME_BASE, voc.THEMES, "recommended",
               missing="mindestens ein EU-Datenthema, z. B. GOVE",
