@@ -51,7 +51,7 @@ def _converters(row: DcatField, form: str) -> tuple[Callable[[Any], Any], Callab
         return (lambda items: json.dumps([base + str(i) for i in items], ensure_ascii=False),
                 lambda text: [str(i).removeprefix(base) for i in json.loads(text)])
     if form == "json-uri-list":
-        return (lambda value: json.dumps([base + str(value)], ensure_ascii=False),
+        return (lambda value: json.dumps([base + str(value)]),
                 lambda text: json.loads(text)[0].removeprefix(base))
     if form == "uri":
         return lambda code: base + str(code), lambda uri: uri.removeprefix(base)
