@@ -8,6 +8,7 @@ descriptor (`datapackage.json` with its completed `dcat:` block); nothing is loo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,9 +18,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from flows.metadata import vocabularies as voc
 from flows.metadata.descriptor import CatalogInfo
+from flows.metadata.fields import DATASET_FIELDS, DCATAP, DCATDE, DcatField
 
-DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
@@ -49,74 +49,133 @@ def bind(graph: Graph) -> Graph:
 
 def dataset_graph(descriptor: dict[str, Any], catalog: CatalogInfo, modified: str,
                   files: list[Distribution]) -> Graph:
-    """The DCAT-AP.de description of one dataset (with publisher, contact and `files`)."""
+    """The DCAT-AP.de description of one dataset (with publisher, contact and `files`).
+
+    States every row of the DCAT field table (flows/metadata/fields.py): a row of a generic kind
+    as its predicate and value, a row of another kind by that kind's function in STATEMENTS."""
     graph = bind(Graph())
-    slug = descriptor["name"]
-    block = descriptor.get("dcat") or {}
-    dataset = URIRef(catalog.dataset_uri(slug))
-    add = graph.add
-    add((dataset, RDF.type, DCAT.Dataset))
-    add((dataset, DCTERMS.title, Literal(descriptor["title"], lang=LANG)))
-    add((dataset, DCTERMS.description, Literal(descriptor.get("description", ""), lang=LANG)))
-    add((dataset, DCTERMS.identifier, Literal(block.get("identifier") or str(dataset))))
-    add((dataset, DCAT.landingPage, URIRef(f"{dataset}/")))
-    add((URIRef(f"{dataset}/"), RDF.type, FOAF.Document))
-    for word in keywords(descriptor):
-        add((dataset, DCAT.keyword, Literal(word, lang=LANG)))
-    for theme in block.get("themes") or []:
-        add((dataset, DCAT.theme, URIRef(voc.THEME_BASE + theme)))
-    add((dataset, DCTERMS.publisher, _agent(graph, block.get("publisher") or {})))
-    contact = next((p for p in descriptor.get("contributors") or []
+    dataset = URIRef(catalog.dataset_uri(descriptor["name"]))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    scope = _Scope(graph, dataset, descriptor, catalog, modified, files)
+    done: set[Callable[[_Scope], None]] = set()
+    for row in DATASET_FIELDS:
+        state = STATEMENTS.get(row.kind)
+        if state is None and row.predicate is not None:
+            _state(graph, dataset, row, row.get(descriptor))
+        elif state is not None and state not in done:
+            done.add(state)
+            state(scope)
+    return graph
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What the explicit statements of `dataset_graph` work with."""
+
+    graph: Graph
+    dataset: URIRef
+    descriptor: dict[str, Any]
+    catalog: CatalogInfo
+    modified: str
+    files: list[Distribution]
+
+    @property
+    def block(self) -> dict[str, Any]:
+        return self.descriptor.get("dcat") or {}
+
+
+def _state(graph: Graph, dataset: URIRef, row: DcatField, value: Any) -> None:
+    """A row of a generic kind; a mandatory one is stated even when empty (so the shapes see it)."""
+    if not value and row.obligation != "mandatory":
+        return
+    for item in (value or []) if row.many else [value]:
+        if row.kind == "text":
+            term: URIRef | Literal = Literal("" if item is None else item, lang=LANG)
+        elif row.kind == "date":
+            term = Literal(str(item), datatype=XSD.date)
+        elif row.kind == "literal":
+            term = Literal(str(item))
+        else:
+            term = URIRef(row.base + str(item))
+        graph.add((dataset, row.predicate, term))
+        if row.rdf_type is not None:
+            graph.add((term, RDF.type, row.rdf_type))
+
+
+def _identifier(scope: _Scope) -> None:
+    dataset = scope.dataset
+    scope.graph.add((dataset, DCTERMS.identifier,
+                     Literal(scope.block.get("identifier") or str(dataset))))
+
+
+def _landing_page(scope: _Scope) -> None:
+    page = URIRef(f"{scope.dataset}/")
+    scope.graph.add((scope.dataset, DCAT.landingPage, page))
+    scope.graph.add((page, RDF.type, FOAF.Document))
+
+
+def _keywords(scope: _Scope) -> None:
+    for word in keywords(scope.descriptor):
+        scope.graph.add((scope.dataset, DCAT.keyword, Literal(word, lang=LANG)))
+
+
+def _publisher(scope: _Scope) -> None:
+    agent = _agent(scope.graph, scope.block.get("publisher") or {})
+    scope.graph.add((scope.dataset, DCTERMS.publisher, agent))
+
+
+def _contact(scope: _Scope) -> None:
+    contact = next((p for p in scope.descriptor.get("contributors") or []
                     if "maintainer" in (p.get("roles") or [])), None)
     if contact:
         point = BNode()
         for kind in (VCARD.Organization, VCARD.Kind):
-            add((point, RDF.type, kind))
-        add((point, VCARD.fn, Literal(contact.get("title", ""))))
-        add((point, VCARD.hasEmail, URIRef(f"mailto:{contact.get('email', '')}")))
-        add((dataset, DCAT.contactPoint, point))
-    for contributor in block.get("contributor_id") or []:
-        add((dataset, DCATDE.contributorID, URIRef(contributor)))
-    if block.get("geocoding_level"):
-        add((dataset, DCATDE.politicalGeocodingLevelURI,
-             URIRef(voc.LEVEL_BASE + block["geocoding_level"])))
+            scope.graph.add((point, RDF.type, kind))
+        scope.graph.add((point, VCARD.fn, Literal(contact.get("title", ""))))
+        scope.graph.add((point, VCARD.hasEmail, URIRef(f"mailto:{contact.get('email', '')}")))
+        scope.graph.add((scope.dataset, DCAT.contactPoint, point))
+
+
+def _spatial(scope: _Scope) -> None:
+    block, add = scope.block, scope.graph.add
     if block.get("ags"):
         area = URIRef(voc.MUNICIPALITY_KEY_BASE + str(block["ags"]))
-        add((dataset, DCATDE.politicalGeocodingURI, area))
-        add((dataset, DCTERMS.spatial, area))  # K11: the same area as dct:spatial
+        add((scope.dataset, DCATDE.politicalGeocodingURI, area))
+        add((scope.dataset, DCTERMS.spatial, area))  # K11: the same area as dct:spatial
         add((area, RDF.type, DCTERMS.Location))
         if block.get("place"):
             add((area, SKOS.prefLabel, Literal(block["place"], lang=LANG)))
         if block.get("centroid"):
             add((area, DCAT.centroid, Literal(block["centroid"], datatype=GSP.wktLiteral)))
-    for lang in block.get("language") or []:
-        add((dataset, DCTERMS.language, URIRef(voc.LANGUAGE_BASE + lang)))
-    if block.get("frequency"):
-        add((dataset, DCTERMS.accrualPeriodicity, URIRef(voc.FREQUENCY_BASE + block["frequency"])))
-    if block.get("access_rights"):
-        rights = URIRef(voc.ACCESS_RIGHTS_BASE + block["access_rights"])
-        add((dataset, DCTERMS.accessRights, rights))
-        add((rights, RDF.type, DCTERMS.RightsStatement))
-    if block.get("issued"):
-        add((dataset, DCTERMS.issued, Literal(str(block["issued"]), datatype=XSD.date)))
-    add((dataset, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
-    period = block.get("temporal") or {}
+
+
+def _modified(scope: _Scope) -> None:
+    scope.graph.add((scope.dataset, DCTERMS.modified,
+                     Literal(scope.modified, datatype=XSD.dateTime)))
+
+
+def _temporal(scope: _Scope) -> None:
+    period = scope.block.get("temporal") or {}
     if period:
-        node = BNode()
+        node, add = BNode(), scope.graph.add
         add((node, RDF.type, DCTERMS.PeriodOfTime))
         add((node, DCAT.startDate, Literal(period["start"], datatype=XSD.date)))
         add((node, DCAT.endDate, Literal(period["end"], datatype=XSD.date)))
-        add((dataset, DCTERMS.temporal, node))
-    reference = (block.get("musterdatensatz") or {}).get("uri")
-    if reference:
-        add((dataset, DCTERMS.references, URIRef(reference)))
-    if descriptor.get("version"):
-        add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"),
-             Literal(str(descriptor["version"]))))
-    for item in files:
-        add((dataset, DCAT.distribution, _distribution(graph, descriptor, catalog, item,
-                                                       modified)))
-    return graph
+        add((scope.dataset, DCTERMS.temporal, node))
+
+
+def _distributions(scope: _Scope) -> None:
+    """The files, each with the licence and attribution (DISTRIBUTION_FIELDS)."""
+    for item in scope.files:
+        scope.graph.add((scope.dataset, DCAT.distribution, _distribution(
+            scope.graph, scope.descriptor, scope.catalog, item, scope.modified)))
+
+
+STATEMENTS: dict[str, Callable[[_Scope], None]] = {
+    "identifier": _identifier, "page": _landing_page, "keywords": _keywords,
+    "agent": _publisher, "contact": _contact, "spatial": _spatial, "modified": _modified,
+    "temporal": _temporal, "licence": _distributions, "distribution": _distributions}
+"""The explicit statements for the kinds of the field table a row cannot express."""
 
 
 def keywords(descriptor: dict[str, Any]) -> list[str]:

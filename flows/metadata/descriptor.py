@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,12 +24,13 @@ import yaml
 from flows import problems
 from flows.errors import ConfigError
 from flows.metadata import vocabularies as voc
+from flows.metadata.fields import DATASET_FIELDS, EMAIL, DcatField, get, person
 from flows.problems import Problem
 
+Report = Callable[[str, str], None]
+"""Records a problem: (field, text)."""
+
 CATALOG_FILE = "catalog.yaml"
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-AGS = re.compile(r"^\d{8}$")
-WKT_POINT = re.compile(r"^POINT\s*\(\s*-?\d+(\.\d+)?\s+-?\d+(\.\d+)?\s*\)$")
 PERIOD_TYPES = ("date", "yearmonth", "year")
 
 
@@ -99,7 +101,11 @@ def complete(descriptor: dict[str, Any], catalog: CatalogInfo) -> dict[str, Any]
 
 
 def check(descriptor: dict[str, Any], dataset: str, reference: Path | None = None) -> list[Problem]:
-    """Every missing or malformed DCAT-AP.de value of a completed descriptor, as problems."""
+    """Every missing or malformed DCAT-AP.de value of a completed descriptor, as problems.
+
+    Goes through the DCAT field table (flows/metadata/fields.py) in its order: a row with a `rule`
+    is checked by that explicit rule (once), any other row by its code list, test and `missing`
+    note."""
     found: list[Problem] = []
 
     def bad(key: str, text: str) -> None:
@@ -111,12 +117,34 @@ def check(descriptor: dict[str, Any], dataset: str, reference: Path | None = Non
                                    f"({text}).", dataset=dataset, file="datapackage.yaml",
                                    field=key))
 
-    block = descriptor.get("dcat") or {}
-    for key in ("title", "description"):
-        if not str(descriptor.get(key) or "").strip():
-            missing(key, "Pflichtangabe in DCAT-AP.de")
-    if not descriptor.get("keywords"):
-        missing("keywords", "Schlagwörter machen den Datensatz auffindbar")
+    done: set[str] = set()
+    for row in DATASET_FIELDS:
+        if not row.rule:
+            _check_row(row, row.get(descriptor), bad, missing)
+        elif row.rule not in done:
+            done.add(row.rule)
+            RULES[row.rule](descriptor, bad, missing, reference)
+    return found
+
+
+def _check_row(row: DcatField, value: Any, bad: Report, missing: Report) -> None:
+    """A row without an explicit rule: present if the table says it must be, and every item
+    from its code list and passing its test."""
+    if not value or (row.kind == "text" and not str(value).strip()):
+        if row.missing:
+            missing(row.key, row.missing)
+        return
+    codes = row.codes or {}
+    for item in value if row.many else [value]:
+        unknown = row.codes is not None and str(item) not in codes
+        if unknown or (row.valid is not None and not row.valid(item)):
+            bad(row.key, row.invalid.format(
+                value=item, codes=", ".join(codes),
+                labelled=", ".join(f"{k} ({v})" for k, v in codes.items())))
+
+
+def _check_licences(descriptor: dict[str, Any], bad: Report, missing: Report,
+                    reference: Path | None) -> None:
     for index, lic in enumerate(descriptor.get("licenses") or []):
         uri = str(lic.get("path") or "")
         if uri.removeprefix(voc.LICENCE_BASE) not in voc.LICENCES or not uri.startswith(
@@ -124,66 +152,11 @@ def check(descriptor: dict[str, Any], dataset: str, reference: Path | None = Non
             bad(f"licenses.{index}.path", f"'{uri}' ist keine Lizenz aus der DCAT-AP.de-Liste. "
                 f"Erlaubt sind z. B. {voc.LICENCE_BASE}dl-by-de/2.0 oder "
                 f"{voc.LICENCE_BASE}dl-zero-de/2.0 (genau so, ohne Schrägstrich am Ende).")
-    themes = block.get("themes") or []
-    if not themes:
-        missing("dcat.themes", "mindestens ein EU-Datenthema, z. B. GOVE")
-    for theme in themes:
-        if str(theme) not in voc.THEMES:
-            bad("dcat.themes", f"'{theme}' ist kein EU-Datenthema. Erlaubt: "
-                + ", ".join(f"{k} ({v})" for k, v in voc.THEMES.items()) + ".")
-    _check_code(block, "frequency", voc.FREQUENCIES, "Aktualisierungsfrequenz (EU)", bad, missing)
-    _check_code(block, "access_rights", voc.ACCESS_RIGHTS, "Zugriffsrechte (EU)", bad, missing)
-    for lang in block.get("language") or []:
-        if lang not in voc.LANGUAGES:
-            bad("dcat.language", f"'{lang}' ist kein bekannter EU-Sprachcode (z. B. DEU).")
-    if not block.get("language"):
-        missing("dcat.language", "Sprache der Daten, z. B. [DEU]")
-    _check_publisher(block.get("publisher"), bad, missing)
-    contact = _maintainer(descriptor)
-    if contact is None or not contact.get("email"):
-        missing("contributors (maintainer mit email)", "Kontaktstelle mit E-Mail-Adresse, K01")
-    elif not EMAIL.match(str(contact["email"])):
-        bad("contributors.maintainer.email", f"'{contact['email']}' ist keine gültige "
-            "E-Mail-Adresse.")
-    ids = [str(i) for i in block.get("contributor_id") or []]
-    ours = [i for i in ids if i.startswith(voc.CONTRIBUTOR_BASE)]
-    if len(ours) != 1:
-        bad("dcat.contributor_id", f"braucht genau eine ID aus {voc.CONTRIBUTOR_BASE} (GovData, "
-            f"K12/K13), gefunden: {len(ours)}. Die ID vergibt GovData (info@govdata.de); "
-            "Kommunen liefern meist über ihr Landesportal, z. B. "
-            f"{voc.CONTRIBUTOR_BASE}openGovernmentDataPortalRheinlandPfalz.")
-    ags = str(block.get("ags") or "")
-    if not ags:
-        missing("dcat.ags", "der 8-stellige Amtliche Gemeindeschlüssel, z. B. '07318000'")
-    elif not AGS.match(ags) or ags[:2] not in voc.STATES:
-        bad("dcat.ags", f"'{ags}' ist kein Amtlicher Gemeindeschlüssel: genau 8 Ziffern, die "
-            "ersten zwei das Land (01–16). In YAML in Anführungszeichen setzen, sonst geht die "
-            "führende Null verloren.")
-    centroid = block.get("centroid")
-    if centroid and not WKT_POINT.match(str(centroid)):
-        bad("dcat.centroid", f"'{centroid}' ist kein WKT-Punkt wie 'POINT(8.4311 49.3172)' "
-            "(erst Länge, dann Breite).")
-    _check_code(block, "geocoding_level", voc.LEVELS, "Verwaltungsebene", bad, missing)
-    issued = block.get("issued")
-    if not issued:
-        missing("dcat.issued", "Datum der ersten Veröffentlichung, JJJJ-MM-TT")
-    elif not _is_date(issued):
-        bad("dcat.issued", f"'{issued}' ist kein Datum der Form JJJJ-MM-TT.")
-    found.extend(_check_musterdatensatz(block.get("musterdatensatz"), bad, reference))
-    return found
 
 
-def _check_code(block: dict[str, Any], key: str, codes: dict[str, str], what: str, bad: Any,
-                missing: Any) -> None:
-    value = block.get(key)
-    if not value:
-        missing(f"dcat.{key}", f"{what}, z. B. {next(iter(codes))}")
-    elif str(value) not in codes:
-        bad(f"dcat.{key}", f"'{value}' ist kein Wert der Liste {what}. Erlaubt: "
-            + ", ".join(codes) + ".")
-
-
-def _check_publisher(publisher: Any, bad: Any, missing: Any) -> None:
+def _check_publisher(descriptor: dict[str, Any], bad: Report, missing: Report,
+                     reference: Path | None) -> None:
+    publisher = get(descriptor, "dcat.publisher")
     if not isinstance(publisher, dict) or not publisher.get("name"):
         missing("dcat.publisher.name", "die veröffentlichende Stelle, K36")
         return
@@ -195,18 +168,46 @@ def _check_publisher(publisher: Any, bad: Any, missing: Any) -> None:
         bad("dcat.publisher.uri", f"'{uri}' ist keine http(s)-Adresse.")
 
 
-def _check_musterdatensatz(entry: Any, bad: Any, reference: Path | None) -> list[Problem]:
+def _check_contact(descriptor: dict[str, Any], bad: Report, missing: Report,
+                   reference: Path | None) -> None:
+    contact = person(descriptor.get("contributors"), "maintainer")
+    if contact is None or not contact.get("email"):
+        missing("contributors (maintainer mit email)", "Kontaktstelle mit E-Mail-Adresse, K01")
+    elif not EMAIL.match(str(contact["email"])):
+        bad("contributors.maintainer.email", f"'{contact['email']}' ist keine gültige "
+            "E-Mail-Adresse.")
+
+
+def _check_contributor(descriptor: dict[str, Any], bad: Report, missing: Report,
+                       reference: Path | None) -> None:
+    ids = [str(i) for i in get(descriptor, "dcat.contributor_id") or []]
+    ours = [i for i in ids if i.startswith(voc.CONTRIBUTOR_BASE)]
+    if len(ours) != 1:
+        bad("dcat.contributor_id", f"braucht genau eine ID aus {voc.CONTRIBUTOR_BASE} (GovData, "
+            f"K12/K13), gefunden: {len(ours)}. Die ID vergibt GovData (info@govdata.de); "
+            "Kommunen liefern meist über ihr Landesportal, z. B. "
+            f"{voc.CONTRIBUTOR_BASE}openGovernmentDataPortalRheinlandPfalz.")
+
+
+def _check_musterdatensatz(descriptor: dict[str, Any], bad: Report, missing: Report,
+                           reference: Path | None) -> None:
+    entry = get(descriptor, "dcat.musterdatensatz")
     if not entry:
-        return []
+        return
     uri = str(entry.get("uri") or "") if isinstance(entry, dict) else ""
     if not uri.startswith(voc.MUSTERDATENSATZ_BASE) or not entry.get("label"):
         bad("dcat.musterdatensatz", "braucht uri (beginnend mit "
             f"{voc.MUSTERDATENSATZ_BASE}) und label, z. B. 'Bürgerservice - Dienstleistung'.")
-        return []
+        return
     known = musterdatensaetze(reference)
     if known and uri not in known:
         bad("dcat.musterdatensatz.uri", f"'{uri}' steht nicht im Musterdatenkatalog (Version 4).")
-    return []
+
+
+RULES: dict[str, Callable[[dict[str, Any], Report, Report, Path | None], None]] = {
+    "licences": _check_licences, "publisher": _check_publisher, "contact": _check_contact,
+    "contributor": _check_contributor, "musterdatensatz": _check_musterdatensatz}
+"""The explicit checks the field table names in its `rule` column."""
 
 
 def musterdatensaetze(reference: Path | None) -> set[str]:
@@ -220,24 +221,8 @@ def musterdatensaetze(reference: Path | None) -> set[str]:
                           path.read_text(encoding="utf-8")))
 
 
-def _maintainer(descriptor: dict[str, Any]) -> dict[str, Any] | None:
-    for person in descriptor.get("contributors") or []:
-        if "maintainer" in (person.get("roles") or [person.get("role")]):
-            return person
-    return None
-
-
-def _is_date(value: Any) -> bool:
-    if isinstance(value, date):
-        return True
-    try:
-        date.fromisoformat(str(value))
-    except ValueError:
-        return False
-    return True
-
-
-def temporal(descriptor: dict[str, Any], columns: dict[str, dict[str, list[str]]]) -> dict[str, str]:
+def temporal(descriptor: dict[str, Any],
+             columns: dict[str, dict[str, list[str]]]) -> dict[str, str]:
     """Start and end of the period the data covers. `columns` maps resource → field → published
     (ISO) values. The field is `dcat.temporal_field` (false: the data covers no period) or the
     first date, yearmonth or year field; `dcat.temporal_unit: month` says that a date stands for
