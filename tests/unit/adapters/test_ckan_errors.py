@@ -42,7 +42,7 @@ class _Stub(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    do_GET = do_POST = _answer
+    do_GET = do_POST = _answer  # noqa: N815 - http.server's naming
 
     def log_message(self, *args: object) -> None:
         pass
