@@ -106,6 +106,7 @@ class CkanTarget:
                               lambda: self._package_show(slug), keep=keep, take=take)
 
     def _package_show(self, slug: str) -> dict[str, Any] | None:
+        """`package_show` without snapshots: None if missing, a name conflict if not readable."""
         try:
             return self.call("package_show", slug, id=slug)
         except ckanapi.NotFound:
