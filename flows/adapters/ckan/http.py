@@ -46,6 +46,20 @@ def _streamed(data: dict[bytes, bytes], headers: dict[str, str],
 
 
 def classify(url: str, send: Any) -> tuple[int, str]:
+    """Send one request and classify its failure by transport error and HTTP status.
+
+    Args:
+        url: The action URL (`.../api/3/action/<action>`), named in messages.
+        send: Sends the request and returns the `requests.Response`.
+
+    Returns:
+        The status and body, for ckanapi to parse.
+
+    Raises:
+        TargetUnreachableError: timeout, no connection, HTTP 429 or 5xx (with `retry_after`
+            from a numeric Retry-After header).
+        TerminalError: the answer is not CKAN's (no JSON object with `success`).
+    """
     action = url.rsplit("/", 1)[-1]
     try:
         response = send()

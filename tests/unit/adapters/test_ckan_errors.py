@@ -42,7 +42,7 @@ class _Stub(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    do_GET = do_POST = _answer
+    do_GET = do_POST = _answer  # noqa: N815 - http.server's naming
 
     def log_message(self, *args: object) -> None:
         pass
@@ -85,9 +85,11 @@ def test_403_is_terminal_and_never_shows_the_token(stub) -> None:  # noqa: ANN00
     url, handler = stub
     handler.replies["organization_show"] = (403, _error("Authorization Error",
                                                         message="Zugriff verweigert"))
+    target = CkanTarget(url, TOKEN)
     with pytest.raises(NotAuthorizedError) as caught:
-        CkanTarget(url, TOKEN).call("organization_show", "x", id="o")
+        target.call("organization_show", "x", id="o")
     assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value.context)
+    assert TOKEN not in repr(target) + repr(target._client) + repr(vars(target))
     assert handler.seen_tokens[-1] == TOKEN  # it was sent, just never shown
 
 

@@ -1,0 +1,80 @@
+"""The organization and the theme groups a dataset belongs to, created in the portal if missing.
+
+CKAN refuses a dataset whose organization (`owner_org`) or groups do not exist. Organizations
+are created only when the target is allowed to (else the message says what to fix); the EU
+theme groups are created under the names GovData uses, titled from the vocabulary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ckanapi
+
+from flows.errors import NotAuthorizedError, TerminalError
+from flows.metadata import vocabularies as voc
+from flows.model.bundle import Bundle
+
+ActionCall = Callable[..., Any]
+"""`call(action, dataset, files=None, **data)`, as `CkanTarget.call`."""
+
+
+def ensure_organization(call: ActionCall, bundle: Bundle, *, create: bool) -> None:
+    """Make sure the bundle's organization exists in the portal.
+
+    Args:
+        call: One CKAN action call (`CkanTarget.call`).
+        bundle: The bundle whose `dataset.owner_org` is needed.
+        create: Create the organization if it is missing.
+
+    Raises:
+        TerminalError: it is missing and `create` is false.
+        NotAuthorizedError: it is missing and this account may not create it.
+    """
+    name = bundle.dataset.owner_org
+    try:
+        call("organization_show", bundle.dataset.name, id=name, include_datasets=False)
+        return
+    except ckanapi.NotFound:
+        pass
+    if not create:
+        raise TerminalError(
+            f"Die Organisation '{name}' gibt es im Portal nicht. Bitte dort anlegen oder "
+            "ckan.owner_org in dataset.yaml korrigieren.", dataset=bundle.dataset.name,
+        )
+    try:
+        call("organization_create", bundle.dataset.name, name=name,
+             title=bundle.dataset.organization_title)
+    except NotAuthorizedError:
+        raise NotAuthorizedError(
+            f"Die Organisation '{name}' gibt es im Portal nicht, und dieses Konto darf sie "
+            "nicht anlegen. Bitte im Portal anlegen lassen.", dataset=bundle.dataset.name,
+        ) from None
+
+
+def ensure_groups(call: ActionCall, wanted: list[dict[str, str]], slug: str) -> None:
+    """Create the EU theme groups (as GovData names them) that the portal lacks.
+
+    Args:
+        call: One CKAN action call (`CkanTarget.call`).
+        wanted: The dataset's groups, each with its `name`.
+        slug: The dataset (named in errors).
+
+    Raises:
+        NotAuthorizedError: a group is missing and this account may not create it.
+    """
+    for group in wanted:
+        try:
+            call("group_show", slug, id=group["name"], include_datasets=False)
+            continue
+        except ckanapi.NotFound:
+            pass
+        title = voc.THEMES.get(group["name"].upper(), group["name"])
+        try:
+            call("group_create", slug, name=group["name"], title=title)
+        except NotAuthorizedError:
+            raise NotAuthorizedError(
+                f"Die Themengruppe '{group['name']}' ({title}) gibt es im Portal nicht, und "
+                "dieses Konto darf sie nicht anlegen. Bitte im Portal anlegen lassen.",
+                dataset=slug) from None
