@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
+from flows.adapters.sources import delimited as collect_stream
 from flows.run import prepare, streaming
-from flows.stages import collect_stream, protect
+from flows.stages import protect
 from tests.helpers import FIXTURES
 
 KOSTEN = "digitalisierung-kosten"

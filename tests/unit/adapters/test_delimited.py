@@ -1,6 +1,6 @@
-"""Collect in chunks: every CSV `collect` reads gives the same rows, row numbers and problems
-when read by `read_chunks`, whatever the chunk size and however the encoding check's blocks
-fall across multi-byte characters and lines."""
+"""The one CSV reader: read in chunks, a file gives the rows, row numbers and problems it gives
+read all at once (as `collect` reads it), whatever the chunk size and however the encoding
+check's blocks fall across multi-byte characters and lines."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.adapters.sources import delimited
 from flows.model.tables import RawTable
-from flows.stages import collect_stream
 from flows.stages.collect import collect
 from tests.helpers import FIXTURES, resource
 
@@ -22,21 +22,20 @@ def _problems(problems: list) -> list[tuple]:
     return [tuple(getattr(p, key) for key in CONTEXT_KEYS) for p in problems]
 
 
-def _chunked(res, dataset: str, rows: int) -> list[RawTable]:
-    context = {"dataset": dataset, "resource": res.name,
-               "file": res.source.display_path(FIXTURES)}
-    return list(collect_stream.read_chunks(res, context, rows))
+def _context(res, dataset: str, base: Path = FIXTURES) -> dict:
+    return {"dataset": dataset, "resource": res.name, "file": res.source.display_path(base)}
 
 
-def _same_as_collect(res, dataset: str, rows: int) -> list[RawTable]:
-    whole = collect(res, dataset, FIXTURES)
-    chunks = _chunked(res, dataset, rows)
+def _chunked(res, dataset: str, rows: int | None) -> list[RawTable]:
+    return list(delimited.read_chunks(res.source, _context(res, dataset), rows))
+
+
+def _same_as_whole(whole: RawTable, chunks: list[RawTable], rows: int) -> None:
     assert [row for c in chunks for row in c.rows] == whole.rows
     assert [n for c in chunks for n in c.row_numbers] == whole.row_numbers
     assert _problems([p for c in chunks for p in c.problems]) == _problems(whole.problems)
     assert all(c.header == whole.header for c in chunks if c.rows)
     assert all(len(c.rows) <= rows for c in chunks)
-    return chunks
 
 
 CASES = [
@@ -54,10 +53,25 @@ CASES = [
 @pytest.mark.parametrize("rows", [1, 2, 1000])
 @pytest.mark.parametrize("block", [1, 3, 64 << 10])
 @pytest.mark.parametrize(("dataset", "name", "changes"), CASES)
-def test_chunks_give_what_collect_gives(dataset: str, name: str, changes: dict, rows: int,
-                                        block: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(collect_stream, "BLOCK", block)
-    _same_as_collect(resource(dataset, FIXTURES / name, **changes), dataset, rows)
+def test_chunks_give_what_the_whole_file_gives(dataset: str, name: str, changes: dict,
+                                               rows: int, block: int,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    res = resource(dataset, FIXTURES / name, **changes)
+    whole = collect(res, dataset, FIXTURES)  # the file in one block of the encoding check
+    (alone,) = _chunked(res, dataset, None)
+    _same_as_whole(whole, [alone], len(whole.rows))
+    monkeypatch.setattr(delimited, "BLOCK", block)
+    _same_as_whole(whole, _chunked(res, dataset, rows), rows)
+
+
+def test_every_csv_fixture_reads_the_same_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in sorted(FIXTURES.glob("*.csv")):
+        dataset = KOSTEN if path.name.startswith("kosten") else FALLZAHLEN
+        res = resource(dataset, path)
+        whole = delimited.read(res.source, _context(res, dataset))
+        monkeypatch.setattr(delimited, "BLOCK", 3)
+        _same_as_whole(whole, _chunked(res, dataset, 2), 2)
+        monkeypatch.undo()
 
 
 def test_provenance_is_on_the_first_chunk_and_the_last_one_closes_the_file() -> None:
@@ -77,8 +91,7 @@ def test_a_broken_quote_stops_reading_at_its_line(tmp_path: Path) -> None:
     source.write_bytes("\r\n".join(text).encode("cp1252"))
     res = resource(KOSTEN, source)
     whole = collect(res, KOSTEN, tmp_path)
-    context = {"dataset": KOSTEN, "resource": res.name, "file": "kaputt.csv"}
-    chunks = list(collect_stream.read_chunks(res, context, 1))
+    chunks = list(delimited.read_chunks(res.source, _context(res, KOSTEN, tmp_path), 1))
     assert "source-unreadable" in {p.code for p in whole.problems}
     assert _problems([p for c in chunks for p in c.problems]) == _problems(whole.problems)
     assert [row for c in chunks for row in c.rows] == whole.rows
@@ -88,8 +101,7 @@ def test_a_wrong_delimiter_is_reported_once_after_all_rows(tmp_path: Path) -> No
     source = tmp_path / "komma.csv"
     source.write_bytes((FIXTURES / "kosten-valid.csv").read_bytes().replace(b";", b","))
     res = resource(KOSTEN, source)
-    context = {"dataset": KOSTEN, "resource": res.name, "file": "komma.csv"}
-    chunks = list(collect_stream.read_chunks(res, context, 2))
+    chunks = list(delimited.read_chunks(res.source, _context(res, KOSTEN, tmp_path), 2))
     whole = collect(res, KOSTEN, tmp_path)
     assert "Trennzeichen" in whole.problems[0].message
     assert _problems(chunks[-1].problems) == _problems(whole.problems)
@@ -100,19 +112,37 @@ def test_an_empty_file_has_no_header(tmp_path: Path) -> None:
     source = tmp_path / "leer.csv"
     source.write_bytes(b"\r\n\r\n")
     res = resource(KOSTEN, source)
-    (chunk,) = list(collect_stream.read_chunks(res, {"file": "leer.csv"}, 2))
+    (chunk,) = list(delimited.read_chunks(res.source, {"file": "leer.csv"}, 2))
     assert [p.code for p in chunk.problems] == ["source-unreadable"]
     assert "keine Kopfzeile" in chunk.problems[0].message
 
 
+def test_blank_and_ragged_rows_keep_their_line_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "luecken.csv"
+    source.write_bytes(b"\r\n a ;b\r\n1;2\r\n;\r\n  ;  \r\n3\r\n4;5;6\r\n7;8;\r\n ;9\r\n")
+    res = resource(KOSTEN, source)
+    table = delimited.read(res.source, _context(res, KOSTEN, tmp_path))
+    assert table.header == ["a", "b"]
+    assert table.rows == [["1", "2"], ["3", ""], ["4", "5"], ["7", "8"], [" ", "9"]]
+    assert table.row_numbers == [3, 6, 7, 8, 9]
+    assert [(p.code, p.row) for p in table.problems] == [("missing-cell", 6), ("extra-cell", 7)]
+
+
+def test_a_codec_that_is_no_text_encoding_is_unknown(tmp_path: Path) -> None:
+    source = tmp_path / "kosten.csv"
+    source.write_bytes(b"a;b\r\n1;2\r\n")
+    codec, problem = delimited.check_encoding(source, "base64", {"dataset": KOSTEN})
+    assert problem is not None and problem.code == "config-error"
+
+
 def test_utf8_read_as_cp1252_is_garbled_at_the_first_broken_umlaut(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(collect_stream, "BLOCK", 5)
     source = tmp_path / "utf8.csv"
     source.write_text("Vorhaben;Kosten\nAmt;1\nMeldebehörde;2\n", encoding="utf-8")
-    codec, problem = collect_stream.check_encoding(source, "cp1252", {"dataset": KOSTEN})
+    whole = collect(resource(KOSTEN, source), KOSTEN, tmp_path)
+    monkeypatch.setattr(delimited, "BLOCK", 5)
+    codec, problem = delimited.check_encoding(source, "cp1252", {"dataset": KOSTEN})
     assert codec == "cp1252" and problem is not None
     assert problem.row == 3 and problem.dataset == KOSTEN
-    whole = collect(resource(KOSTEN, source), KOSTEN, tmp_path)
     assert (problem.code, problem.message) == (whole.problems[0].code,
                                                whole.problems[0].message)
