@@ -134,25 +134,29 @@ def check_encoding(path: Path, encoding: str, context: dict[str, Any]
     codec = codec_for(encoding)
     if not _text_codec(codec):
         return codec, encoding_unknown(encoding, context)
-    decoder = codecs.getincrementaldecoder(codec)()
     single_byte = codec not in UTF8_NAMES
+    codec, checked, bom = _opening(path, codec)
+    decoder = codecs.getincrementaldecoder(checked)()
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_ascii, is_utf8 = True, True
+    utf8.decode(bom)
+    is_ascii, is_utf8 = not bom, True
     newlines, garbled_at, last = 0, None, ""  # in the decoded text
-    lines = 0  # newlines in the bytes before the current block
+    lines = 0  # newlines in the bytes decoded before the current block (and its pending bytes)
     with path.open("rb") as handle:
+        handle.seek(len(bom))
         while True:
             block = handle.read(BLOCK)
-            pending = decoder.getstate()[0]
+            data = decoder.getstate()[0] + block
             try:
                 text = decoder.decode(block, final=not block)
             except UnicodeDecodeError as exc:
-                data = pending + block
                 line = lines + data.count(b"\n", 0, exc.start) + 1
                 byte = data[exc.start:exc.start + 1].hex().upper()
                 return codec, encoding_wrong(encoding, line, byte,
                                              _decodes(path, "cp1252"), context)
-            lines += block.count(b"\n")
+            except UnicodeError:  # no decode error with a position (idna: a label too long)
+                return codec, encoding_unknown(encoding, context)
+            lines += data.count(b"\n") - decoder.getstate()[0].count(b"\n")
             if single_byte:
                 is_ascii = is_ascii and block.isascii()
                 if is_utf8:
@@ -174,13 +178,32 @@ def check_encoding(path: Path, encoding: str, context: dict[str, Any]
     return codec, None
 
 
+def _opening(path: Path, codec: str) -> tuple[str, str, bytes]:
+    """Where the incremental decoders would differ from decoding the whole file at once: the
+    codec to read `path` with, the one to check it with and the BOM the check skips.
+
+    The check skips a UTF-8 BOM, so that error positions count from the start of the file (the
+    decoder that strips it counts from behind it). UTF-16 or UTF-32 without a BOM is read in the
+    machine's byte order, as `bytes.decode` does (their incremental decoders refuse it)."""
+    name = codecs.lookup(codec).name
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if name == "utf-8-sig":
+        return codec, "utf-8", codecs.BOM_UTF8 if head.startswith(codecs.BOM_UTF8) else b""
+    boms = {"utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+            "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)}.get(name)
+    if boms and not head.startswith(boms):
+        codec = f"{name}-{'le' if sys.byteorder == 'little' else 'be'}"
+    return codec, codec, b""
+
+
 def _text_codec(codec: str) -> bool:
     """Whether Python knows `codec` as a text encoding (base64, hex, rot13 … are none)."""
     try:
         b"\n".decode(codec)
     except UnicodeDecodeError:  # utf-16, utf-32: a single byte is truncated data
         return True
-    except LookupError:
+    except (LookupError, UnicodeError):  # UnicodeError: "undefined", punycode
         return False
     return True
 

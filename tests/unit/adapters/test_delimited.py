@@ -103,6 +103,7 @@ def test_a_wrong_delimiter_is_reported_once_after_all_rows(tmp_path: Path) -> No
     res = resource(KOSTEN, source)
     chunks = list(delimited.read_chunks(res.source, _context(res, KOSTEN, tmp_path), 2))
     whole = collect(res, KOSTEN, tmp_path)
+    assert whole.problems[0].code == "source-unreadable"
     assert "Trennzeichen" in whole.problems[0].message
     assert _problems(chunks[-1].problems) == _problems(whole.problems)
     assert all(not c.problems for c in chunks[:-1])
@@ -128,11 +129,45 @@ def test_blank_and_ragged_rows_keep_their_line_numbers(tmp_path: Path) -> None:
     assert [(p.code, p.row) for p in table.problems] == [("missing-cell", 6), ("extra-cell", 7)]
 
 
-def test_a_codec_that_is_no_text_encoding_is_unknown(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["base64", "rot13", "undefined", "punycode", "latin-99"])
+@pytest.mark.parametrize("data", [b"a;b\r\n1;2\r\n", b""])
+def test_a_codec_that_is_no_text_encoding_is_unknown(encoding: str, data: bytes,
+                                                     tmp_path: Path) -> None:
     source = tmp_path / "kosten.csv"
-    source.write_bytes(b"a;b\r\n1;2\r\n")
-    codec, problem = delimited.check_encoding(source, "base64", {"dataset": KOSTEN})
-    assert problem is not None and problem.code == "config-error"
+    source.write_bytes(data)
+    res = resource(KOSTEN, source, encoding=encoding)
+    problems = collect(res, KOSTEN, tmp_path).problems
+    assert [(p.code, p.message) for p in problems] == [
+        ("config-error", f"Unbekannte Zeichenkodierung '{encoding}' in dataset.yaml.")]
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 4, 64 << 10])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_a_bom_does_not_shift_the_undecodable_byte(encoding: str, block: int, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "bom.csv"
+    source.write_bytes(b"\xef\xbb\xbfa;b\r\n1;2\r\n\x81;3\r\n")
+    monkeypatch.setattr(delimited, "BLOCK", block)
+    (problem,) = collect(resource(KOSTEN, source, encoding=encoding), KOSTEN, tmp_path).problems
+    assert problem.code == "source-encoding" and problem.row == 3
+    assert f"nicht in {encoding} kodiert (Zeile 3, Byte 0x81)" in problem.message
+
+
+@pytest.mark.parametrize("block", [1, 3, 64 << 10])
+@pytest.mark.parametrize("bom", [b"", "\ufeff".encode("utf-16-le")])
+def test_utf16_is_read_as_a_whole_decode_reads_it(bom: bytes, block: int, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a BOM in the machine's byte order (the incremental decoder would refuse it)."""
+    source = tmp_path / "utf16.csv"
+    data = bom + "Vorhaben;Kosten\r\nMeldebehörde;2\r\n".encode("utf-16-le")
+    source.write_bytes(data)
+    res = resource(KOSTEN, source, encoding="utf-16")
+    whole = collect(res, KOSTEN, tmp_path)
+    lines = [line.split(";") for line in data.decode("utf-16").splitlines()]
+    assert ([whole.header, *whole.rows], whole.row_numbers) == (lines, [2])
+    monkeypatch.setattr(delimited, "BLOCK", block)
+    chunks = list(delimited.read_chunks(res.source, _context(res, KOSTEN, tmp_path), 1))
+    _same_as_whole(whole, chunks, 1)
 
 
 def test_utf8_read_as_cp1252_is_garbled_at_the_first_broken_umlaut(
