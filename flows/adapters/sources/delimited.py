@@ -208,20 +208,6 @@ def _text_codec(codec: str) -> bool:
     return True
 
 
-def _with_byte_order(path: Path, codec: str) -> str:
-    """UTF-16/32 without BOM: read in the machine's byte order, as `bytes.decode` reads it (the
-    incremental decoders refuse such a file); any other codec as it is."""
-    name = codecs.lookup(codec).name
-    boms = {"utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
-            "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)}.get(name)
-    if boms is None:
-        return codec
-    with path.open("rb") as handle:
-        if handle.read(4).startswith(boms):
-            return codec
-    return f"{name}-{'le' if sys.byteorder == 'little' else 'be'}"
-
-
 def _decodes(path: Path, codec: str) -> bool:
     decoder = codecs.getincrementaldecoder(codec)()
     with path.open("rb") as handle:

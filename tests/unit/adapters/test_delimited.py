@@ -181,19 +181,3 @@ def test_utf8_read_as_cp1252_is_garbled_at_the_first_broken_umlaut(
     assert problem.row == 3 and problem.dataset == KOSTEN
     assert (problem.code, problem.message) == (whole.problems[0].code,
                                                whole.problems[0].message)
-
-
-def test_a_bad_byte_after_a_bom_is_named_with_its_line(tmp_path: Path) -> None:
-    source = tmp_path / "bom.csv"
-    source.write_bytes(b"\xef\xbb\xbfVorhaben;Kosten\n\x81;1\n")
-    table = collect(resource(KOSTEN, source, encoding="utf-8"), KOSTEN, tmp_path)
-    (problem,) = table.problems
-    assert problem.row == 2 and "Byte 0x81" in problem.message
-
-
-def test_utf16_without_bom_is_read_in_the_machine_byte_order(tmp_path: Path) -> None:
-    source = tmp_path / "utf16.csv"
-    source.write_bytes("Vorhaben;Kosten\r\nAmt;1\r\n".encode("utf-16-le"))
-    table = collect(resource(KOSTEN, source, encoding="utf-16"), KOSTEN, tmp_path)
-    assert (table.header, table.rows, table.problems) == (["Vorhaben", "Kosten"], [["Amt", "1"]],
-                                                          [])
