@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
+from flows.adapters.sources.delimited import read_chunks
 from flows.errors import ConfigError
 from flows.model.results import Validation
 from flows.model.tables import WrittenTable
 from flows.problems import Problem
 from flows.specs.datasets import ResourceSpec
-from flows.stages.collect_stream import read_chunks
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv
 from flows.stages.transform import transform
@@ -105,7 +105,7 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
     kinds = {f["name"]: f.get("type") for f in resource.schema.get("fields", [])}
     extremes: dict[str, list[str]] = {}
     folder.mkdir(parents=True, exist_ok=True)
-    for raw in read_chunks(resource, context, CHUNK_ROWS):
+    for raw in read_chunks(resource.source, context, CHUNK_ROWS):
         provenance = provenance or raw.provenance
         stages["collect"] += raw.problems
         if not raw.header:

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
+from flows.adapters.sources import delimited
 from flows.run import prepare, streaming
-from flows.stages import collect_stream, protect
+from flows.stages import protect
 from tests.helpers import FIXTURES
 
 KOSTEN = "digitalisierung-kosten"
@@ -32,7 +33,7 @@ def _both(project: Path, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     in_memory = prepare.prepare(project, name, tmp_path / "memory")
     monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "1")
     monkeypatch.setattr(streaming, "CHUNK_ROWS", 2)
-    monkeypatch.setattr(collect_stream, "BLOCK", 7)  # the encoding check crosses blocks
+    monkeypatch.setattr(delimited, "BLOCK", 7)  # the encoding check crosses blocks
     calls: list[str] = []
     chunked = streaming.process
     monkeypatch.setattr(streaming, "process",
