@@ -5,7 +5,7 @@ through the same stages as any other, but in chunks of CHUNK_ROWS rows: each chu
 transformed, protected, written to the published CSV and JSON and fed to the columnar
 validator, then dropped. Memory stays flat however long the file is; what is kept per row is
 its source row number (8 bytes), for messages. The findings, messages and files are those of
-the in-memory path (tests/unit/test_streaming.py compares both).
+the in-memory path (tests/pipeline/test_streaming.py compares both).
 
 What needs the whole table stays in memory, and the report says why (`streaming-not-possible`):
 aggregation, secondary suppression over declared sums (`protect.small_counts.groups`), business

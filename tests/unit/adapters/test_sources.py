@@ -53,7 +53,8 @@ def test_sql_bad_query_and_missing_environment(database: Path,
     assert "nix" in raw.problems[0].message
     monkeypatch.delenv("FEHLT_DB", raising=False)
     raw = _collect("sql", url_env="FEHLT_DB", query="SELECT 1")
-    assert [p.code for p in raw.problems] == ["config-error"] and "FEHLT_DB" in raw.problems[0].message
+    assert [p.code for p in raw.problems] == ["config-error"]
+    assert "FEHLT_DB" in raw.problems[0].message
 
 
 def test_sql_unreachable_host_never_shows_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
