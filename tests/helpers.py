@@ -6,6 +6,9 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from flows import problems
+from flows.model.bundle import PublishOutcome
+from flows.model.results import DatasetResult, RunSummary
 from flows.specs import catalog
 from flows.specs.datasets import ResourceSpec
 
@@ -95,3 +98,16 @@ def held_example():  # noqa: ANN201
         metadata_quality={"score": 300, "max": 405, "rating": "gut",
                           "dimensions": [{"name": "Auffindbarkeit", "points": 80, "max": 100}],
                           "missing": [{"criterion": "Schlagwörter", "points": 30}]})
+
+
+def report_summary() -> RunSummary:
+    """A run with one published and one invalid dataset, for report tests."""
+    bad = DatasetResult("b", "B", "invalid", problems=[
+        problems.make("type-error", "Zeile 3, Feld 'anzahl': 'zwölf' ist keine ganze Zahl.",
+                      dataset="b", file="b.csv", row=3, field="anzahl"),
+        problems.make("extra-label", "Spalte 'x' wird nicht veröffentlicht.", severity="warning"),
+    ])
+    good = DatasetResult("a", "A", "published", outcomes=[PublishOutcome("local:/x", "published")],
+                         rows={"r": 5})
+    return RunSummary("20260101T000000Z", "2026-01-01T00:00:00+00:00", targets=["local:/x"],
+                      results=[good, bad])

@@ -53,16 +53,9 @@ def prepare(project: Path, name: str, workdir: Path | None,
     With `workdir=None` the dataset is only checked (status `valid` or `invalid`). `secrets`
     holds the credentials of database and web sources.
     """
-    prepared = Prepared(DatasetResult(name=name))
-    result = prepared.result
-    try:
-        spec = catalog.load(project, name)
-    except PipelineError as exc:
-        result.problems.extend(getattr(exc, "problems", None) or [problem_from(exc, name)])
-        result.status = "invalid"
+    prepared, spec = _load(project, name)
+    if spec is None:
         return done(prepared)
-    prepared.spec = spec
-    result.title = spec.title
     if workdir is not None:  # chunked resources are written next to their bundle
         workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-stream-", dir=workdir) as spool:
@@ -159,18 +152,28 @@ def _columns(tables: dict[str, Table | WrittenTable]) -> dict[str, dict[str, lis
             {f: [row[i] for row in table.rows] for i, f in enumerate(table.fields)}
             for name, table in tables.items()}
 
-def prepare_held(project: Path, name: str, held: Bundle) -> Prepared:
-    """The held version of `name` (`ApprovalStore.held_bundle`, byte-checked against its record)
-    as a prepared dataset: its files validated again against today's schema and rules."""
+def _load(project: Path, name: str) -> tuple[Prepared, DatasetSpec | None]:
+    """A new `Prepared` for `name` with its declaration loaded (None and the result marked
+    invalid if the declaration is broken)."""
     prepared = Prepared(DatasetResult(name=name))
-    result = prepared.result
     try:
         spec = catalog.load(project, name)
     except PipelineError as exc:
-        result.problems.extend(getattr(exc, "problems", None) or [problem_from(exc, name)])
-        result.status = "invalid"
+        prepared.result.problems.extend(getattr(exc, "problems", None)
+                                        or [problem_from(exc, name)])
+        prepared.result.status = "invalid"
+        return prepared, None
+    prepared.spec, prepared.result.title = spec, spec.title
+    return prepared, spec
+
+
+def prepare_held(project: Path, name: str, held: Bundle) -> Prepared:
+    """The held version of `name` (`ApprovalStore.held_bundle`, byte-checked against its record)
+    as a prepared dataset: its files validated again against today's schema and rules."""
+    prepared, spec = _load(project, name)
+    result = prepared.result
+    if spec is None:
         return done(prepared)
-    prepared.spec, result.title = spec, spec.title
     bundle = dataclasses.replace(held, dataset=dataclasses.replace(
         spec, owner_org=held.dataset.owner_org,
         organization_title=held.dataset.organization_title))

@@ -1,1 +1,1 @@
-"""Source adapters for databases and web APIs; file sources live in flows/stages/collect.py."""
+"""Source adapters: files (delimited CSV, spreadsheets), SQL databases, JSON/HTTP APIs, OParl."""

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from flows import problems
-from flows.model.bundle import PublishOutcome
-from flows.model.results import DatasetResult, RunSummary
+from flows.model.results import DatasetResult
 from flows.stages.report_text import markdown_dataset, text_problem
-
-
-def _summary() -> RunSummary:
-    bad = DatasetResult("b", "B", "invalid", problems=[
-        problems.make("type-error", "Zeile 3, Feld 'anzahl': 'zwölf' ist keine ganze Zahl.",
-                      dataset="b", file="b.csv", row=3, field="anzahl"),
-        problems.make("extra-label", "Spalte 'x' wird nicht veröffentlicht.", severity="warning"),
-    ])
-    good = DatasetResult("a", "A", "published", outcomes=[PublishOutcome("local:/x", "published")],
-                         rows={"r": 5})
-    return RunSummary("20260101T000000Z", "2026-01-01T00:00:00+00:00", targets=["local:/x"],
-                      results=[good, bad])
+from tests.helpers import report_summary
 
 
 def test_markdown_and_text_name_location_and_advice() -> None:
-    bad = _summary().results[1]
+    bad = report_summary().results[1]
     text = markdown_dataset(bad)
     assert "## Falscher Datentyp (1)" in text and "Zeile 3" in text and "Was tun?" in text
     line = text_problem(bad.problems[0])
@@ -29,7 +16,6 @@ def test_markdown_and_text_name_location_and_advice() -> None:
 
 
 def test_markdown_shows_the_plausibility_comparison_as_a_table() -> None:
-    from flows.model.results import DatasetResult
     from flows.stages.report_text import markdown_dataset
 
     result = DatasetResult(name="d", title="D", status="published", plausibility=[
