@@ -73,6 +73,7 @@ FILE_TYPES = {"csv": "CSV", "json": "JSON"}
 NON_PROPRIETARY = {"CSV", "JSON", "GEOJSON", "XML", "ODS", "RDF_TURTLE", "RDF_XML", "TSV", "TXT"}
 MACHINE_READABLE = {"CSV", "JSON", "GEOJSON", "XML", "ODS", "XLSX", "RDF_TURTLE", "RDF_XML", "TSV"}
 IANA_BASE = "https://www.iana.org/assignments/media-types/"
+AVAILABILITY_BASE = f"{EU}planned-availability/"
 
 PUBLISHER_TYPE_BASE = "http://purl.org/adms/publishertype/"
 PUBLISHER_TYPE_SCHEME = "http://purl.org/adms/publishertype/1.0"
@@ -91,3 +92,15 @@ STATES = {f"{n:02d}" for n in range(1, 17)}
 
 CONTRIBUTOR_BASE = f"{DCATDE}contributors/"
 MUSTERDATENSATZ_BASE = "https://musterdatenkatalog.de/def/musterdatensatz/"
+
+
+def licence_register() -> list[dict[str, str]]:
+    """The dcat-ap.de licences as a CKAN licence register (`licenses_group_url`).
+
+    The id is the licence URI, as in GovData's register, so `license_id` means the same on both
+    portals; `url` is the URI too, because ckanext-dcat finds a harvested dataset's licence by the
+    register's url (or title), and the title is the German label the RDF gives the licence node.
+    """
+    return [{"id": LICENCE_BASE + code, "title": title, "url": LICENCE_BASE + code,
+             "status": "active", "od_conformance": "approved", "osd_conformance": "not reviewed"}
+            for code, title in sorted(LICENCES.items())]
