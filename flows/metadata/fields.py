@@ -205,7 +205,7 @@ DISTRIBUTION_FIELDS: tuple[DcatField, ...] = (
     DcatField("resources.title", DCTERMS.title, "text", ckan=(Ckan("name"),)),
     DcatField("resources.description", DCTERMS.description, "text",
               ckan=(Ckan("description"),)),
-    DcatField("", DCAT.accessURL, "uri", obligation="mandatory"),
+    DcatField("", DCAT.accessURL, "uri", obligation="mandatory", ckan=(Ckan("access_url"),)),
     DcatField("", DCAT.downloadURL, "uri", ckan=(Ckan("download_url"),)),
     DcatField("resources.format", DCTERMS.format, "uri", voc.FILE_TYPE_BASE, voc.FILE_TYPES,
               "recommended", ckan=(Ckan("format", "uri"),)),

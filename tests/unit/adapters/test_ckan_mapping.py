@@ -110,6 +110,7 @@ def test_resource_fields_are_the_distribution_fields_with_the_portal_download_ur
     fields = resource_fields(_shipped(), item, url)
     assert fields == {
         "name": "Fallzahlen je Monat",
+        "access_url": url,  # K39: the same URL for both; DCAT-AP requires an access URL
         "download_url": url,
         "format": "http://publications.europa.eu/resource/authority/file-type/CSV",
         "mimetype": "text/csv",  # CKAN's Content-Type; the profile states the IANA IRI

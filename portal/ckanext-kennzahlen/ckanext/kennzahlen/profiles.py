@@ -1,7 +1,12 @@
 """The RDF profile `kennzahlen`, run after ckanext-dcat's `euro_dcat_ap_2`.
 
-Three things the stock profile states differently from the local catalog (flows/metadata/dcat.py):
+What the stock profile leaves out or states differently from the local catalog
+(flows/metadata/dcat.py):
 
+- the DCAT-AP.de properties kennzahlen keeps in extras and resource fields (the ones GovData's
+  ckanext-dcatde reads): dcatde:contributorID, dcatde:politicalGeocodingURI,
+  dcatde:politicalGeocodingLevelURI, dct:references (the Musterdatensatz) and, per file,
+  dcatde:licenseAttributionByText;
 - dcat:mediaType: CKAN serves a resource's `mimetype` as the download's Content-Type, so it holds
   the bare type (`text/csv`); euro_dcat_ap_2 then writes a literal, while DCAT-AP 2.1.1 asks for
   the IANA IRI (a dct:MediaType). This profile states the IRI.
@@ -15,13 +20,20 @@ Enable it with `ckanext.dcat.rdf.profiles = euro_dcat_ap_2 kennzahlen` (scripts/
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ckanext.dcat.profiles import RDFProfile
-from rdflib import Literal, URIRef
+from ckanext.dcat.utils import resource_uri
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 IANA = "https://www.iana.org/assignments/media-types/"
+DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
+LIST_EXTRAS = (("contributorID", DCATDE.contributorID),
+               ("politicalGeocodingURI", DCATDE.politicalGeocodingURI),
+               ("references", DCTERMS.references))
+"""Extras holding a JSON list of URIs, and the property each becomes."""
 UNKNOWN_IPR = URIRef("http://purl.org/adms/licencetype/UnknownIPR")
 
 
@@ -32,6 +44,7 @@ class KennzahlenProfile(RDFProfile):
         return dataset_dict
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+        self._dcatde(dataset_dict, dataset_ref)
         titles = _licence_titles()
         for distribution in list(self.g.objects(dataset_ref, DCAT.distribution)):
             self._media_type(distribution)
@@ -41,6 +54,25 @@ class KennzahlenProfile(RDFProfile):
                 title = titles.get(str(licence))
                 if title and (licence, DCTERMS.title, None) not in self.g:
                     self.g.add((licence, DCTERMS.title, Literal(title, lang="de")))
+
+    def _dcatde(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+        self.g.bind("dcatde", DCATDE)
+        extras = {e.get("key"): e.get("value") for e in dataset_dict.get("extras") or []}
+        for key, predicate in LIST_EXTRAS:
+            try:
+                uris = json.loads(extras.get(key) or "[]")
+            except ValueError:
+                uris = [extras[key]]
+            for uri in uris if isinstance(uris, list) else [uris]:
+                self.g.add((dataset_ref, predicate, URIRef(str(uri))))
+        if extras.get("politicalGeocodingLevelURI"):
+            self.g.add((dataset_ref, DCATDE.politicalGeocodingLevelURI,
+                        URIRef(extras["politicalGeocodingLevelURI"])))
+        for resource in dataset_dict.get("resources") or []:
+            text = resource.get("licenseAttributionByText")
+            if text:
+                self.g.add((URIRef(resource_uri(resource)), DCATDE.licenseAttributionByText,
+                            Literal(text)))
 
     def _media_type(self, distribution: Any) -> None:
         for media in list(self.g.objects(distribution, DCAT.mediaType)):
