@@ -115,7 +115,7 @@ def test_resource_fields_are_the_distribution_fields_with_the_portal_download_ur
         "format": "http://publications.europa.eu/resource/authority/file-type/CSV",
         "mimetype": "text/csv",  # CKAN's Content-Type; the profile states the IANA IRI
         "license": "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
-        "rights": "Datenlizenz Deutschland – Namensnennung – Version 2.0; Quelle: Stadt "
+        "rights": "Datenlizenz Deutschland Namensnennung 2.0; Quelle: Stadt "
                   "Musterstadt: Fallzahlen der Verwaltungsleistungen nach Zugangskanal "
                   "(Beispieldaten)",
         "licenseAttributionByText": "Stadt Musterstadt: Fallzahlen der Verwaltungsleistungen "
