@@ -22,6 +22,7 @@ from tests.fixtures.broken.make_fixtures import build
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "broken"
 MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
+REPORT_BYTES = 100_000
 COLUMNS = {"Monat": "monat", "Leistung": "leistung", "Kanal": "kanal", "Anzahl": "anzahl",
            "Jahr": "jahr"}
 
@@ -86,6 +87,7 @@ def test_broken_file(entry: dict[str, Any], corpus: Path, tmp_path: Path,
     if expect["exit"] == 2:
         assert expect["message"] in err
         return
+    assert len(out.encode()) < REPORT_BYTES  # bounded: per code and field a few cases
     report = json.loads(out)
     if "code" not in expect:
         assert not [p for p in report["problems"] if p["severity"] == "error"]
@@ -93,3 +95,6 @@ def test_broken_file(entry: dict[str, Any], corpus: Path, tmp_path: Path,
     messages = [p["message"] for p in report["problems"] if p["code"] == expect["code"]]
     assert messages, [p["code"] for p in report["problems"]]
     assert any(expect["message"] in m for m in messages), messages
+    if "omitted" in expect:
+        (entry,) = [o for o in report["problems_omitted"] if o["code"] == expect["code"]]
+        assert entry["total"] == expect["omitted"] > entry["listed"] == len(messages)
