@@ -41,8 +41,9 @@ class SourceSpec:
     """Kind-specific settings of sql and json sources (url_env, query, records, pagination …)."""
 
     def format_for(self, ftype: str) -> str | None:
-        """The declared source format of fields of type `ftype` (None: none declared)."""
-        return self.period_formats.get(ftype)
+        """The declared source format of fields of type `ftype` (None: none declared; for
+        `date` always `date_format`)."""
+        return self.date_format if ftype == "date" else self.period_formats.get(ftype)
 
     def display_path(self, base: Path) -> str:
         if self.path is None:

@@ -223,8 +223,7 @@ def _type_name(ftype: str, source: SourceSpec) -> str:
     name = TYPE_NAMES.get(ftype, ftype)
     if ftype not in dates.PERIOD_TYPES:
         return name
-    fmt = (source.format_for(ftype) or (source.date_format if ftype == "date" else None)
-           or dates.DEFAULTS[ftype])
+    fmt = source.format_for(ftype) or dates.DEFAULTS[ftype]
     return f"{name} ({dates.german(fmt)} in der Quelle)"
 
 

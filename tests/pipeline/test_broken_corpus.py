@@ -73,9 +73,29 @@ def test_manifest_covers_every_file_and_has_at_least_40() -> None:
     assert len(listed) >= 40
 
 
+STREAMED = {"nur-kopfzeile.csv", "nur-leerzeilen.csv", "nullbreite-leerzeichen.csv",
+            "richtungs-override.csv", "lange-zelle.csv", "zehntausend-spalten.csv",
+            "utf16le-bom.csv", "arbeitsmappe.xlsx.csv", "monate-falsch.csv", "datum-falsch.csv"}
+
+
 @pytest.mark.parametrize("entry", MANIFEST["files"], ids=lambda e: e["file"])
 def test_broken_file(entry: dict[str, Any], corpus: Path, tmp_path: Path,
                      monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    check_entry(entry, corpus, tmp_path, monkeypatch, capsys)
+
+
+@pytest.mark.parametrize("entry", [e for e in MANIFEST["files"] if e["file"] in STREAMED],
+                         ids=lambda e: e["file"])
+def test_broken_file_read_in_chunks(entry: dict[str, Any], corpus: Path, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Large files are read in chunks (flows/run/streaming.py): the same diagnosis."""
+    monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "1")
+    check_entry(entry, corpus, tmp_path, monkeypatch, capsys)
+
+
+def check_entry(entry: dict[str, Any], corpus: Path, tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("KENNZAHLEN_OUT", str(tmp_path / "out"))
     project = make_project(tmp_path / "project", entry, corpus / entry["file"])
     expect = entry["expect"]
