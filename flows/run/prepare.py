@@ -79,7 +79,7 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
             _prepare_streamed(prepared, resource, shown, spool, tables)
         else:
             _prepare_in_memory(prepared, resource, shown, project, secrets, tables)
-        if result.rows.get(resource.name) == 0:
+        if result.rows.get(resource.name) == 0 and not _unreadable(result, resource.name):
             result.problems.append(empty(resource, name, shown))
     if result.errors:
         result.status = "invalid"
@@ -194,6 +194,13 @@ def prepare_held(project: Path, name: str, held: Bundle) -> Prepared:
     if not result.errors:
         prepared.bundle = bundle
     return done(prepared)
+
+
+def _unreadable(result: DatasetResult, resource: str) -> bool:
+    """Whether reading the resource's source already failed (then it being empty says nothing
+    new: an unmatched quote can swallow every row)."""
+    return any(p.resource == resource and p.code.startswith("source-") and p.severity == "error"
+               for p in result.problems)
 
 
 def empty(resource: ResourceSpec, dataset: str, shown: str) -> problems.Problem:

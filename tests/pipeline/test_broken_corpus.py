@@ -115,6 +115,7 @@ def check_entry(entry: dict[str, Any], corpus: Path, tmp_path: Path,
     messages = [p["message"] for p in report["problems"] if p["code"] == expect["code"]]
     assert messages, [p["code"] for p in report["problems"]]
     assert any(expect["message"] in m for m in messages), messages
+    assert not {p["code"] for p in report["problems"]} & set(expect.get("without", []))
     if "omitted" in expect:
         (entry,) = [o for o in report["problems_omitted"] if o["code"] == expect["code"]]
         assert entry["total"] == expect["omitted"] > entry["listed"] == len(messages)
