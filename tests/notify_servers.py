@@ -46,7 +46,7 @@ class Mailbox:
         ok = auth_data.login.decode() == USER and auth_data.password.decode() == PASSWORD
         if ok:
             self.logins.append(auth_data.login.decode())
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
 
 @contextmanager
