@@ -117,7 +117,8 @@ def history_text(out_dir: Path, dataset: str) -> str:
     if not entries:
         return (f"Für '{dataset}' ist noch nichts verzeichnet (keine Veröffentlichung und keine "
                 f"Entscheidung in {path(out_dir)}).")
-    lines = [f"Verlauf von {dataset} ({len(entries)} Einträge, neueste zuerst):"]
+    count = "1 Eintrag" if len(entries) == 1 else f"{len(entries)} Einträge"
+    lines = [f"Verlauf von {dataset} ({count}, neueste zuerst):"]
     for entry in reversed(entries):
         when = str(entry.get("at") or "?").replace("T", " ")
         head = f"{when}  {EVENTS_DE.get(entry.get('event'), entry.get('event'))}"
