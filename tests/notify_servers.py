@@ -8,6 +8,7 @@ import email.policy
 import json
 import socket
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -15,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 USER, PASSWORD = "kennzahlen", "smtp-geheimnis-4711"
+# loopback has no TLS to offer; aiosmtpd warns about AUTH without it on every connection
+warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
 
 
 def free_port() -> int:
