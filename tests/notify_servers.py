@@ -8,7 +8,6 @@ import email.policy
 import json
 import socket
 import threading
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -16,8 +15,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 USER, PASSWORD = "kennzahlen", "smtp-geheimnis-4711"
-# loopback has no TLS to offer; aiosmtpd warns about AUTH without it on every connection
-warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
 
 
 def free_port() -> int:
@@ -54,13 +51,14 @@ class Mailbox:
 
 @contextmanager
 def smtp_server() -> Iterator[tuple[int, Mailbox]]:
-    """An SMTP server on loopback that requires a login (plain text: no TLS on loopback)."""
+    """An SMTP server on loopback that checks the login (plain text: no TLS on loopback; the
+    tests assert that the client logged in, `Mailbox.logins`)."""
     from aiosmtpd.controller import Controller
 
     box = Mailbox()
     port = free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=box.authenticate,
-                            auth_required=True, auth_require_tls=False)
+                            auth_require_tls=False)
     controller.start()
     try:
         yield port, box
