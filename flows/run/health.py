@@ -15,7 +15,7 @@ from flows.errors import ConfigError
 from flows.metadata.vocabularies import FREQUENCIES
 from flows.model.results import STATUS_DE
 from flows.run import record
-from flows.run.retention import RUN_ID
+from flows.run.record import german_time
 from flows.settings import Settings
 from flows.specs import catalog
 from flows.specs.operations import max_age_days
@@ -56,7 +56,7 @@ def check(settings: Settings, now: datetime | None = None) -> Health:
         folder, summary = found
         health.last_run = summary["run_id"]
         health.lines.append(f"Letzter Lauf: {summary['run_id']}, beendet "
-                            f"{_when(summary['finished_at'])}, Ziele: "
+                            f"{german_time(summary['finished_at'])}, Ziele: "
                             f"{', '.join(summary['targets'])}")
         for item in summary.get("datasets", []):
             health.lines.append(f"  {item['dataset']}: {_de(item['status'])}")
@@ -87,7 +87,7 @@ def _freshness(project: Path, name: str, published: str | None, now: datetime,
         age = None
     else:
         age = (now - datetime.fromisoformat(published)).days
-        text = f"{name}: {_when(published)}, vor {age} Tagen (Rhythmus {rhythm}"
+        text = f"{name}: {german_time(published)}, vor {age} Tagen (Rhythmus {rhythm}"
         text += f", erlaubt {allowed} Tage)" if allowed else ")"
     if allowed is not None and (age is None or age > allowed):
         health.overdue.append(name)
@@ -112,13 +112,3 @@ def _outcomes(path: Path) -> list[dict[str, Any]]:
         return json.loads(path.read_text(encoding="utf-8")).get("targets") or []
     except (OSError, ValueError):
         return []
-
-
-def _when(stamp: str) -> str:
-    try:
-        return datetime.fromisoformat(stamp).strftime("%d.%m.%Y %H:%M UTC")
-    except ValueError:
-        try:
-            return datetime.strptime(stamp, RUN_ID).strftime("%d.%m.%Y %H:%M UTC")
-        except ValueError:
-            return stamp

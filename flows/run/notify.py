@@ -25,6 +25,7 @@ from flows.errors import ConfigError, PipelineError
 from flows.model.results import DatasetResult, RunSummary
 from flows.model.secrets import redact
 from flows.run.approval import ApprovalStore
+from flows.run.record import german_time
 from flows.settings import Settings
 from flows.specs import catalog
 from flows.specs.loading import read_yaml
@@ -132,10 +133,10 @@ def subject_line(summary: RunSummary, mine: list[Event]) -> str:
 
 def message_text(summary: RunSummary, mine: list[Event]) -> str:
     """The German message to one recipient about the events that concern them."""
-    count = f"{len(mine)} Datensatz" if len(mine) == 1 else f"{len(mine)} Datensätzen"
+    count = "einen Datensatz" if len(mine) == 1 else f"{len(mine)} Datensätze"
     lines = ["Guten Tag,", "",
-             f"der Lauf {summary.run_id} (beendet {summary.finished_at or '–'}) braucht Sie bei "
-             f"{count}:", ""]
+             f"der Lauf {summary.run_id} (beendet {german_time(summary.finished_at)}) meldet "
+             f"{count}, für die Sie eingetragen sind:", ""]
     for number, event in enumerate(mine, start=1):
         lines.append(f"{number}. {event.title} ({event.dataset}): {KINDS_DE[event.kind]}")
         lines += [f"   {line}" for line in event.details]
@@ -176,7 +177,7 @@ def _kind(result: DatasetResult, store: ApprovalStore) -> tuple[str | None, list
             comment = f": {decided['comment']}" if decided.get("comment") else ""
             targets = ", ".join(o.target for o in result.outcomes)
             return "approved-published", [
-                f"Freigegeben von {decided['by']} am {decided['at'][:10]}{comment}",
+                f"Freigegeben von {decided['by']} am {german_time(decided['at'])}{comment}",
                 f"Veröffentlicht in: {targets}"]
     return None, []
 

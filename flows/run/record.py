@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from flows.model.results import RunSummary
 from flows.model.secrets import redact
 
 FILE = "publications.jsonl"
+RUN_ID_FORMAT = "%Y%m%dT%H%M%SZ"
 FORMAT = 1
 SECRET_KEYS = re.compile(r"pass|secret|token|auth|key|credential", re.IGNORECASE)
 USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
@@ -111,6 +113,16 @@ def clean_provenance(provenance: Any, secrets: list[str]) -> Any:
     return provenance
 
 
+def german_time(stamp: str | None) -> str:
+    """An ISO time or run id as staff read it: 03.12.2026 06:15 UTC."""
+    for parse in (datetime.fromisoformat, lambda s: datetime.strptime(s, RUN_ID_FORMAT)):
+        try:
+            return parse(str(stamp)).strftime("%d.%m.%Y %H:%M UTC")
+        except ValueError:
+            continue
+    return str(stamp or "–")
+
+
 def history_text(out_dir: Path, dataset: str) -> str:
     """The record of one dataset in German, newest first."""
     entries = read(out_dir, dataset)
@@ -120,8 +132,8 @@ def history_text(out_dir: Path, dataset: str) -> str:
     count = "1 Eintrag" if len(entries) == 1 else f"{len(entries)} Einträge"
     lines = [f"Verlauf von {dataset} ({count}, neueste zuerst):"]
     for entry in reversed(entries):
-        when = str(entry.get("at") or "?").replace("T", " ")
-        head = f"{when}  {EVENTS_DE.get(entry.get('event'), entry.get('event'))}"
+        event = entry.get("event")
+        head = f"{german_time(entry.get('at'))}  {EVENTS_DE.get(event, event)}"
         head += f", Stand {entry.get('version') or '?'}"
         if entry.get("target"):
             head += f", Ziel {entry['target']}"
@@ -130,12 +142,13 @@ def history_text(out_dir: Path, dataset: str) -> str:
         if approval:
             comment = f": „{approval['comment']}“" if approval.get("comment") else ""
             lines.append(f"    Entscheidung von {approval.get('by')} am "
-                         f"{str(approval.get('at'))[:10]}{comment}")
+                         f"{german_time(approval.get('at'))}{comment}")
         for resource, origin in (entry.get("source") or {}).items():
             if isinstance(origin, dict):
+                fetched = german_time(origin.get("fetched_at"))
                 lines.append(f"    Quelle {resource}: {origin.get('kind', '?')} "
-                             f"{origin.get('file', '')}, abgerufen {origin.get('fetched_at', '?')}"
-                             f", {origin.get('rows', '?')} Zeilen")
+                             f"{origin.get('file', '')}, abgerufen {fetched}, "
+                             f"{origin.get('rows', '?')} Zeilen")
         if entry.get("run_id"):
             lines.append(f"    Lauf {entry['run_id']}")
     return "\n".join(lines)

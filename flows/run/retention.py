@@ -18,7 +18,8 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-RUN_ID = "%Y%m%dT%H%M%SZ"
+from flows.run.record import RUN_ID_FORMAT
+
 RUN_FILES = ("summary.json", "summary.md", "index.html")
 
 
@@ -33,7 +34,7 @@ def sweep(out_dir: Path, days: int, now: datetime | None = None) -> dict[str, in
 
 def _run_time(folder: Path) -> datetime:
     try:
-        return datetime.strptime(folder.name, RUN_ID).replace(tzinfo=UTC)
+        return datetime.strptime(folder.name, RUN_ID_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return datetime.fromtimestamp(folder.stat().st_mtime, UTC)
 

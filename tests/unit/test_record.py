@@ -62,6 +62,6 @@ def test_history_is_german_and_newest_first(tmp_path: Path) -> None:
     record.append(tmp_path, record.run_entries(_summary(), {}, []))
     (tmp_path / "publications.jsonl").open("a", encoding="utf-8").write("kaputt\n")
     text = record.history_text(tmp_path, "kosten")
-    assert text.splitlines()[1].startswith("2026-12-03 05:02:00+00:00  veröffentlicht, Stand "
+    assert text.splitlines()[1].startswith("03.12.2026 05:02 UTC  veröffentlicht, Stand "
                                            f"{HASH[:12]}, Ziel local:/srv/katalog")
     assert "Quelle kosten: sql SQL-Abfrage (kosten)" in text and "Lauf 20261203T050000Z" in text
