@@ -93,8 +93,8 @@ def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Pat
         approvals = {r.name: d for r in summary.results if r.content_hash
                      and (d := store.decision_for(r.name, r.content_hash))
                      and d["decision"] == "approved"}
-        record.append(settings.out_dir,
-                      record.run_entries(summary, approvals, settings.credentials()))
+        entries = record.run_entries(summary, approvals, settings.credentials())
+        record.append(settings.out_dir, record.with_held_sources(entries, settings.out_dir))
         summary.housekeeping["notified"] = notify.notify(summary, settings,
                                                          notify.events(summary, settings))
     folder = write_reports(summary, report_dir(settings, summary.run_id))

@@ -32,45 +32,54 @@ class Health:
         return self.last_run is not None and not self.overdue
 
 
-def last_run(reports: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The newest finished run that published (a check without targets does not count)."""
+def finished_runs(reports: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The finished runs that published, newest first (a check without targets does not
+    count); retention keeps this list short."""
     if not reports.is_dir():
-        return None
+        return []
+    runs = []
     for folder in sorted((p for p in reports.iterdir() if p.is_dir()), reverse=True):
         try:
             summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         if summary.get("finished_at") and summary.get("targets"):
-            return folder, summary
-    return None
+            runs.append((folder, summary))
+    return runs
 
 
 def check(settings: Settings, now: datetime | None = None) -> Health:
-    """The health of the installation in German lines."""
+    """The health of the installation in German lines: the last run, then per dataset its
+    latest result (a run of only some datasets, such as `kennzahlen approve`, does not hide
+    the others') and its last publication against its frequency."""
     health = Health()
-    found = last_run(settings.reports_dir)
-    if found is None:
+    runs = finished_runs(settings.reports_dir)
+    if not runs:
         health.lines.append(f"Noch kein Lauf mit Veröffentlichung in {settings.reports_dir}.")
     else:
-        folder, summary = found
+        summary = runs[0][1]
         health.last_run = summary["run_id"]
         health.lines.append(f"Letzter Lauf: {summary['run_id']}, beendet "
                             f"{german_time(summary['finished_at'])}, Ziele: "
                             f"{', '.join(summary['targets'])}")
-        for item in summary.get("datasets", []):
-            health.lines.append(f"  {item['dataset']}: {_de(item['status'])}")
-            for outcome in _outcomes(folder / f"{item['dataset']}.json"):
-                health.lines.append(f"    {outcome.get('target')}: {_de(outcome.get('status'))}")
-    health.lines.append("Letzte Veröffentlichung je Datensatz:")
     latest = _latest_publications(settings.out_dir)
     moment = now or datetime.now(UTC)
     for name in catalog.dataset_names(settings.project):
-        health.lines.append("  " + _freshness(settings.project, name, latest.get(name), moment,
-                                              health))
+        health.lines.append(_freshness(settings.project, name, latest.get(name), moment, health))
+        health.lines += _last_result(runs, name)
     if health.overdue:
         health.lines.append(f"ÜBERFÄLLIG: {', '.join(health.overdue)}.")
     return health
+
+
+def _last_result(runs: list[tuple[Path, dict[str, Any]]], name: str) -> list[str]:
+    for folder, summary in runs:
+        for item in summary.get("datasets", []):
+            if item["dataset"] == name:
+                lines = [f"    Ergebnis im Lauf {summary['run_id']}: {_de(item['status'])}"]
+                return lines + [f"      {o.get('target')}: {_de(o.get('status'))}"
+                                for o in _outcomes(folder / f"{name}.json")]
+    return ["    in keinem Lauf bearbeitet"]
 
 
 def _freshness(project: Path, name: str, published: str | None, now: datetime,
@@ -83,11 +92,12 @@ def _freshness(project: Path, name: str, published: str | None, now: datetime,
     allowed = max_age_days(frequency)
     rhythm = FREQUENCIES.get(str(frequency or "").upper(), "nicht angegeben")
     if published is None:
-        text = f"{name}: noch nie veröffentlicht (Rhythmus {rhythm})"
+        text = f"  {name}: noch nie veröffentlicht (Rhythmus {rhythm})"
         age = None
     else:
         age = (now - datetime.fromisoformat(published)).days
-        text = f"{name}: {german_time(published)}, vor {age} Tagen (Rhythmus {rhythm}"
+        text = (f"  {name}: zuletzt veröffentlicht {german_time(published)}, vor {age} Tagen "
+                f"(Rhythmus {rhythm}")
         text += f", erlaubt {allowed} Tage)" if allowed else ")"
     if allowed is not None and (age is None or age > allowed):
         health.overdue.append(name)

@@ -100,6 +100,17 @@ def run_entries(summary: RunSummary, approvals: dict[str, dict[str, Any]],
     return entries
 
 
+def with_held_sources(entries: list[dict[str, Any]], out_dir: Path) -> list[dict[str, Any]]:
+    """A held version published later (`kennzahlen approve`) is not read from its sources again:
+    its entries take the source provenance recorded when it was held."""
+    if all(e.get("source") for e in entries):
+        return entries
+    held = {e["content_hash"]: e.get("source") for e in read(out_dir)
+            if e.get("event") == "held" and e.get("content_hash")}
+    return [{**e, "source": held.get(e.get("content_hash"), {})} if not e.get("source") else e
+            for e in entries]
+
+
 def clean_provenance(provenance: Any, secrets: list[str]) -> Any:
     """Provenance without credentials: keys that name one are dropped, user:password@ in URLs
     removed, and every known secret redacted."""

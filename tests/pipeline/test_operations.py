@@ -70,8 +70,12 @@ def test_status_and_history_on_the_example(env: dict[str, str], two_datasets: Pa
     capsys.readouterr()
     assert main(["status"]) == EXIT_OK
     text = capsys.readouterr().out
-    assert "Letzter Lauf: " in text and f"  {ANNUAL}: veröffentlicht" in text
-    assert f"    local:{catalog}: veröffentlicht" in text
+    lines = text.splitlines()
+    assert lines[0].startswith("Letzter Lauf: ")
+    first = lines.index(next(line for line in lines if line.startswith(f"  {ANNUAL}: zuletzt")))
+    assert lines[first + 1].startswith("    Ergebnis im Lauf ") and lines[first + 1].endswith(
+        ": veröffentlicht")
+    assert lines[first + 2] == f"      local:{catalog}: veröffentlicht"
     assert "Rhythmus vierteljährlich, erlaubt 93 Tage" in text and "überfällig" not in text
 
     # 100 days later without a new publication, the quarterly dataset is overdue, the yearly not

@@ -23,7 +23,8 @@ def _summary() -> RunSummary:
                                "fetched_at": "2026-12-03T05:00:00+00:00",
                                "file": "SQL-Abfrage (kosten)"}})
     held = DatasetResult(name="fallzahlen", status="held", content_hash="cd" * 32,
-                         approval={"reasons": ["a", "b"]})
+                         approval={"reasons": ["a", "b"]},
+                         provenance={"faelle": {"kind": "csv", "file": "faelle.csv", "rows": 3}})
     return RunSummary(run_id="20261203T050000Z", started_at="2026-12-03T05:00:00+00:00",
                       finished_at="2026-12-03T05:02:00+00:00", results=[published, held])
 
@@ -65,3 +66,14 @@ def test_history_is_german_and_newest_first(tmp_path: Path) -> None:
     assert text.splitlines()[1].startswith("03.12.2026 05:02 UTC  veröffentlicht, Stand "
                                            f"{HASH[:12]}, Ziel local:/srv/katalog")
     assert "Quelle kosten: sql SQL-Abfrage (kosten)" in text and "Lauf 20261203T050000Z" in text
+
+
+def test_a_held_version_published_later_keeps_the_source_of_its_hold(tmp_path: Path) -> None:
+    record.append(tmp_path, record.run_entries(_summary(), {}, []))
+    later = DatasetResult(name="fallzahlen", status="published", content_hash="cd" * 32,
+                          outcomes=[PublishOutcome("local:/srv/katalog", "published")])
+    (held_source,) = [e["source"] for e in record.read(tmp_path) if e["event"] == "held"]
+    entries = record.run_entries(RunSummary("r2", "2026-12-04T05:00:00+00:00", results=[later]),
+                                 {}, [])
+    assert entries[0]["source"] == {} and held_source["faelle"]["file"] == "faelle.csv"
+    assert record.with_held_sources(entries, tmp_path)[0]["source"] == held_source
