@@ -133,10 +133,11 @@ def subject_line(summary: RunSummary, mine: list[Event]) -> str:
 
 def message_text(summary: RunSummary, mine: list[Event]) -> str:
     """The German message to one recipient about the events that concern them."""
-    count = "einen Datensatz" if len(mine) == 1 else f"{len(mine)} Datensätze"
+    count = ("einen Datensatz, für den" if len(mine) == 1
+             else f"{len(mine)} Datensätze, für die")
     lines = ["Guten Tag,", "",
              f"der Lauf {summary.run_id} (beendet {german_time(summary.finished_at)}) meldet "
-             f"{count}, für die Sie eingetragen sind:", ""]
+             f"{count} Sie eingetragen sind:", ""]
     for number, event in enumerate(mine, start=1):
         lines.append(f"{number}. {event.title} ({event.dataset}): {KINDS_DE[event.kind]}")
         lines += [f"   {line}" for line in event.details]
