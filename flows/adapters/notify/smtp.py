@@ -67,6 +67,10 @@ def send(settings: SmtpSettings, recipient: str, subject: str, body: str) -> Non
         kind = TransientError if 400 <= exc.smtp_code < 500 else TerminalError
         raise kind(f"Der Mailserver {where} lehnt die Nachricht ab (Code {exc.smtp_code}).") \
             from None
+    except ValueError:
+        # an address the server cannot take as written (non-ASCII without SMTPUTF8)
+        raise TerminalError(f"Die Adresse {recipient} kann über {where} nicht zugestellt "
+                            "werden (Sonderzeichen).") from None
     except (smtplib.SMTPException, OSError) as exc:
         raise TransientError(f"Der Mailserver {where} ist nicht erreichbar "
                              f"({type(exc).__name__}).") from None
