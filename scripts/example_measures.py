@@ -5,7 +5,7 @@ Lösung" with a measures plan for 1–2 years, Worms' strategy paper, the goals 
 Weiterstadt's roadmap with one-off and yearly costs): the fields of action, measures, statuses,
 dates and costs are plausible, but invented for Musterstadt. `make_example_data.py` writes them
 as the XLSX export of the digitalisation office and, with `PREVIOUS`, the plan as it was
-published one quarter earlier (tests/fixtures/massnahmen-vorher.csv).
+published one quarter earlier (tests/fixtures/massnahmen-status-vorher.xlsx).
 """
 
 from __future__ import annotations
