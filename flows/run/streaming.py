@@ -36,6 +36,7 @@ from flows.errors import ConfigError
 from flows.model.results import Validation
 from flows.model.tables import Table, WrittenTable
 from flows.problems import Problem
+from flows.run import locks
 from flows.specs.datasets import ResourceSpec
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, Protection, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv
@@ -184,20 +185,10 @@ def private_spool(workdir: Path | None) -> Iterator[Path]:
     root.chmod(0o700)
     for stale in root.iterdir():
         pid = stale.name.split("-", 1)[0]
-        if not pid.isdigit() or not _alive(int(pid)):
+        if not pid.isdigit() or not locks.alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix=f"{os.getpid()}-", dir=root) as spool:
         yield Path(spool)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _widen(extremes: dict[str, list[str]], fields: list[str], rows: list[list[str]],
