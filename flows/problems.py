@@ -188,6 +188,10 @@ register("personal-data", "Personenbezogene Daten gefunden",
 register("personal-data-column", "Spalte mit personenbezogenen Daten",
          "Die Spalte aus Schema und Export entfernen oder, falls sie nichts Personenbezogenes "
          "enthält, in dataset.yaml unter protect.exceptions mit kinds: [label] freigeben.")
+register("case-level-data", "Einzelfälle statt Kennzahlen",
+         "Prüfen Sie, ob Einzelfälle veröffentlicht werden sollen. Meist ist eine Zählung gemeint: "
+         "in dataset.yaml unter aggregate Zeitraum (period), Gruppen (group_by) und Maße "
+         "(measures, z. B. count) angeben (siehe README, Abschnitt Aggregation).")
 register("small-count-unprotected", "Kleine Fallzahl ungeschützt",
          "Das Feld in dataset.yaml unter protect.small_counts.fields aufnehmen, damit kleine Werte "
          "gesperrt werden.")

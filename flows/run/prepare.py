@@ -58,8 +58,8 @@ def prepare(project: Path, name: str, workdir: Path | None,
         return done(prepared)
     if workdir is not None:  # chunked resources are written next to their bundle
         workdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kennzahlen-stream-", dir=workdir) as spool:
-        return _prepare(prepared, spec, project, workdir, Path(spool), secrets)
+    with streaming.private_spool(workdir) as spool:
+        return _prepare(prepared, spec, project, workdir, spool, secrets)
 
 
 def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path | None,

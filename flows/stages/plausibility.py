@@ -29,6 +29,7 @@ from flows import problems
 from flows.model.results import Comparison
 from flows.model.tables import Table
 from flows.problems import Problem
+from flows.protection.describing import show
 from flows.specs.datasets import ResourceSpec
 from flows.stages.report_text import format_change, format_value
 
@@ -181,9 +182,12 @@ def _numeric(resource: str, kind: str, label: str, old: float, new: float,
 def _categories(resource: str, name: str, before: dict[str, int],
                 after: dict[str, int]) -> list[dict[str, Any]]:
     shown = _title(name)
-    entries = [_entry(resource, "category-removed", f"{shown}={value} fehlt", before[value], None)
+    def label(value: str) -> str:
+        return f"{shown}={show(value, protected=True)}"
+
+    entries = [_entry(resource, "category-removed", f"{label(value)} fehlt", before[value], None)
                for value in sorted(set(before) - set(after))]
-    entries += [_entry(resource, "category-added", f"{shown}={value} ist neu", None, after[value])
+    entries += [_entry(resource, "category-added", f"{label(value)} ist neu", None, after[value])
                 for value in sorted(set(after) - set(before))]
     return entries
 

@@ -171,13 +171,15 @@ def test_two_blocks_joined_by_one_hidden_cell_are_not_left_recomputable() -> Non
     assert 4 in suppression.determined(everything, groups)
 
 
-def test_a_repeated_value_is_masked_in_every_row_and_typed_columns_only_hide_identifiers() -> None:
-    rows = [["Amt 1", SEEDED["tax-id"], "0176123456"] for _ in range(5)]
+def test_a_repeated_value_is_masked_in_every_row_and_typed_columns_are_scanned_too() -> None:
+    rows = [["Amt 1", SEEDED["tax-id"], "017612345678"] for _ in range(5)]
     rows[2][0] = SEEDED["email"]
     res = _resource([{"name": "amt", "type": "string"}, {"name": "nummer", "type": "integer"},
                      {"name": "anzahl", "type": "integer"}])
     result = protect(_table(["amt", "nummer", "anzahl"], rows), res, "d", "f.csv")
-    assert {(n, f) for n, f in result.masked} == {(4, "amt")} | {(n, "nummer")
-                                                                 for n in range(2, 7)}
-    kinds = {p.row: p.details["kinds"] for p in result.problems if p.field == "nummer"}
-    assert kinds == {n: ["tax-id"] for n in range(2, 7)}
+    assert {(n, f) for n, f in result.masked} == {(4, "amt")} | {
+        (n, f) for n in range(2, 7) for f in ("nummer", "anzahl")}
+    kinds = {(p.row, p.field): p.details["kinds"] for p in result.problems
+             if p.field in ("nummer", "anzahl")}
+    assert kinds == {(n, f): [k] for n in range(2, 7)
+                     for f, k in (("nummer", "tax-id"), ("anzahl", "phone"))}
