@@ -35,3 +35,14 @@ def test_markdown_shows_the_plausibility_comparison_as_a_table() -> None:
     many = DatasetResult(name="d", status="published", plausibility=result.plausibility * 15)
     assert "… und 10 weitere im JSON-Bericht." in markdown_dataset(many)
     assert "Vergleich" not in markdown_dataset(DatasetResult(name="d", status="published"))
+
+
+def test_markdown_names_the_suppression_audit_figures() -> None:
+    result = DatasetResult("fallzahlen", "Fallzahlen", "published", protection={
+        "fallzahlen": {"suppressed_primary": 3, "audit_hidden_cells": 5,
+                       "audit_narrowest_width": 1},
+        "summen": {"suppressed_primary": 0, "audit_hidden_cells": 0}})
+    text = markdown_dataset(result)
+    assert ("**Geheimhaltung (fallzahlen):** 5 Werte gesperrt; jeder lässt sich aus allem "
+            "Veröffentlichten auf nicht weniger als 2 mögliche Werte eingrenzen.") in text
+    assert "summen" not in text
