@@ -8,12 +8,10 @@ hidden to protect another one is not small (0 or ≥ k); in a table without a si
 exist only because they count a case (≥ 1). Three hidden cells that sum to 3 under the last rule
 are each exactly 1, although no linear combination says so.
 
-So each hidden cell's feasible range is computed exactly, as two mixed-integer programs (minimise
-and maximise the cell) solved by HiGHS (`scipy.optimize.milp`). The cells split into independent
-components (cells linked by a published sum); each component is solved on its own, with a time
-limit per program, and results are cached by the component's hidden cells, so the secondary
-suppression loop only re-solves what a new hidden cell changed. A program that runs out of time
-leaves its cell *undecided*, which the caller must treat as not safe.
+So each hidden cell's range is computed exactly: minimise and maximise it as a mixed-integer
+program (HiGHS, `scipy.optimize.milp`), per component of cells linked by published sums, cached
+by the component's hidden cells, so the suppression loop re-solves only what a new hidden cell
+changed. A program that runs out of time leaves its cell *undecided*: not safe.
 """
 
 from __future__ import annotations
@@ -72,6 +70,10 @@ class Knowledge:
     """Cells the small-count rule applies to (None: all); a hidden one that is not primary is
     known not to be small."""
 
+    hideable: set[int] | None = None
+    """Cells secondary suppression may hide (None: all); a sibling resource's sums are
+    published as they are unless it declares small counts itself."""
+
     def not_small(self, cell: int) -> bool:
         return cell not in self.primary and (self.sensitive is None or cell in self.sensitive)
 
@@ -84,7 +86,6 @@ class AuditResult:
     intervals: dict[int, Interval]
     undecided: set[int]
     """Hidden cells whose range the solver could not settle in time (not safe)."""
-    seconds: float = 0.0
 
     def narrowest(self) -> int | None:
         widths = [i.width for i in self.intervals.values() if i.width is not None]
@@ -110,7 +111,6 @@ class Auditor:
 
     def audit(self, hidden: set[int]) -> AuditResult:
         """The exact interval of every hidden cell under the pattern `hidden`."""
-        started = time.monotonic()
         intervals: dict[int, Interval] = {}
         undecided: set[int] = set()
         for component in self.components(hidden):
@@ -121,7 +121,7 @@ class Auditor:
                     undecided.add(cell)
                 else:
                     intervals[cell] = interval
-        return AuditResult(intervals, undecided, time.monotonic() - started)
+        return AuditResult(intervals, undecided)
 
     def exposed(self, hidden: set[int], need: Callable[[int], int]) -> tuple[int, int] | None:
         """The first hidden cell (with its width) that an attacker narrows below `need(cell)`,
@@ -167,7 +167,6 @@ class Auditor:
 
 class UndecidedError(RuntimeError):
     """The solver could not settle a hidden cell's bound in time."""
-
     def __init__(self, cell: int) -> None:
         super().__init__(f"cell={cell}")
         self.cell = cell
@@ -284,8 +283,7 @@ class _Program:
 
 def _tighten(high: np.ndarray, low: np.ndarray, rows: list[dict[int, float]],
              rhs: list[float]) -> None:
-    """Upper bounds from sums of non-negative cells (a cell is at most its sum minus the others'
-    least values): a tight big-M keeps the branch-and-bound small."""
+    """Upper bounds from sums of non-negative cells: a tight big-M keeps branch-and-bound small."""
     for _ in range(2):
         for coefficients, value in zip(rows, rhs, strict=True):
             if all(a == 1.0 for a in coefficients.values()):

@@ -108,7 +108,8 @@ def _choose(cell: int, knowledge: Knowledge, hidden: set[int],
         groups = sorted({g for c in frontier for g in by_cell.get(c, [])},
                         key=lambda g: (unknown(g), g.members, g.total or -1))
         for group in groups:
-            candidates = [c for c in group.cells() if c not in hidden and values[c] is not None]
+            candidates = [c for c in group.cells() if c not in hidden and values[c] is not None
+                          and (knowledge.hideable is None or c in knowledge.hideable)]
             if candidates:
                 return min(candidates, key=lambda c: _rank(c, group, values, target))
         frontier = [c for g in groups for c in g.cells() if c not in seen]

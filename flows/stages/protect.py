@@ -40,6 +40,11 @@ class Protection:
     suppressed: int = 0
     secondary: int = 0
     neutralised: int = 0
+    originals: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(row index, column index) → value of every hidden count, for the audit across the
+    dataset's resources (flows/stages/disclosure.py); kept in memory only."""
+    primary: set[tuple[int, int]] = field(default_factory=set)
+    """The hidden counts that are small (primary suppression), as (row index, column index)."""
     audit: dict[str, int] = field(default_factory=dict)
     """The suppression audit: hidden cells and the narrowest interval an attacker can compute
     for one of them (absent without hidden cells)."""
@@ -142,7 +147,7 @@ def _suppress(result: Protection, rules: ProtectSpec, context: dict[str, Any]) -
     # a count column without a single 0 tells the reader that rows exist only with a case
     zero_columns = {c for (_, c), v in zip(cells, values, strict=True) if v == 0}
     knowledge = suppression.Knowledge(
-        values, _groups(table, rules, columns, position), rules.k, hidden, rules.zeros,
+        values, sum_groups(table, rules, columns, position), rules.k, hidden, rules.zeros,
         {i for i, (_, c) in enumerate(cells) if c not in zero_columns})
     extra: set[int] = set()
     try:
@@ -152,16 +157,19 @@ def _suppress(result: Protection, rules: ProtectSpec, context: dict[str, Any]) -
             result.audit["audit_narrowest_width"] = narrowest
     except (suppression.SuppressionImpossibleError, suppression.AuditUndecidedError) as exc:
         r, c = cells[exc.cell]
-        result.problems.append(_not_protected(exc, table.row_numbers[r], table.fields[c],
-                                              rules, context))
+        result.problems.append(not_protected(exc, table.row_numbers[r], table.fields[c],
+                                             rules, context))
+    result.primary = {cells[i] for i in hidden}
     for i in hidden | extra:
         r, c = cells[i]
+        result.originals[r, c] = values[i] or 0
         table.rows[r][c] = rules.marker
     result.suppressed, result.secondary = len(hidden), len(extra)
 
 
-def _not_protected(exc: ValueError, row: int, name: str, rules: ProtectSpec,
-                   context: dict[str, Any]) -> Problem:
+def not_protected(exc: ValueError, row: int, name: str, rules: ProtectSpec,
+                  context: dict[str, Any]) -> Problem:
+    """The problem for a hidden count that could not be protected or audited in time."""
     where = f"Zeile {row}, Feld '{name}'"
     if isinstance(exc, suppression.AuditUndecidedError):
         return problems.make(
@@ -176,8 +184,9 @@ def _not_protected(exc: ValueError, row: int, name: str, rules: ProtectSpec,
         "Sperren.", row=row, field=name, **context)
 
 
-def _groups(table: Table, rules: ProtectSpec, columns: dict[str, int],
-            position: dict[tuple[int, int], int]) -> list[suppression.Group]:
+def sum_groups(table: Table, rules: ProtectSpec, columns: dict[str, int],
+               position: dict[tuple[int, int], int]) -> list[suppression.Group]:
+    """The published sums `rules.groups` declares, over the cell numbers in `position`."""
     groups: list[suppression.Group] = []
     for name in rules.small_count_fields:
         col = columns[name]
