@@ -18,78 +18,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+from flows.protection.knowledge import AuditResult, Group, Interval, Knowledge
+
+__all__ = ["AuditResult", "Auditor", "Group", "Interval", "Knowledge", "UndecidedError", "audit"]
 
 SOLVE_SECONDS = 5.0
 """Time limit of one program (one bound of one cell)."""
 BUDGET_SECONDS = 120.0
 """Time limit of all programs for one table; what is left then is undecided (not safe)."""
-
-
-@dataclass(frozen=True)
-class Group:
-    """Cells whose sum is published: `members` sum to the cell `total`, or to a figure published
-    elsewhere when `total` is None."""
-
-    members: tuple[int, ...]
-    total: int | None = None
-
-    def cells(self) -> tuple[int, ...]:
-        return self.members + ((self.total,) if self.total is not None else ())
-
-
-@dataclass(frozen=True)
-class Interval:
-    """The values a hidden cell can take in the attacker's eyes; `high` None: no upper bound."""
-
-    low: int
-    high: int | None
-
-    @property
-    def width(self) -> int | None:
-        return None if self.high is None else self.high - self.low
-
-
-@dataclass
-class Knowledge:
-    """What is published and what an attacker knows about a table of counts (cell indices)."""
-
-    values: list[int | None]
-    """True values (None: not a number, an attacker does not know it either)."""
-    groups: list[Group]
-    k: int
-    primary: set[int]
-    """Cells hidden because they are small: in [1, k−1] (or [0, k−1] with `zeros`)."""
-    zeros: bool = False
-    positive: set[int] = field(default_factory=set)
-    """Cells known to be ≥ 1 (a row that exists only when it counts a case)."""
-    sensitive: set[int] | None = None
-    """Cells the small-count rule applies to (None: all); a hidden one that is not primary is
-    known not to be small."""
-
-    hideable: set[int] | None = None
-    """Cells secondary suppression may hide (None: all); a sibling resource's sums are
-    published as they are unless it declares small counts itself."""
-
-    def not_small(self, cell: int) -> bool:
-        return cell not in self.primary and (self.sensitive is None or cell in self.sensitive)
-
-    def floor(self, cell: int) -> int:
-        return 1 if cell in self.positive else 0
-
-
-@dataclass
-class AuditResult:
-    intervals: dict[int, Interval]
-    undecided: set[int]
-    """Hidden cells whose range the solver could not settle in time (not safe)."""
-
-    def narrowest(self) -> int | None:
-        widths = [i.width for i in self.intervals.values() if i.width is not None]
-        return min(widths) if widths else None
 
 
 class Auditor:
@@ -104,6 +44,7 @@ class Auditor:
         self.deadline = time.monotonic() + budget
         self.big = sum(abs(v) for v in knowledge.values if v is not None) + knowledge.k + 1
         self._programs: dict[frozenset[int], _Program] = {}
+        self._safe: dict[int, frozenset[int]] = {}  # cell → a pattern under which it was safe
         self._by_cell: dict[int, list[Group]] = {}
         for group in knowledge.groups:
             for cell in group.cells():
@@ -130,12 +71,16 @@ class Auditor:
         Raises:
             UndecidedError: the solver could not settle a cell in time.
         """
+        pattern = frozenset(hidden)
         for component in self.components(hidden):
             program = self._program(component, hidden)
             for cell in sorted(component & hidden):
+                if cell in self._safe and self._safe[cell] <= pattern:
+                    continue  # hiding more cells only widens the ranges: still safe
                 width = program.width_below(cell, need(cell))
                 if width is not None:
                     return cell, width
+                self._safe[cell] = pattern
         return None
 
     def components(self, hidden: set[int]) -> list[frozenset[int]]:
