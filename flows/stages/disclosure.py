@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flows import problems
 from flows.problems import Problem
 from flows.protection import suppression
 from flows.specs.datasets import ResourceSpec
@@ -91,6 +92,14 @@ def _protect_jointly(items: list[Protected], involved: list[int], joint: _Joint,
     rules = [items[n].resource.protect for n in involved if
              items[n].resource.protect.small_count_fields]
     first = rules[0]
+    if len({(r.k, r.zeros) for r in rules}) > 1:  # one rule for all: what a reader assumes
+        item = next(items[n] for n in involved if items[n].resource.protect.small_count_fields)
+        return [problems.make(
+            "suppression-audit-undecided",
+            "Eine Ressource veröffentlicht die Summen einer anderen, aber beide sperren kleine "
+            "Werte nach verschiedenen Regeln (k oder zeros). In dataset.yaml für beide dieselbe "
+            "Regel angeben; bis dahin wird nicht veröffentlicht.", dataset=dataset,
+            resource=item.resource.name, file=item.file)]
     declared = {n: set(items[n].resource.protect.small_count_fields) for n in involved}
     hideable = {i for i, (n, r, c) in enumerate(joint.cells)
                 if items[n].protection.table.fields[c] in declared[n]}

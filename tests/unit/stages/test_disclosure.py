@@ -77,3 +77,12 @@ def test_a_sibling_total_that_cannot_be_protected_is_an_error_naming_row_and_fie
     found = protect_dataset([cases, totals], "d")
     assert [(p.code, p.resource, p.row, p.field) for p in found] == [
         ("suppression-impossible", "faelle", 2, "anzahl")]
+
+
+def test_linked_resources_with_different_rules_are_not_published() -> None:
+    cases = _cases()
+    totals = _item("summen", ["leistung", "anzahl"], [["Wohngeld", "22"], ["Elterngeld", "33"]],
+                   ProtectSpec(small_count_fields=("anzahl",), k=5))
+    found = protect_dataset([cases, totals], "d")
+    assert [(p.code, p.severity, p.resource) for p in found] == [
+        ("suppression-audit-undecided", "error", "faelle")]
