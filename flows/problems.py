@@ -198,6 +198,9 @@ register("small-count-unprotected", "Kleine Fallzahl ungeschützt",
 register("suppression-impossible", "Geheimhaltung nicht möglich",
          "Die Summen so veröffentlichen, dass kleine Werte nicht zurückgerechnet werden können "
          "(z. B. Gruppen zusammenfassen).")
+register("suppression-audit-undecided", "Geheimhaltung nicht geprüft",
+         "Die Tabelle in kleinere Tabellen teilen oder weniger Summen veröffentlichen, damit die "
+         "Prüfung in der Zeit fertig wird; bis dahin wird der Datensatz nicht veröffentlicht.")
 register("formula-neutralised", "Formel entschärft",
          "Nichts zu tun: der Text wird mit einem Apostroph davor veröffentlicht. Falls er keine "
          "Formel sein soll, die Quelle prüfen.")
