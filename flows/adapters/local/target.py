@@ -22,13 +22,12 @@ from typing import IO, Any, TypeVar
 
 from flows.adapters.local.html import render_dataset, render_index
 from flows.metadata.descriptor import CatalogInfo
+from flows.metadata.serialise import FORMATS, serialise
 from flows.model.bundle import Bundle, PublishOutcome
 from flows.model.tables import read_table
 from flows.specs.datasets import ResourceSpec
 
 T = TypeVar("T")
-
-RDF_FORMATS = {"ttl": "turtle", "rdf": "pretty-xml"}
 
 MARKER = ".kennzahlen.json"
 
@@ -73,8 +72,9 @@ class LocalCatalog:
             }
             if self.catalog is not None:
                 graph = bundle.graph(self.catalog, marker["published_at"])
-                for suffix, fmt in RDF_FORMATS.items():
-                    graph.serialize(staging / f"dataset.{suffix}", format=fmt, encoding="utf-8")
+                for suffix in FORMATS:
+                    (staging / f"dataset.{suffix}").write_text(serialise(graph, suffix),
+                                                               encoding="utf-8")
             (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
             (staging / "index.html").write_text(
                 render_dataset(slug, bundle.descriptor, marker), encoding="utf-8")
@@ -149,8 +149,8 @@ class LocalCatalog:
         assert self.catalog is not None
         graph = catalog_graph(self.catalog, graphs, modified or datetime.now(UTC).isoformat(
             timespec="seconds"))
-        for suffix, fmt in RDF_FORMATS.items():
-            _write_if_changed(self.root / f"catalog.{suffix}", graph.serialize(format=fmt))
+        for suffix in FORMATS:
+            _write_if_changed(self.root / f"catalog.{suffix}", serialise(graph, suffix))
 
 
 def _write_if_changed(path: Path, text: str) -> None:
