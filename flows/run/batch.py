@@ -16,7 +16,7 @@ from flows.run.prepare import prepare_held
 from flows.run.sequence import PlainSteps
 from flows.run.targets import make_targets
 from flows.settings import Settings
-from flows.stages.report import write_reports
+from flows.stages.report import refresh_latest, write_reports
 
 Progress = Callable[[int, int, DatasetResult], None]
 
@@ -73,6 +73,7 @@ def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Pat
         target.finish()
     summary.finished_at = now()
     folder = write_reports(summary, report_dir(settings, summary.run_id))
+    refresh_latest(folder, settings.reports_dir / "latest")
     store = ApprovalStore(settings.held_dir)
     for name in summary.held:
         store.attach_report(name, folder)
