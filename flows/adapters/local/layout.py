@@ -34,11 +34,11 @@ h1 { font-size: 1.7rem; line-height: 1.25; } h2 { margin-top: 2rem; }
 .site p { margin: .3rem 0; }
 footer { border-top: 1px solid #767676; margin-top: 3rem; padding-top: .5rem; }
 footer ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; }
-.scroll { overflow-x: auto; max-width: 100%; margin: .5rem 0 1.5rem; }
+.scroll { overflow-x: auto; max-width: 100%; margin: 0 0 1.5rem; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid #767676; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-caption { text-align: left; font-weight: bold; padding-bottom: .2rem; }
+.table-title { font-weight: bold; margin: 1rem 0 .2rem; }
 .name { display: block; font-weight: normal; font-size: .85rem; color: #4d4d4d; }
 dl.facts { display: grid; grid-template-columns: minmax(8rem, max-content) minmax(0, 1fr);
            gap: .3rem 1rem; }
@@ -113,8 +113,8 @@ def footer(site: dict[str, Any]) -> str:
 def scroll_table(caption: str, headers: list[str], rows: list[list[str]], *,
                  ident: str, numeric: set[int] | frozenset[int] = frozenset(),
                  row_headers: bool = False) -> str:
-    """A table in a box that scrolls sideways on its own (keyboard-focusable, named by its
-    caption). Header and cell strings are HTML already."""
+    """A table in a box that scrolls sideways on its own (keyboard-focusable, both named by
+    the title above them). Caption, header and cell strings are HTML already."""
     head = "".join(f'<th scope="col">{h}</th>' for h in headers)
     body = []
     for row in rows:
@@ -125,8 +125,11 @@ def scroll_table(caption: str, headers: list[str], rows: list[list[str]], *,
             else:
                 cells.append(f'<td class="num">{cell}</td>' if n in numeric else f"<td>{cell}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="scroll" role="region" tabindex="0" aria-labelledby="{ident}">\n'
-            f'<table>\n<caption id="{ident}">{caption}</caption>\n<thead><tr>{head}</tr></thead>'
+    # the title stands above the box, not as a caption inside it, so on a phone it wraps to
+    # the screen instead of running off with the table
+    return (f'<p class="table-title" id="{ident}">{caption}</p>\n'
+            f'<div class="scroll" role="region" tabindex="0" aria-labelledby="{ident}">\n'
+            f'<table aria-labelledby="{ident}">\n<thead><tr>{head}</tr></thead>'
             "\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n</div>")
 
 
