@@ -13,7 +13,6 @@ from flows.adapters.local import history
 from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.run import sequence
-from tests.helpers import ROOT
 
 DESCRIPTOR = {"name": "d", "title": "D", "version": "1.0.0", "resources": [
     {"name": "t", "path": "t.csv", "title": "Tabelle",
