@@ -10,6 +10,7 @@ problem records, which never hold a flagged value or a secret.
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
 from collections import Counter
 from html import escape
@@ -226,12 +227,23 @@ def _problems(result: DatasetResult) -> list[str]:
         title, hint = _describe(code)
         found = [p for p in result.problems if p.code == code]
         parts += [f"<h3>{escape(title)} ({count}, {_severity(result, code)})</h3>",
-                  f"<p><strong>Was tun?</strong> {escape(found[0].hint or hint)}</p>",
+                  f"<p><strong>Was tun?</strong> {escape(_hint(result, found[0].hint or hint))}"
+                  "</p>",
                   _table(f"{title}: die ersten Fälle ({min(count, EXAMPLES)} von {count})",
                          ["Zeile", "Feld", "Datei", "Meldung"],
                          [[p.row or "", p.field or "", p.file or p.resource or "", p.message]
                           for p in found[:EXAMPLES]])]
     return parts
+
+
+def _hint(result: DatasetResult, hint: str) -> str:
+    """The problem's hint, fitting the dataset's state: while it is held, someone must decide,
+    so "nothing to do" would mislead."""
+    if result.status != "held":
+        return hint
+    kept = re.sub(r"[^.:]*nichts zu tun[^.]*\.\s*", "", hint, flags=re.IGNORECASE).strip()
+    return (f"{kept} Der Datensatz wartet auf eine Entscheidung: ist alles richtig, "
+            f"„kennzahlen approve {result.name}“, sonst „kennzahlen reject {result.name}“.").strip()
 
 
 def _ordered(counts: Counter[str]) -> list[tuple[str, int]]:

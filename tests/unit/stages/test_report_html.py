@@ -129,3 +129,18 @@ def test_run_page_speaks_german_dates_and_plurals_and_reports_link_each_other(
     assert f'href="{(tmp_path / "r1" / "index.html").as_uri()}">Übersicht des Laufs' in report
     assert f'href="{(tmp_path / "kosten" / "index.html").as_uri()}">veröffentlichte Seite' in report
     assert "zurückgehaltene Version</a>" in dataset_page(held, tmp_path / "r1")
+
+
+def test_a_held_dataset_asks_for_a_decision_instead_of_nothing_to_do() -> None:
+    from tests.helpers import held_example
+
+    held = held_example()
+    held.problems.append(problems.make("plausibility-sum", "Summe stark verändert.",
+                                       severity="warning"))
+    page = dataset_page(held)
+    hints = [line for line in page.splitlines() if "Was tun?" in line]
+    assert any("kennzahlen approve digitalisierung-kosten" in h for h in hints)
+    assert not any("nichts zu tun" in h.lower() for h in hints if "Vergleichen" in h)
+    published = dataset_page(DatasetResult("d", "D", "published", problems=[
+        problems.make("plausibility-sum", "x", severity="warning")]))
+    assert "ist nichts zu tun" in published
