@@ -9,6 +9,7 @@ checksums, field rules).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flows.adapters.local import chart
@@ -39,6 +40,8 @@ LICENCE_TEXTS = {
     "odbl": "https://opendatacommons.org/licenses/odbl/1-0/",
 }
 """Where a person can read a licence (the vocabulary URI is for machines)."""
+IDENTIFIER = re.compile(r"(^|_)(jahr|nr|nummer|id|plz|ags|schluessel)($|_)", re.IGNORECASE)
+"""Integer fields that are codes or years, shown without thousands separators."""
 
 
 def licence(descriptor: dict[str, Any]) -> tuple[str, str]:
@@ -146,7 +149,11 @@ def _preview(resource: dict[str, Any], table: TableDigest, ident: str) -> str:
     numeric = {n for n, f in enumerate(fields) if f.get("type") in ("integer", "number")}
     headers = [f"{esc(f.get('title') or f['name'])}<span class=\"name\">{esc(f['name'])}</span>"
                for f in fields]
-    rows = [[_cell(v, fields[n].get("type", "string") if n < len(fields) else "string", markers)
+    key = schema.get("primaryKey") or []
+    # identifiers and years stay as written ("2025", not "2.025"): no number format in the key
+    kinds = [("string" if f["name"] in key or IDENTIFIER.search(f["name"]) else
+              f.get("type", "string")) for f in fields]
+    rows = [[_cell(v, kinds[n] if n < len(kinds) else "string", markers)
              for n, v in enumerate(row)] for row in table.preview]
     what = (f"Alle {german_number(table.rows)} Zeilen" if table.whole else
             f"Die ersten {len(table.preview)} von {german_number(table.rows)} Zeilen")

@@ -140,3 +140,16 @@ def test_a_mean_is_averaged_not_summed(tmp_path: Path) -> None:
     assert result.series is not None and result.series.aggregate == "Mittelwert"
     assert result.series.points == [("2024", 15.0), ("2025", 30.0)]
     assert result.rows == 3 and result.whole
+
+
+def test_years_and_codes_keep_their_digits_in_the_preview(tmp_path: Path) -> None:
+    from flows.adapters.local.dataset_page import render_dataset
+
+    path = tmp_path / "t.csv"
+    path.write_text("jahr,faelle\n2025,12345\n", encoding="utf-8")
+    schema = {"fields": [{"name": "jahr", "type": "integer"},
+                         {"name": "faelle", "type": "integer"}]}
+    descriptor = {"name": "t", "title": "T", "resources": [
+        {"name": "t", "path": "t.csv", "schema": schema}]}
+    page = render_dataset("t", descriptor, {}, digests={"t": digest(path, schema)})
+    assert '<td class="num">2025</td><td class="num">12.345</td>' in page
