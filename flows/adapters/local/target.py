@@ -81,6 +81,8 @@ class LocalCatalog:
                 "files": {**{item.path.name: item.sha256 for item in bundle.files},
                           **{path.name: file_sha256(path) for path in downloads}},
                 "metadata_quality": bundle.quality,
+                "documents": {item.path.name: item.title for item in bundle.files
+                              if item.format in ("HTML", "PDF")},  # e.g. a progress report
             }
             if self.catalog is not None:
                 graph = dataclasses.replace(bundle, descriptor=descriptor).graph(self.catalog,
