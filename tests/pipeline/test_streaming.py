@@ -146,3 +146,20 @@ def test_a_resource_below_the_size_limit_is_read_in_memory(
     monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "viel")
     with pytest.raises(streaming.ConfigError, match="KENNZAHLEN_STREAM_BYTES"):
         streaming.decide(resource)
+
+
+def test_a_streamed_resource_reports_its_rows(project: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.run import progress
+
+    _without_rules(project, KOSTEN)
+    monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "1")
+    monkeypatch.setattr(streaming, "CHUNK_ROWS", 2)
+    seen: list[progress.RowsRead] = []
+    with progress.reporting(seen.append, every=0):
+        prepared = prepare.prepare(project, KOSTEN, tmp_path / "work")
+    rows = prepared.result.rows["kosten"]
+    assert rows > 2
+    assert [item.rows for item in seen] == [*range(2, rows + 1, 2), *([rows] if rows % 2 else []),
+                                            rows]
+    assert seen[-1].finished and seen[-1].dataset == KOSTEN
