@@ -78,17 +78,16 @@ def run_dataset(name: str, targets: list[Target], steps: Steps, gate: Gate | Non
     With `unchanged`, a dataset whose inputs are those of its last good publication, which
     every target still shows, is not prepared at all: its result is taken over
     (flows/run/unchanged.py); a full run's result is remembered for the next run."""
-    print_ = None
+    inputs = None
     if unchanged is not None and targets:
-        print_, reused = unchanged.check(name, targets, _rejected(gate, name))
+        inputs, reused = unchanged.check(name, targets, _rejected(gate, name))
         if reused is not None:
             return reused
     prepared = steps.prepare(name)
     found = list(prepared.result.problems)
     result = _compare_and_publish(prepared, name, targets, steps, gate, locks)
     if unchanged is not None and targets:
-        unchanged.remember(name, print_, result, found,
-                           prepared.bundle.content_hash if prepared.bundle else "")
+        unchanged.remember(prepared, inputs, found)
     return result
 
 

@@ -5,6 +5,7 @@ invalid run, or a target that no longer shows the version means a full run."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,9 @@ def _comparable(result: DatasetResult) -> dict[str, Any]:
 def test_an_unchanged_dataset_is_not_read_and_gives_what_a_full_run_gives(
         run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     first = run()
-    second = run()
+    with monkeypatch.context() as patched:  # the declaration is not even parsed
+        patched.setattr(unchanged.catalog, "load", lambda *a, **k: pytest.fail("parsed"))
+        second = run()
     assert (first.status, second.status) == ("published", "unchanged")
     assert run.counting.prepared == [MONTHLY]  # the second run read nothing
     assert "unchanged_at" in second.provenance["fallzahlen"]
@@ -100,9 +103,27 @@ def test_any_change_of_inputs_means_a_full_run(run, project: Path, change: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     run()
     CHANGES[change](project, monkeypatch)
+    prepared = len(run.counting.prepared)
     again = run()
-    assert run.counting.prepared == [MONTHLY, MONTHLY]
+    assert len(run.counting.prepared) == prepared + 1
     assert "unchanged_at" not in again.provenance["fallzahlen"]
+
+
+def test_a_variable_named_in_dataset_yaml_is_part_of_the_inputs(
+        run, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    path = project / "datapackages" / MONTHLY / "dataset.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "path: source/fallzahlen.csv" in text
+    path.write_text(text.replace("path: source/fallzahlen.csv", "path: $EXPORTE/fallzahlen.csv"),
+                    encoding="utf-8")
+    monkeypatch.setenv("EXPORTE", str((project / SOURCE).parent))
+    assert [run().status, run().status] == ["published", "unchanged"]
+    assert len(run.counting.prepared) == 1
+    other = project / "andere-ablage"
+    other.mkdir()
+    shutil.copy(project / SOURCE, other / "fallzahlen.csv")  # the same bytes elsewhere
+    monkeypatch.setenv("EXPORTE", str(other))
+    assert run().status == "unchanged" and len(run.counting.prepared) == 2
 
 
 def test_a_target_that_lost_the_version_gets_it_again(run, tmp_path: Path) -> None:  # noqa: ANN001
