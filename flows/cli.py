@@ -166,11 +166,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from flows.run import batch, progress
+    from flows.run import batch, throughput
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
-    with progress.reporting(_rows_line):
+    with throughput.reporting(_rows_line):
         summary = batch.run(settings, names, [],
                             progress=None if args.format == "json" else _progress)
     if args.format == "json":
@@ -181,11 +181,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from flows.run import batch, progress
+    from flows.run import batch, throughput
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
-    with progress.reporting(_rows_line):
+    with throughput.reporting(_rows_line):
         summary = batch.run(settings, names, args.target or ["local"], progress=_progress)
     _footer(settings, summary)
     return _exit(summary.ok, summary.held)
@@ -303,7 +303,7 @@ def _progress(index: int, total: int, result) -> None:  # noqa: ANN001
               "(vollständig mit --format json oder im Bericht).")
 
 
-def _rows_line(item) -> None:  # noqa: ANN001 - a flows.run.progress.RowsRead
+def _rows_line(item) -> None:  # noqa: ANN001 - a flows.run.throughput.RowsRead
     """How far a large resource is, on stderr (stdout may carry the JSON report)."""
     print(_safe(f"  … {item.text()}"), file=sys.stderr, flush=True)
 

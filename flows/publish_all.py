@@ -24,7 +24,7 @@ from prefect.states import Completed, Failed, State
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import PublishOutcome, Target
 from flows.model.results import STATUS_DE, Comparison, RunSummary
-from flows.run import batch, progress, sequence
+from flows.run import batch, sequence, throughput
 from flows.run.approval import Gate
 from flows.run.prepare import Prepared
 from flows.run.targets import make_targets
@@ -98,7 +98,7 @@ def nightly_publish(
     gate = batch.approval_gate(settings, summary.run_id, specs)
     board = ProgressBoard(len(names), logger)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir, \
-            progress.reporting(board.rows), _quiet_task_runs(), \
+            throughput.reporting(board.rows), _quiet_task_runs(), \
             ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="dataset") as pool:
         # every dataset runs the one per-dataset sequence in its own thread, up to CONCURRENCY at
         # a time, so one slow source does not hold the others; its steps are Prefect tasks

@@ -22,8 +22,8 @@ from flows.model.bundle import PublishOutcome
 from flows.model.results import Comparison, DatasetResult, RunSummary
 from flows.run import sequence
 from flows.run.prepare import Prepared, prepare
-from flows.run.progress import RowsRead
 from flows.run.targets import make_targets
+from flows.run.throughput import RowsRead
 from flows.settings import Settings
 from flows.stages.publish import publish
 from flows.stages.report_text import (
@@ -126,7 +126,7 @@ class ProgressBoard:
                          f"{status}")
 
     def rows(self, item: RowsRead) -> None:
-        """A sink for `flows.run.progress.reporting` (called from the dataset threads)."""
+        """A sink for `flows.run.throughput.reporting` (called from the dataset threads)."""
         self.logger.info("%s", item.text())
         with self._lock:
             self._update(f"{self.done} von {self.total} Datensätzen fertig; {item.text()}")

@@ -28,7 +28,7 @@ from flows.errors import ConfigError
 from flows.model.results import Validation
 from flows.model.tables import WrittenTable
 from flows.problems import Problem
-from flows.run import progress
+from flows.run import throughput
 from flows.specs.datasets import ResourceSpec
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv
@@ -128,9 +128,9 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
         checker.feed(table)
         row_numbers.extend(table.row_numbers)
         _widen(extremes, table.fields, table.rows, kinds)
-        progress.rows_read(dataset, resource.name, len(row_numbers), started)
+        throughput.rows_read(dataset, resource.name, len(row_numbers), started)
     provenance["rows"] = len(row_numbers)
-    progress.rows_read(dataset, resource.name, len(row_numbers), started, finished=True)
+    throughput.rows_read(dataset, resource.name, len(row_numbers), started, finished=True)
     found = _unique(stages["collect"]) + _unique(stages["transform"])
     found += _personal_data_counted(_unique(stages["protect"]), masked, context)
     counts["personal_data_findings"] = sum(p.code.startswith("personal-data") for p in found)

@@ -150,13 +150,13 @@ def test_a_resource_below_the_size_limit_is_read_in_memory(
 
 def test_a_streamed_resource_reports_its_rows(project: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.run import progress
+    from flows.run import throughput
 
     _without_rules(project, KOSTEN)
     monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "1")
     monkeypatch.setattr(streaming, "CHUNK_ROWS", 2)
-    seen: list[progress.RowsRead] = []
-    with progress.reporting(seen.append, every=0):
+    seen: list[throughput.RowsRead] = []
+    with throughput.reporting(seen.append, every=0):
         prepared = prepare.prepare(project, KOSTEN, tmp_path / "work")
     rows = prepared.result.rows["kosten"]
     assert rows > 2

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flows.run import progress
-from flows.run.progress import RowsRead
+from flows.run import throughput
+from flows.run.throughput import RowsRead
 
 
 def test_rows_go_to_the_sink_throttled_and_the_last_always() -> None:
     seen: list[RowsRead] = []
-    with progress.reporting(seen.append, every=3600):
+    with throughput.reporting(seen.append, every=3600):
         for rows in (100, 200, 300):
-            progress.rows_read("d", "r", rows, started=0.0)
-        progress.rows_read("d", "r", 400, started=0.0, finished=True)
-    progress.rows_read("d", "r", 500, started=0.0, finished=True)  # no sink: nothing
+            throughput.rows_read("d", "r", rows, started=0.0)
+        throughput.rows_read("d", "r", 400, started=0.0, finished=True)
+    throughput.rows_read("d", "r", 500, started=0.0, finished=True)  # no sink: nothing
     assert [(item.rows, item.finished) for item in seen] == [(100, False), (400, True)]
     assert seen[0].per_second > 0
 
