@@ -15,6 +15,7 @@ the last good version stays. An unchanged bundle causes no write.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -38,6 +39,9 @@ from flows.specs.datasets import ResourceSpec
 T = TypeVar("T")
 
 MARKER = ".kennzahlen.json"
+
+CATALOG_STATE = ".catalog-state.json"
+"""At the root: what `catalog.ttl`/`catalog.rdf` were last written from."""
 
 
 class LocalCatalog:
@@ -181,11 +185,25 @@ class LocalCatalog:
                                         default=""))
 
     def _write_catalog_rdf(self, slugs: list[str], modified: str) -> None:
-        """`catalog.ttl` and `catalog.rdf`: the catalog with every published dataset's graph."""
+        """`catalog.ttl` and `catalog.rdf`: the catalog with every published dataset's graph.
+        Skipped when its inputs (each `dataset.ttl`, the catalog metadata, the code that writes
+        it) and both files are those of the last time (`CATALOG_STATE`): the RDF of many
+        datasets takes seconds to parse and write."""
         from rdflib import Graph
 
+        from flows.metadata import dcat
         from flows.metadata.dcat import catalog_graph
 
+        digest = hashlib.sha256(repr((self.catalog, modified, slugs)).encode())
+        for path in [Path(__file__), Path(dcat.__file__),
+                     *(self.root / slug / "dataset.ttl" for slug in slugs)]:
+            digest.update(path.read_bytes() if path.is_file() else b"-")
+        state = {"inputs": digest.hexdigest(),
+                 "files": {suffix: _sha256_of(self.root / f"catalog.{suffix}")
+                           for suffix in FORMATS}}
+        state_file = self.root / CATALOG_STATE
+        if _read_json(state_file) == state:
+            return
         graphs = []
         for slug in slugs:
             path = self.root / slug / "dataset.ttl"
@@ -196,6 +214,13 @@ class LocalCatalog:
             timespec="seconds"))
         for suffix in FORMATS:
             _write_if_changed(self.root / f"catalog.{suffix}", serialise(graph, suffix))
+        state["files"] = {suffix: _sha256_of(self.root / f"catalog.{suffix}")
+                          for suffix in FORMATS}
+        _write_if_changed(state_file, json.dumps(state, indent=2) + "\n")
+
+
+def _sha256_of(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def write_downloads(folder: Path, descriptor: dict[str, Any]) -> list[Path]:
@@ -223,7 +248,12 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def _read_marker(folder: Path) -> dict[str, Any]:
+    return _read_json(folder / MARKER)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
     try:
-        return json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return found if isinstance(found, dict) else {}
