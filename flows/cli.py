@@ -7,6 +7,8 @@
     kennzahlen review                        held datasets waiting for a decision
     kennzahlen approve <dataset> [--comment C] [--by NAME]   publish exactly the held version
     kennzahlen reject <dataset> --comment C [--by NAME]      keep the previous version
+    kennzahlen history <dataset>             every publication and decision on record
+    kennzahlen status                        last run and overdue datasets (exit 1: overdue)
     kennzahlen reference download [--dir D]  fetch the DCAT-AP.de shapes and vocabularies
     kennzahlen reference path                where the reference data is found
 
@@ -97,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
     reject.add_argument("--by", help="who decides (default: the operating-system user)")
     reject.set_defaults(handler=_cmd_reject)
 
+    history = commands.add_parser("history", help="publications and decisions of a dataset")
+    history.add_argument("dataset")
+    history.set_defaults(handler=_cmd_history)
+
+    status = commands.add_parser("status", help="last run; exit 1 if a dataset is overdue")
+    status.set_defaults(handler=_cmd_status)
+
     ref = commands.add_parser("reference", help="the DCAT-AP.de shapes and vocabularies used to "
                               "check metadata")
     ref_commands = ref.add_subparsers(dest="reference_command", required=True)
@@ -166,12 +175,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from flows.run import batch
+    from flows.run import batch, throughput
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
-    summary = batch.run(settings, names, [],
-                       progress=None if args.format == "json" else _progress)
+    with throughput.reporting(_rows_line):
+        summary = batch.run(settings, names, [],
+                            progress=None if args.format == "json" else _progress)
     if args.format == "json":
         reports = [r.to_dict() for r in summary.results]
         print(_safe(json.dumps(reports[0] if len(reports) == 1 else reports,
@@ -180,11 +190,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from flows.run import batch
+    from flows.run import batch, throughput
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
-    summary = batch.run(settings, names, args.target or ["local"], progress=_progress)
+    with throughput.reporting(_rows_line):
+        summary = batch.run(settings, names, args.target or ["local"], progress=_progress)
     _footer(settings, summary)
     return _exit(summary.ok, summary.held)
 
@@ -251,6 +262,7 @@ def _cmd_approve(args: argparse.Namespace) -> int:
     from flows.specs import catalog
 
     settings = _settings(args)
+    _names(settings, [args.dataset])
     store = approval.ApprovalStore(settings.held_dir)
     record = store.held_record(args.dataset)
     spec = catalog.load(settings.project, args.dataset, check=False)
@@ -275,12 +287,30 @@ def _cmd_reject(args: argparse.Namespace) -> int:
     from flows.run import approval
 
     settings = _settings(args)
+    _names(settings, [args.dataset])
     store = approval.ApprovalStore(settings.held_dir)
     entry = store.decide(args.dataset, "rejected", args.by or approval.current_user(),
                          args.comment)
     print(f"{args.dataset}: abgelehnt von {entry['by']}; die bisherige Version bleibt. Dieselben "
           "Daten werden nicht erneut vorgelegt, geänderte Daten schon.")
     return EXIT_OK
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from flows.run.record import history_text
+
+    settings = _settings(args)
+    _names(settings, [args.dataset])
+    print(_safe(history_text(settings.out_dir, args.dataset)))
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from flows.run.health import check
+
+    health = check(_settings(args))
+    print(_safe("\n".join(health.lines)))
+    return EXIT_OK if health.ok else EXIT_FAILED
 
 
 def _status_de(status: str) -> str:
@@ -299,6 +329,11 @@ def _progress(index: int, total: int, result) -> None:  # noqa: ANN001
     if len(result.problems) > MAX_PRINTED:
         print(f"  … und {len(result.problems) - MAX_PRINTED} weitere Probleme "
               "(vollständig mit --format json oder im Bericht).")
+
+
+def _rows_line(item) -> None:  # noqa: ANN001 - a flows.run.throughput.RowsRead
+    """How far a large resource is, on stderr (stdout may carry the JSON report)."""
+    print(_safe(f"  … {item.text()}"), file=sys.stderr, flush=True)
 
 
 def _line(index: int, total: int, name: str, status: str, reason: str) -> None:

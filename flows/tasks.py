@@ -3,19 +3,28 @@ logic lives in flows/run and flows/stages."""
 
 from __future__ import annotations
 
+import threading
+from logging import Logger, LoggerAdapter
 from pathlib import Path
 from typing import Any
 
 from prefect import task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 
 from flows.errors import TransientError
 from flows.model.bundle import PublishOutcome
 from flows.model.results import Comparison, DatasetResult, RunSummary
 from flows.run import sequence
+from flows.run.notify import Event
 from flows.run.prepare import Prepared, prepare
 from flows.run.targets import make_targets
+from flows.run.throughput import RowsRead
 from flows.settings import Settings
 from flows.stages.publish import publish
 from flows.stages.report_text import (
@@ -98,3 +107,54 @@ def dataset_artifacts(result: DatasetResult) -> None:
 def summary_artifact(summary: RunSummary) -> None:
     create_markdown_artifact(key="run-summary", markdown=markdown_summary(summary),
                              description="Zusammenfassung des Laufs")
+
+
+def record_artifact(entries: list[dict[str, Any]], run_id: str) -> None:
+    """The publications and decisions of this run as a table artifact (the full record is
+    `<out>/publications.jsonl`)."""
+    rows = [{"Ereignis": e.get("event", ""), "Datensatz": e.get("dataset", ""),
+             "Stand": e.get("version", ""), "Ziel": e.get("target", ""), "Zeit": e.get("at", ""),
+             "Entscheidung": (e.get("approval") or {}).get("by", "")}
+            for e in entries if e.get("run_id") == run_id]
+    create_table_artifact(key="publication-record", table=rows,
+                          description=f"Veröffentlichungen und Entscheidungen, Lauf {run_id}")
+
+
+def emit_run_events(events: list[Event]) -> None:
+    """The run's notifications as Prefect events (`kennzahlen.dataset.<kind>`), so Prefect
+    automations can act on them; without a Prefect server they go nowhere."""
+    from prefect.events import emit_event
+
+    for event in events:
+        emit_event(event=f"kennzahlen.dataset.{event.kind}",
+                   resource={"prefect.resource.id": f"kennzahlen.dataset.{event.dataset}",
+                             "prefect.resource.name": event.title},
+                   payload=event.payload())
+
+
+class ProgressBoard:
+    """The progress of a nightly run in Prefect: one progress artifact (datasets done of all)
+    whose description names the last finished dataset and, while a large resource is read, its
+    rows per second; the same lines go to the run's log."""
+
+    def __init__(self, total: int, logger: Logger | LoggerAdapter) -> None:
+        self.total, self.done, self.logger = total, 0, logger
+        self._lock = threading.Lock()
+        self._id = create_progress_artifact(0.0, key="nightly-progress",
+                                            description=f"0 von {total} Datensätzen fertig")
+
+    def dataset_done(self, name: str, status: str) -> None:
+        with self._lock:
+            self.done += 1
+            self._update(f"{self.done} von {self.total} Datensätzen fertig; zuletzt {name}: "
+                         f"{status}")
+
+    def rows(self, item: RowsRead) -> None:
+        """A sink for `flows.run.throughput.reporting` (called from the dataset threads)."""
+        self.logger.info("%s", item.text())
+        with self._lock:
+            self._update(f"{self.done} von {self.total} Datensätzen fertig; {item.text()}")
+
+    def _update(self, description: str) -> None:
+        share = 100.0 * self.done / self.total if self.total else 100.0
+        update_progress_artifact(self._id, share, description=description)

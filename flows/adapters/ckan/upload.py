@@ -94,6 +94,8 @@ class Uploader:
     def __init__(self, call: ActionCall, download: Download) -> None:
         self._call = call
         self._download = download
+        self.published: dict[str, Any] | None = None
+        """The dataset as `package_patch` returned it after the switch."""
 
     def __repr__(self) -> str:
         return "Uploader()"
@@ -132,8 +134,8 @@ class Uploader:
         extras = merge_extras(package.get("extras") or [], {
             **extras_to_ckan(bundle.descriptor), "modified": now,
             HASH_EXTRA: bundle.content_hash})
-        self._call("package_patch", slug, id=package["id"], state="active", extras=extras,
-                   resources=resources + others, **desired)
+        self.published = self._call("package_patch", slug, id=package["id"], state="active",
+                                    extras=extras, resources=resources + others, **desired)
         return removed
 
     @staticmethod
