@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextvars import copy_context
 from logging import Logger, LoggerAdapter
 from pathlib import Path
@@ -21,7 +21,7 @@ from prefect.states import Completed, Failed, State
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import PublishOutcome, Target
 from flows.model.results import STATUS_DE, Comparison, RunSummary
-from flows.run import batch, sequence
+from flows.run import batch, progress, sequence
 from flows.run.approval import Gate
 from flows.run.prepare import Prepared
 from flows.run.targets import make_targets
@@ -96,9 +96,12 @@ def nightly_publish(
         # every dataset runs the one per-dataset sequence in its own thread, up to CONCURRENCY at
         # a time, so one slow source does not hold the others; its steps are Prefect tasks
         steps = TaskSteps(settings, specs, checked, Path(workdir), logger)
-        running = {name: pool.submit(copy_context().run, sequence.run_dataset, name, checked,
-                                     steps, gate, settings.out_dir / "locks")
-                   for name in names}
+        running = {}
+        for wave in progress.waves(settings.project, names):  # measures plans after their figures
+            running.update({name: pool.submit(copy_context().run, sequence.run_dataset, name,
+                                              checked, steps, gate, settings.out_dir / "locks")
+                            for name in wave})
+            wait([running[name] for name in wave])
         for index, name in enumerate(names, start=1):
             result = running[name].result()
             summary.results.append(result)

@@ -13,6 +13,7 @@ from flows.model.results import DatasetResult, RunSummary
 from flows.run import sequence
 from flows.run.approval import ApprovalStore, Gate
 from flows.run.prepare import prepare_held
+from flows.run.progress import waves
 from flows.run.sequence import PlainSteps
 from flows.run.targets import make_targets
 from flows.settings import Settings
@@ -44,6 +45,7 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
     summary = RunSummary(run_id=run_id or new_run_id(), started_at=now(),
                          targets=[t.label for t in targets])
     gate = approval_gate(settings, summary.run_id, target_specs)
+    names = [name for wave in waves(settings.project, names) for name in wave]  # plans last
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
         for index, name in enumerate(names, start=1):
             if held is not None:

@@ -55,3 +55,14 @@ def test_a_wrong_declaration_is_refused_with_its_place(project: Path, edit: obje
         _load(project)
     assert expected in caught.value.message
     assert "progress.yaml" in caught.value.message
+
+
+def test_measures_plans_run_after_the_datasets_they_link(project: Path) -> None:
+    from flows.run.progress import waves
+
+    names = catalog.dataset_names(project)
+    first, later = waves(project, names)
+    assert later == [SLUG] and SLUG not in first and "online-dienste" in first
+    assert waves(project, [SLUG]) == [[SLUG]]  # nothing linked in this run: no waiting
+    assert waves(project, ["online-dienste", "bibliothek-ausleihen"]) == [
+        ["online-dienste", "bibliothek-ausleihen"]]
