@@ -21,7 +21,7 @@ from prefect.states import Completed, Failed, State
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import PublishOutcome, Target
 from flows.model.results import STATUS_DE, Comparison, RunSummary
-from flows.run import batch, progress, sequence
+from flows.run import batch, notify, progress, record, sequence
 from flows.run.approval import Gate
 from flows.run.prepare import Prepared
 from flows.run.targets import make_targets
@@ -30,9 +30,11 @@ from flows.specs import catalog
 from flows.tasks import (
     compare_previous,
     dataset_artifacts,
+    emit_run_events,
     load_secret_block,
     prepare_dataset,
     publish_dataset,
+    record_artifact,
     summary_artifact,
 )
 
@@ -91,6 +93,7 @@ def nightly_publish(
     summary = RunSummary(run_id=run_id or batch.new_run_id(), started_at=batch.now(),
                          targets=[t.label for t in checked])
     gate = batch.approval_gate(settings, summary.run_id, specs)
+    batch.begin(summary, settings)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir, \
             ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="dataset") as pool:
         # every dataset runs the one per-dataset sequence in its own thread, up to CONCURRENCY at
@@ -110,6 +113,8 @@ def nightly_publish(
             dataset_artifacts(result)
     folder = batch.close(summary, settings, checked)
     summary_artifact(summary)
+    record_artifact(record.read(settings.out_dir), summary.run_id)
+    emit_run_events(notify.events(summary, settings))
     logger.info("Berichte: %s", folder)
     message = ", ".join(f"{count} {STATUS_DE.get(s, s)}" for s, count in summary.counts().items())
     if summary.ok:

@@ -78,6 +78,8 @@ class DatasetResult:
     is true only beyond the declared threshold. Empty on a first publication."""
     approval: dict[str, Any] | None = None
     """Why the dataset is held or rejected: {reasons, content_hash, folder, decision}."""
+    content_hash: str = ""
+    """The content hash of the bundled version ('' when nothing was bundled)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -114,6 +116,7 @@ class DatasetResult:
             "metadata_quality": self.metadata_quality,
             "plausibility": self.plausibility,
             "approval": self.approval,
+            "content_hash": self.content_hash,
         }
 
 
@@ -124,6 +127,9 @@ class RunSummary:
     finished_at: str = ""
     targets: list[str] = field(default_factory=list)
     results: list[DatasetResult] = field(default_factory=list)
+    housekeeping: dict[str, Any] = field(default_factory=dict)
+    """What the run did besides the datasets: {removed: {reports, held, caches}, notified:
+    {sent, failed, problems}} (flows/run/retention.py, flows/run/notify.py)."""
 
     @property
     def ok(self) -> bool:
@@ -146,6 +152,7 @@ class RunSummary:
             "ok": self.ok,
             "held": self.held,
             "counts": self.counts(),
+            "housekeeping": self.housekeeping,
             "datasets": [
                 {"dataset": r.name, "status": r.status, "reason": r.reason,
                  "errors": len(r.errors), "warnings": len(r.problems) - len(r.errors)}

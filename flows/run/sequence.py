@@ -159,6 +159,8 @@ def record_failure(prepared: Prepared, exc: PipelineError) -> None:
 def finish(prepared: Prepared) -> DatasetResult:
     """Settle the status after publishing: failed if any target failed, else published/unchanged."""
     result = prepared.result
+    if prepared.bundle is not None:
+        result.content_hash = prepared.bundle.content_hash
     if result.status == "valid" and prepared.bundle is not None:
         if result.errors:
             result.status = "failed"

@@ -116,6 +116,7 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         organization_title=(internal["ckan"].get("organization_title")
                             or internal["ckan"]["owner_org"]),
         approval=dict(internal.get("approval") or {}),
+        notify=dict(internal.get("notify") or {}),
     )
     if check:
         found = metadata.check(spec.public_descriptor(), name, reference.find(project))

@@ -108,6 +108,8 @@ class DatasetSpec:
     organization_title: str
     approval: dict[str, Any] = field(default_factory=dict)
     """`approval:` of dataset.yaml, e.g. {first_publication: true} (flows/approval.py)."""
+    notify: dict[str, Any] = field(default_factory=dict)
+    """`notify:` of dataset.yaml: who is told after a run (flows/specs/operations.py)."""
 
     @property
     def title(self) -> str:
