@@ -92,3 +92,8 @@ def test_a_status_going_back_is_held_for_review(env: dict[str, str], project: Pa
     assert "plausibility-status-backwards" in out and "umgesetzt → in Umsetzung" in out
     held = Path(env["KENNZAHLEN_OUT"]) / "held" / SLUG / "bundle" / "fortschrittsbericht.html"
     assert "Status zurückgesetzt (bitte prüfen) (1)" in _since(held.read_text(encoding="utf-8"))
+    # approving publishes the held version with the report made for it
+    assert main(["approve", SLUG, "--by", "Stabsstelle", "--comment", "stimmt so"]) == EXIT_OK
+    published = tmp_path / "katalog" / SLUG / "fortschrittsbericht.html"
+    assert published.read_bytes() == held.read_bytes()
+    assert main(["publish", SLUG, *target]) == EXIT_OK  # now the baseline: nothing to review
