@@ -140,6 +140,25 @@ register("source-missing", "Quelldatei fehlt",
 register("source-encoding", "Zeichenkodierung passt nicht",
          "Prüfen Sie die in dataset.yaml angegebene Kodierung (z. B. cp1252 oder utf-8) gegen den "
          "Export.")
+register("source-format", "Datei im falschen Format",
+         "Die richtige Datei angeben oder in dataset.yaml die passende Art (kind) eintragen, wie "
+         "in der Meldung genannt.")
+register("too-many-columns", "Zu viele Spalten",
+         "Die Datei hat mehr Spalten als erlaubt: oft das falsche Trennzeichen oder ein "
+         "gedrehter Export. Export prüfen; ist die Breite richtig, source.max_columns in "
+         "dataset.yaml erhöhen.")
+register("table-empty", "Tabelle ohne Daten",
+         "Der Export enthält nur die Kopfzeile oder leere Zeilen: Export in der Fachanwendung "
+         "wiederholen. Darf die Tabelle leer sein, in dataset.yaml allow_empty: true angeben.")
+register("cell-too-long", "Zelle zu lang",
+         "Die Zelle in der Quelle kürzen; oft verrutschte Anführungszeichen. Ist der lange Text "
+         "gewollt, source.max_cell_length in dataset.yaml erhöhen.")
+register("text-cleaned", "Unsichtbare Zeichen entfernt",
+         "Nichts zu tun: die Zeichen wurden vor der Veröffentlichung entfernt. Damit sie nicht "
+         "wiederkommen, den Export in der Fachanwendung prüfen.")
+register("text-bidi-control", "Steuerzeichen für die Schreibrichtung",
+         "Die Zeichen in der Quelle entfernen: sie können Text anders anzeigen, als er "
+         "gespeichert ist, und werden deshalb nicht veröffentlicht.")
 register("source-unreadable", "Quelle nicht lesbar",
          "Prüfen Sie, ob die Datei im angegebenen Format vorliegt und nicht beschädigt ist.")
 register("source-unreachable", "Quelle nicht erreichbar",

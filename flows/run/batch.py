@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flows.adapters.ckan import breaker
 from flows.model.bundle import Bundle, Target
 from flows.model.results import DatasetResult, RunSummary
 from flows.run import notify, record, retention, sequence
@@ -43,6 +44,7 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
         ConfigError: a target cannot be set up (e.g. missing CKAN token), before any dataset runs.
     """
     targets = make_targets(target_specs, settings)
+    breaker.reset()  # a portal given up on in an earlier run is tried again
     summary = RunSummary(run_id=run_id or new_run_id(), started_at=now(),
                          targets=[t.label for t in targets])
     gate = approval_gate(settings, summary.run_id, target_specs)

@@ -79,6 +79,8 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
             _prepare_streamed(prepared, resource, shown, spool, tables)
         else:
             _prepare_in_memory(prepared, resource, shown, project, secrets, tables)
+        if result.rows.get(resource.name) == 0 and not _unreadable(result, resource.name):
+            result.problems.append(empty(resource, name, shown))
     if result.errors:
         result.status = "invalid"
         return done(prepared)
@@ -192,6 +194,24 @@ def prepare_held(project: Path, name: str, held: Bundle) -> Prepared:
     if not result.errors:
         prepared.bundle = bundle
     return done(prepared)
+
+
+def _unreadable(result: DatasetResult, resource: str) -> bool:
+    """Whether reading the resource's source already failed (then it being empty says nothing
+    new: an unmatched quote can swallow every row)."""
+    return any(p.resource == resource and p.code.startswith("source-") and p.severity == "error"
+               for p in result.problems)
+
+
+def empty(resource: ResourceSpec, dataset: str, shown: str) -> problems.Problem:
+    """A resource without data rows: an error unless dataset.yaml allows it (`allow_empty`)."""
+    if resource.allow_empty:
+        return problems.make("table-empty", "Die Tabelle enthält keine Datenzeilen (laut "
+                             "dataset.yaml erlaubt: allow_empty).", severity="info",
+                             dataset=dataset, resource=resource.name, file=shown)
+    return problems.make("table-empty", "Die Tabelle enthält keine Datenzeilen, nur die "
+                         "Kopfzeile oder leere Zeilen; sie wird nicht veröffentlicht.",
+                         dataset=dataset, resource=resource.name, file=shown)
 
 
 def problem_from(exc: PipelineError, dataset: str) -> problems.Problem:

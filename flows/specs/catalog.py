@@ -17,6 +17,7 @@ from typing import Any
 from flows.errors import ConfigError, UnknownDatasetError
 from flows.metadata import descriptor as metadata
 from flows.metadata import reference
+from flows.specs.consistency import check_resource, period_formats
 from flows.specs.datasets import (
     AggregateSpec,
     DatasetSpec,
@@ -184,6 +185,7 @@ def _resource(
         raw_path = Path(os.path.expandvars(str(src.pop("path"))))
         src_path = raw_path if raw_path.is_absolute() else folder / raw_path
     missing = tuple(str(v) for v in src.pop("missing_values", [""]))
+    src.update(period_formats(src.pop("date_format", None)))
     common = {f.name for f in dataclasses.fields(SourceSpec)}
     options = {k: src.pop(k) for k in list(src) if k not in common}
     url = str(options.get("url", ""))
@@ -195,6 +197,8 @@ def _resource(
     aggregate = AggregateSpec(tuple(agg["group_by"]), tuple(agg["measures"]),
                               agg.get("period")) if agg else None
     protect = _protect(source_decl.get("protect") or {}, schema, dataset, rname)
+    check_resource(schema, source, protect, f"dataset.yaml von '{dataset}', resources.{rname}",
+                   dataset=dataset, aggregated=bool(agg))
     compared = plausibility_spec(source_decl.get("plausibility"), schema, dataset, rname)
     return ResourceSpec(
         name=rname,
@@ -205,6 +209,7 @@ def _resource(
         protect=protect,
         aggregate=aggregate,
         plausibility=compared,
+        allow_empty=bool(source_decl.get("allow_empty", False)),
     )
 
 
