@@ -62,6 +62,18 @@ def attach(prepared: Prepared, targets: list[Target]) -> None:
         return
     if declared is None:
         return
+    try:
+        _attach(prepared, declared, targets)
+    except OSError as exc:  # a full disk or a folder without rights: publish the plan without it
+        result.problems.append(problems.make(
+            "progress-report-incomplete", f"Fortschrittsbericht von '{spec.name}' nicht erstellt: "
+            f"{type(exc).__name__} ({exc.strerror or 'Dateifehler'}).", severity="warning",
+            dataset=spec.name))
+
+
+def _attach(prepared: Prepared, declared: ProgressSpec, targets: list[Target]) -> None:
+    spec, bundle, result = prepared.spec, prepared.bundle, prepared.result
+    assert spec is not None and bundle is not None
     resource = next(r for r in spec.resources if r.name == declared.resource)
     plan_path = bundle.directory / resource.path
     with plan_path.open(encoding="utf-8", newline="") as handle:
