@@ -37,7 +37,6 @@ from flows.model.tables import Table, read_table
 from flows.run.prepare import Prepared, problem_from
 from flows.specs import catalog
 from flows.specs.datasets import ResourceSpec
-from flows.specs.loading import read_yaml
 from flows.specs.progress import PROGRESS_FILE, KeyFigureSpec, ProgressSpec, load_progress
 from flows.stages.progress import build, review
 from flows.stages.progress_figures import key_figure
@@ -90,29 +89,6 @@ def _attach(prepared: Prepared, declared: ProgressSpec, targets: list[Target]) -
     key = _key(declared, spec.folder, plan_path, basis, figures)
     made = _files(folder, key, report, plan_path, basis, prepared)
     prepared.bundle = _with_files(bundle, declared, made)
-
-
-def waves(project: Path, names: list[str]) -> list[list[str]]:
-    """`names` in two waves: first the datasets whose figures progress reports link, then the
-    measures plans that link figures of other datasets in `names` (so a plan's report shows
-    this run's figures, not last night's). One wave if no plan links another dataset."""
-    later = [name for name in names if _linked(project, name) & (set(names) - {name})]
-    first = [name for name in names if name not in later]
-    return [first, later] if first and later else [list(names)]
-
-
-def _linked(project: Path, name: str) -> set[str]:
-    """The datasets whose key figures the progress report of `name` shows (none if it has no
-    readable progress.yaml; a broken one is reported when the dataset runs)."""
-    path = project / "datapackages" / name / PROGRESS_FILE
-    if not path.is_file():
-        return set()
-    try:
-        data = read_yaml(path, name)
-    except PipelineError:
-        return set()
-    return {str(item.get("dataset")) for item in data.get("key_figures") or []
-            if isinstance(item, dict)}
 
 
 def _first_published(targets: list[Target], slug: str, resource: ResourceSpec,
