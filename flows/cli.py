@@ -7,6 +7,8 @@
     kennzahlen review                        held datasets waiting for a decision
     kennzahlen approve <dataset> [--comment C] [--by NAME]   publish exactly the held version
     kennzahlen reject <dataset> --comment C [--by NAME]      keep the previous version
+    kennzahlen history <dataset>             every publication and decision on record
+    kennzahlen status                        last run and overdue datasets (exit 1: overdue)
     kennzahlen reference download [--dir D]  fetch the DCAT-AP.de shapes and vocabularies
     kennzahlen reference path                where the reference data is found
 
@@ -96,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     reject.add_argument("--comment", required=True, help="why (kept with the decision)")
     reject.add_argument("--by", help="who decides (default: the operating-system user)")
     reject.set_defaults(handler=_cmd_reject)
+
+    history = commands.add_parser("history", help="publications and decisions of a dataset")
+    history.add_argument("dataset")
+    history.set_defaults(handler=_cmd_history)
+
+    status = commands.add_parser("status", help="last run; exit 1 if a dataset is overdue")
+    status.set_defaults(handler=_cmd_status)
 
     ref = commands.add_parser("reference", help="the DCAT-AP.de shapes and vocabularies used to "
                               "check metadata")
@@ -251,6 +260,7 @@ def _cmd_approve(args: argparse.Namespace) -> int:
     from flows.specs import catalog
 
     settings = _settings(args)
+    _names(settings, [args.dataset])
     store = approval.ApprovalStore(settings.held_dir)
     record = store.held_record(args.dataset)
     spec = catalog.load(settings.project, args.dataset, check=False)
@@ -275,12 +285,30 @@ def _cmd_reject(args: argparse.Namespace) -> int:
     from flows.run import approval
 
     settings = _settings(args)
+    _names(settings, [args.dataset])
     store = approval.ApprovalStore(settings.held_dir)
     entry = store.decide(args.dataset, "rejected", args.by or approval.current_user(),
                          args.comment)
     print(f"{args.dataset}: abgelehnt von {entry['by']}; die bisherige Version bleibt. Dieselben "
           "Daten werden nicht erneut vorgelegt, geänderte Daten schon.")
     return EXIT_OK
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from flows.run.record import history_text
+
+    settings = _settings(args)
+    _names(settings, [args.dataset])
+    print(_safe(history_text(settings.out_dir, args.dataset)))
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from flows.run.health import check
+
+    health = check(_settings(args))
+    print(_safe("\n".join(health.lines)))
+    return EXIT_OK if health.ok else EXIT_FAILED
 
 
 def _status_de(status: str) -> str:

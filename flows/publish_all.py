@@ -18,10 +18,11 @@ from prefect import flow, get_run_logger
 from prefect.input import RunInput
 from prefect.states import Completed, Failed, State
 
+from flows.adapters.ckan import breaker
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import PublishOutcome, Target
 from flows.model.results import STATUS_DE, Comparison, RunSummary
-from flows.run import batch, sequence
+from flows.run import batch, notify, record, sequence
 from flows.run.approval import Gate
 from flows.run.prepare import Prepared
 from flows.run.targets import make_targets
@@ -30,9 +31,11 @@ from flows.specs import catalog
 from flows.tasks import (
     compare_previous,
     dataset_artifacts,
+    emit_run_events,
     load_secret_block,
     prepare_dataset,
     publish_dataset,
+    record_artifact,
     summary_artifact,
 )
 
@@ -87,10 +90,12 @@ def nightly_publish(
                                  load_block=load_secret_block)
     specs = list(targets or settings.default_targets)
     checked = make_targets(specs, settings)  # fails fast on a missing token or unknown target
+    breaker.reset()  # a portal given up on in an earlier run in this process is tried again
     names = list(datasets or catalog.dataset_names(settings.project))
     summary = RunSummary(run_id=run_id or batch.new_run_id(), started_at=batch.now(),
                          targets=[t.label for t in checked])
     gate = batch.approval_gate(settings, summary.run_id, specs)
+    batch.begin(summary, settings)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir, \
             ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="dataset") as pool:
         # every dataset runs the one per-dataset sequence in its own thread, up to CONCURRENCY at
@@ -107,6 +112,8 @@ def nightly_publish(
             dataset_artifacts(result)
     folder = batch.close(summary, settings, checked)
     summary_artifact(summary)
+    record_artifact(record.read(settings.out_dir), summary.run_id)
+    emit_run_events(notify.events(summary, settings))
     logger.info("Berichte: %s", folder)
     message = ", ".join(f"{count} {STATUS_DE.get(s, s)}" for s, count in summary.counts().items())
     if summary.ok:

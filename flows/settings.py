@@ -18,6 +18,11 @@ Prefect Secret block, whose loader the flow layer provides: nothing here imports
 - `KENNZAHLEN_APPROVAL_TIMEOUT`: seconds a paused run waits for a decision before it holds the
   dataset and goes on (default 3600)
 - `KENNZAHLEN_APPROVAL_POLL`: seconds between checks whether a paused run was resumed (10)
+- `KENNZAHLEN_SMTP_HOST`, `_PORT` (587), `_FROM`, `_USER`, `_PASSWORD` (secret) or
+  `_PASSWORD_BLOCK` (Prefect Secret block), `_SECURITY` (starttls, ssl, none): the mail server
+  for notifications (flows/run/notify.py); without a host no e-mail is sent
+- `KENNZAHLEN_REPORTS_URL`: where the report folder is served, for links in notifications
+  (default: the folder's path)
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.adapters.notify.smtp import SECURITY, SmtpSettings
 from flows.errors import ConfigError
 from flows.model.secrets import BlockLoader, Secrets
 from flows.specs.catalog import find_project_dir
@@ -45,6 +51,14 @@ class Settings:
     approval_wait: str = "auto"
     approval_timeout: int = 3600
     approval_poll: int = 10
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_sender: str = "kennzahlen@localhost"
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_password_block: str | None = None
+    smtp_security: str = "starttls"
+    reports_url: str | None = None
     secrets: Secrets = field(default_factory=Secrets, repr=False, compare=False)
     """Credentials for sources and targets (environment variables, Secret blocks)."""
 
@@ -66,9 +80,15 @@ class Settings:
             budget = float(os.environ.get("CKAN_RETRY_BUDGET", "120"))
             wait_timeout = int(os.environ.get("KENNZAHLEN_APPROVAL_TIMEOUT", "3600"))
             poll = int(os.environ.get("KENNZAHLEN_APPROVAL_POLL", "10"))
+            smtp_port = int(os.environ.get("KENNZAHLEN_SMTP_PORT") or "587")
         except ValueError:
-            raise ConfigError("CKAN_TIMEOUT, CKAN_RETRY_BUDGET, KENNZAHLEN_APPROVAL_TIMEOUT und "
-                              "KENNZAHLEN_APPROVAL_POLL müssen Zahlen (Sekunden) sein.") from None
+            raise ConfigError("CKAN_TIMEOUT, CKAN_RETRY_BUDGET, KENNZAHLEN_APPROVAL_TIMEOUT, "
+                              "KENNZAHLEN_APPROVAL_POLL und KENNZAHLEN_SMTP_PORT müssen Zahlen "
+                              "sein.") from None
+        security = (os.environ.get("KENNZAHLEN_SMTP_SECURITY") or "starttls").strip().lower()
+        if security not in SECURITY:
+            raise ConfigError(f"KENNZAHLEN_SMTP_SECURITY ist '{security}', erlaubt sind "
+                              f"{', '.join(SECURITY)}.")
         wait = os.environ.get("KENNZAHLEN_APPROVAL_WAIT", "auto").strip().lower() or "auto"
         if wait not in ("auto", "pause", "hold"):
             raise ConfigError(f"KENNZAHLEN_APPROVAL_WAIT ist '{wait}', erlaubt sind 'auto', "
@@ -86,6 +106,14 @@ class Settings:
             approval_wait=wait,
             approval_timeout=wait_timeout,
             approval_poll=poll,
+            smtp_host=os.environ.get("KENNZAHLEN_SMTP_HOST") or None,
+            smtp_port=smtp_port,
+            smtp_sender=os.environ.get("KENNZAHLEN_SMTP_FROM") or "kennzahlen@localhost",
+            smtp_user=os.environ.get("KENNZAHLEN_SMTP_USER", ""),
+            smtp_password=os.environ.get("KENNZAHLEN_SMTP_PASSWORD", ""),
+            smtp_password_block=os.environ.get("KENNZAHLEN_SMTP_PASSWORD_BLOCK") or None,
+            smtp_security=security,
+            reports_url=(os.environ.get("KENNZAHLEN_REPORTS_URL") or "").rstrip("/") or None,
             secrets=Secrets(load_block=load_block),
         )
 
@@ -113,6 +141,27 @@ class Settings:
             "(oder CKAN_API_TOKEN_BLOCK mit dem Namen eines Prefect-Secret-Blocks). Den Token "
             "erzeugt man im Portal unter Benutzerkonto → API-Token."
         )
+
+
+    def smtp(self) -> SmtpSettings | None:
+        """The mail server for notifications (None: KENNZAHLEN_SMTP_HOST unset); the password
+        comes from the environment, else from the named Prefect Secret block.
+
+        Raises:
+            ConfigError: the named Secret block cannot be loaded.
+        """
+        if not self.smtp_host:
+            return None
+        password = self.smtp_password
+        if not password and self.smtp_password_block:
+            password = self.secrets.block(self.smtp_password_block,
+                                          "KENNZAHLEN_SMTP_PASSWORD_BLOCK")
+        return SmtpSettings(self.smtp_host, self.smtp_port, self.smtp_sender, self.smtp_user,
+                            password, self.smtp_security)
+
+    def credentials(self) -> list[str]:
+        """Every credential this run knows, for redaction of messages."""
+        return [v for v in (self.ckan_token, self.smtp_password, *self.secrets.values()) if v]
 
 
 def _flag(name: str) -> bool:

@@ -14,6 +14,7 @@ from flows.errors import TransientError
 from flows.model.bundle import PublishOutcome
 from flows.model.results import Comparison, DatasetResult, RunSummary
 from flows.run import sequence
+from flows.run.notify import Event
 from flows.run.prepare import Prepared, prepare
 from flows.run.targets import make_targets
 from flows.settings import Settings
@@ -98,3 +99,26 @@ def dataset_artifacts(result: DatasetResult) -> None:
 def summary_artifact(summary: RunSummary) -> None:
     create_markdown_artifact(key="run-summary", markdown=markdown_summary(summary),
                              description="Zusammenfassung des Laufs")
+
+
+def record_artifact(entries: list[dict[str, Any]], run_id: str) -> None:
+    """The publications and decisions of this run as a table artifact (the full record is
+    `<out>/publications.jsonl`)."""
+    rows = [{"Ereignis": e.get("event", ""), "Datensatz": e.get("dataset", ""),
+             "Stand": e.get("version", ""), "Ziel": e.get("target", ""), "Zeit": e.get("at", ""),
+             "Entscheidung": (e.get("approval") or {}).get("by", "")}
+            for e in entries if e.get("run_id") == run_id]
+    create_table_artifact(key="publication-record", table=rows,
+                          description=f"Veröffentlichungen und Entscheidungen, Lauf {run_id}")
+
+
+def emit_run_events(events: list[Event]) -> None:
+    """The run's notifications as Prefect events (`kennzahlen.dataset.<kind>`), so Prefect
+    automations can act on them; without a Prefect server they go nowhere."""
+    from prefect.events import emit_event
+
+    for event in events:
+        emit_event(event=f"kennzahlen.dataset.{event.kind}",
+                   resource={"prefect.resource.id": f"kennzahlen.dataset.{event.dataset}",
+                             "prefect.resource.name": event.title},
+                   payload=event.payload())

@@ -78,6 +78,8 @@ class DatasetResult:
     is true only beyond the declared threshold. Empty on a first publication."""
     approval: dict[str, Any] | None = None
     """Why the dataset is held or rejected: {reasons, content_hash, folder, decision}."""
+    content_hash: str = ""
+    """The content hash of the bundled version ('' when nothing was bundled)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -98,6 +100,7 @@ class DatasetResult:
 
     def to_dict(self) -> dict[str, Any]:
         counts = Counter(p.code for p in self.problems)
+        listed, omitted = bounded(self.problems)
         return {
             "dataset": self.name,
             "title": self.title,
@@ -107,14 +110,50 @@ class DatasetResult:
             "rows": self.rows,
             "seconds": round(self.seconds, 3),
             "problem_counts": dict(sorted(counts.items())),
-            "problems": [p.to_dict() for p in self.problems],
+            "problems": [p.to_dict() for p in listed],
+            "problems_omitted": omitted,
             "targets": [o.__dict__ for o in self.outcomes],
             "provenance": self.provenance,
             "protection": self.protection,
             "metadata_quality": self.metadata_quality,
             "plausibility": self.plausibility,
             "approval": self.approval,
+            "content_hash": self.content_hash,
         }
+
+
+CASES_PER_FIELD = 20
+"""Problems listed per code and field in a JSON report; the rest are counted."""
+CASES_PER_CODE = 100
+"""Problems listed per code in a JSON report (a file with thousands of columns)."""
+
+
+def bounded(found: list[Problem]) -> tuple[list[Problem], list[dict[str, Any]]]:
+    """The problems a report lists (at most CASES_PER_FIELD per code and field and
+    CASES_PER_CODE per code, in their order) and, per code with more, how many it lists and
+    has in all, with the totals of the first CASES_PER_FIELD fields that have more (as
+    frictionless's error limit does, but saying how many)."""
+    seen_field: Counter[tuple[str, str | None]] = Counter()
+    seen_code: Counter[str] = Counter()
+    totals: Counter[tuple[str, str | None]] = Counter()
+    listed = []
+    for problem in found:
+        key = (problem.code, problem.field)
+        totals[key] += 1
+        if seen_field[key] < CASES_PER_FIELD and seen_code[problem.code] < CASES_PER_CODE:
+            listed.append(problem)
+            seen_field[key] += 1
+            seen_code[problem.code] += 1
+    omitted: dict[str, dict[str, Any]] = {}
+    for (code, name), total in totals.items():
+        if total > seen_field[(code, name)]:
+            entry = omitted.setdefault(code, {"code": code, "listed": seen_code[code],
+                                              "total": 0, "fields": {}})
+            if len(entry["fields"]) < CASES_PER_FIELD:
+                entry["fields"][name or ""] = total
+    for code, entry in omitted.items():
+        entry["total"] = sum(t for (c, _), t in totals.items() if c == code)
+    return listed, list(omitted.values())
 
 
 @dataclass
@@ -124,6 +163,9 @@ class RunSummary:
     finished_at: str = ""
     targets: list[str] = field(default_factory=list)
     results: list[DatasetResult] = field(default_factory=list)
+    housekeeping: dict[str, Any] = field(default_factory=dict)
+    """What the run did besides the datasets: {removed: {reports, held, caches}, notified:
+    {sent, failed, problems}} (flows/run/retention.py, flows/run/notify.py)."""
 
     @property
     def ok(self) -> bool:
@@ -146,6 +188,7 @@ class RunSummary:
             "ok": self.ok,
             "held": self.held,
             "counts": self.counts(),
+            "housekeeping": self.housekeeping,
             "datasets": [
                 {"dataset": r.name, "status": r.status, "reason": r.reason,
                  "errors": len(r.errors), "warnings": len(r.problems) - len(r.errors)}

@@ -30,6 +30,7 @@ from typing import Any
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import Bundle, BundleFile, Target, content_hash, file_sha256
 from flows.model.results import DatasetResult
+from flows.run import record as publication_record
 from flows.specs.datasets import DatasetSpec
 from flows.stages.report_text import format_change, format_value
 
@@ -136,6 +137,9 @@ class ApprovalStore:
                  "at": now(), "comment": comment, "run_id": record.get("run_id")}
         _write(self.folder(slug) / "decisions.json", [*self.decisions(slug), entry])
         _write(self.folder(slug) / "record.json", {**record, "status": decision, "decision": entry})
+        # the store lives in <out>/held: the publication record beside it keeps every decision
+        publication_record.append(self.root.parent,
+                                  [publication_record.decision_entry(slug, entry)])
         return entry
 
     def held_bundle(self, slug: str, spec: DatasetSpec) -> Bundle:

@@ -8,14 +8,16 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flows.adapters.ckan import breaker
 from flows.model.bundle import Bundle, Target
 from flows.model.results import DatasetResult, RunSummary
-from flows.run import sequence
+from flows.run import notify, record, retention, sequence
 from flows.run.approval import ApprovalStore, Gate
 from flows.run.prepare import prepare_held
 from flows.run.sequence import PlainSteps
 from flows.run.targets import make_targets
 from flows.settings import Settings
+from flows.specs.operations import load_operations
 from flows.stages.report import write_reports
 
 Progress = Callable[[int, int, DatasetResult], None]
@@ -41,9 +43,12 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
         ConfigError: a target cannot be set up (e.g. missing CKAN token), before any dataset runs.
     """
     targets = make_targets(target_specs, settings)
+    breaker.reset()  # a portal given up on in an earlier run is tried again
     summary = RunSummary(run_id=run_id or new_run_id(), started_at=now(),
                          targets=[t.label for t in targets])
     gate = approval_gate(settings, summary.run_id, target_specs)
+    if targets and held is None:
+        begin(summary, settings)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
         for index, name in enumerate(names, start=1):
             if held is not None:
@@ -66,12 +71,34 @@ def approval_gate(settings: Settings, run_id: str, target_specs: list[str]) -> G
                 list(target_specs))
 
 
+def begin(summary: RunSummary, settings: Settings) -> None:
+    """Housekeeping at the start of a run that publishes: expired reports, held versions and
+    caches are removed (counted in the summary).
+
+    Raises:
+        ConfigError: `operations:` in catalog.yaml is invalid.
+    """
+    days = load_operations(settings.project).retention_days
+    summary.housekeeping["removed"] = retention.sweep(settings.out_dir, days)
+
+
 def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Path:
-    """Let targets finish (index pages), stamp the summary and write the reports (a held
-    dataset's report is also kept beside its held version)."""
+    """Let targets finish (index pages), stamp the summary, record publications and decisions,
+    tell the people responsible what needs them, and write the reports (a held dataset's report
+    is also kept beside its held version). A run without targets (a check) records and sends
+    nothing."""
     for target in targets:
         target.finish()
     summary.finished_at = now()
+    if targets:
+        store = ApprovalStore(settings.held_dir)
+        approvals = {r.name: d for r in summary.results if r.content_hash
+                     and (d := store.decision_for(r.name, r.content_hash))
+                     and d["decision"] == "approved"}
+        entries = record.run_entries(summary, approvals, settings.credentials())
+        record.append(settings.out_dir, record.with_held_sources(entries, settings.out_dir))
+        summary.housekeeping["notified"] = notify.notify(summary, settings,
+                                                         notify.events(summary, settings))
     folder = write_reports(summary, report_dir(settings, summary.run_id))
     store = ApprovalStore(settings.held_dir)
     for name in summary.held:

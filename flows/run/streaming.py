@@ -126,8 +126,10 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
         protection = protect(table, resource, dataset, file)
         stages["protect"] += protection.problems
         for key, value in protection.stats().items():
-            if key in counts:
-                counts[key] += value
+            if key == "audit_narrowest_width":  # the chunks' audits: narrowest of all
+                counts[key] = min(counts.get(key, value), value)
+            elif key in counts or key.startswith("audit_"):
+                counts[key] = counts.get(key, 0) + value
         masked |= protection.masked
         if writer is None:
             writer = RowWriter(folder / Path(resource.path).name, table.fields, resource.schema,

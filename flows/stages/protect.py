@@ -47,13 +47,22 @@ class Protection:
     suppressed: int = 0
     secondary: int = 0
     neutralised: int = 0
+    originals: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(row index, column index) → value of every hidden count, for the audit across the
+    dataset's resources (flows/stages/disclosure.py); kept in memory only."""
+    primary: set[tuple[int, int]] = field(default_factory=set)
+    """The hidden counts that are small (primary suppression), as (row index, column index)."""
+    audit: dict[str, int] = field(default_factory=dict)
+    """The suppression audit: hidden cells and the narrowest interval an attacker can compute
+    for one of them (absent without hidden cells)."""
 
     def stats(self) -> dict[str, int]:
-        """The counts for the dataset result: suppressed cells, neutralised formulas, findings."""
+        """The counts for the dataset result: suppressed cells, neutralised formulas, findings,
+        and the audit's figures."""
         return {"suppressed_primary": self.suppressed, "suppressed_secondary": self.secondary,
                 "formulas_neutralised": self.neutralised,
                 "personal_data_findings": sum(p.code.startswith("personal-data")
-                                              for p in self.problems)}
+                                              for p in self.problems), **self.audit}
 
 
 def protect(table: Table, resource: ResourceSpec, dataset: str, file: str,
@@ -199,26 +208,50 @@ def _suppress(result: Protection, rules: ProtectSpec, context: dict[str, Any]) -
         cells += [(r, columns[name]) for r in range(len(table.rows))]
     position = {cell: i for i, cell in enumerate(cells)}
     values = [_as_count(table.rows[r][c]) for r, c in cells]
-    groups = _groups(table, rules, columns, position)
-    hidden = suppression.primary(values, range(len(cells)), rules.k)
+    hidden = suppression.primary(values, range(len(cells)), rules.k, rules.zeros)
+    # a count column without a single 0 tells the reader that rows exist only with a case
+    zero_columns = {c for (_, c), v in zip(cells, values, strict=True) if v == 0}
+    knowledge = suppression.Knowledge(
+        values, sum_groups(table, rules, columns, position), rules.k, hidden, rules.zeros,
+        {i for i, (_, c) in enumerate(cells) if c not in zero_columns})
+    extra: set[int] = set()
     try:
-        extra = suppression.secondary(values, hidden, groups)
-    except suppression.SuppressionImpossibleError as exc:
+        extra, audited = suppression.secondary(knowledge, hidden, rules.min_width)
+        result.audit = {"audit_hidden_cells": len(audited.intervals)}
+        if (narrowest := audited.narrowest()) is not None:
+            result.audit["audit_narrowest_width"] = narrowest
+    except (suppression.SuppressionImpossibleError, suppression.AuditUndecidedError) as exc:
         r, c = cells[exc.cell]
-        result.problems.append(problems.make(
-            "suppression-impossible",
-            f"Zeile {table.row_numbers[r]}, Feld '{table.fields[c]}': ein kleiner Wert ließe sich "
-            "aus den veröffentlichten Summen zurückrechnen, und es gibt keine weitere Zelle zum "
-            "Sperren.", row=table.row_numbers[r], field=table.fields[c], **context))
-        extra = set()
+        result.problems.append(not_protected(exc, table.row_numbers[r], table.fields[c],
+                                             rules, context))
+    result.primary = {cells[i] for i in hidden}
     for i in hidden | extra:
         r, c = cells[i]
+        result.originals[r, c] = values[i] or 0
         table.rows[r][c] = rules.marker
     result.suppressed, result.secondary = len(hidden), len(extra)
 
 
-def _groups(table: Table, rules: ProtectSpec, columns: dict[str, int],
-            position: dict[tuple[int, int], int]) -> list[suppression.Group]:
+def not_protected(exc: ValueError, row: int, name: str, rules: ProtectSpec,
+                  context: dict[str, Any]) -> Problem:
+    """The problem for a hidden count that could not be protected or audited in time."""
+    where = f"Zeile {row}, Feld '{name}'"
+    if isinstance(exc, suppression.AuditUndecidedError):
+        return problems.make(
+            "suppression-audit-undecided",
+            f"{where}: Die Prüfung der Geheimhaltung ist nicht rechtzeitig fertig geworden; "
+            "ob sich der gesperrte Wert zurückrechnen lässt, ist offen. Deshalb wird nicht "
+            "veröffentlicht.", row=row, field=name, **context)
+    return problems.make(
+        "suppression-impossible",
+        f"{where}: ein gesperrter Wert ließe sich aus den veröffentlichten Summen auf weniger als "
+        f"{rules.min_width + 1} mögliche Werte eingrenzen, und es gibt keine weitere Zelle zum "
+        "Sperren.", row=row, field=name, **context)
+
+
+def sum_groups(table: Table, rules: ProtectSpec, columns: dict[str, int],
+               position: dict[tuple[int, int], int]) -> list[suppression.Group]:
+    """The published sums `rules.groups` declares, over the cell numbers in `position`."""
     groups: list[suppression.Group] = []
     for name in rules.small_count_fields:
         col = columns[name]

@@ -20,6 +20,7 @@ def markdown_summary(summary: RunSummary) -> str:
         "",
         f"Ziele: {', '.join(summary.targets) or 'keine (nur Prüfung)'}",
         "",
+        *housekeeping_lines(summary.housekeeping),
         "| Datensatz | Ergebnis | Fehler | Warnungen | Grund |",
         "|---|---|---|---|---|",
     ]
@@ -28,6 +29,22 @@ def markdown_summary(summary: RunSummary) -> str:
         lines.append(f"| {r.name} | {STATUS_DE.get(r.status, r.status)} | {len(r.errors)} | "
                      f"{len(r.problems) - len(r.errors)} | {reason} |")
     return "\n".join(lines) + "\n"
+
+
+def housekeeping_lines(done: dict[str, Any]) -> list[str]:
+    """What the run removed (retention) and whom it told (notifications), German, for the
+    summary; nothing when neither happened."""
+    lines = []
+    if removed := done.get("removed"):
+        lines.append(f"Aufgeräumt (älter als die Aufbewahrungsfrist): {removed['reports']} "
+                     f"Berichte, {removed['held']} zurückgehaltene Versionen, "
+                     f"{removed['caches']} Cache-Dateien.")
+    notified = done.get("notified") or {}
+    if notified.get("sent") or notified.get("failed"):
+        lines.append(f"Benachrichtigungen: {notified['sent']} verschickt, {notified['failed']} "
+                     "nicht zugestellt.")
+        lines += [f"- {problem}" for problem in notified.get("problems", [])]
+    return [*lines, ""] if lines else []
 
 
 def format_value(value: Any) -> str:
@@ -89,6 +106,11 @@ def markdown_dataset(result: DatasetResult, limit: int = 20) -> str:
         if len(result.plausibility) > limit:
             lines.append(f"\n… und {len(result.plausibility) - limit} weitere im JSON-Bericht.")
         lines.append("")
+    for name, figures in sorted(result.protection.items()):
+        if figures.get("audit_hidden_cells") and "audit_narrowest_width" in figures:
+            lines += [f"**Geheimhaltung ({name}):** {figures['audit_hidden_cells']} Werte "
+                      "gesperrt; jeder lässt sich aus allem Veröffentlichten auf nicht weniger als "
+                      f"{figures['audit_narrowest_width'] + 1} mögliche Werte eingrenzen.", ""]
     if result.metadata_quality:
         quality = result.metadata_quality
         lines += [f"**Metadatenqualität (MQA):** {quality['score']} von {quality['max']} Punkten "

@@ -18,14 +18,16 @@ from flows.model.results import Validation
 from flows.model.tables import Table
 from flows.problems import Problem
 from flows.protection.describing import quote, scrub
-from flows.specs.datasets import ResourceSpec
+from flows.specs.datasets import ResourceSpec, SourceSpec
+from flows.validation import dates
+from flows.validation.text import visible
 
 ERROR_LIMIT = 1000
 MASKED = "«verborgen: personenbezogen»"
 QUOTED = re.compile(r"'([^']*)'")
 
 TYPE_NAMES = {
-    "integer": "ganze Zahl", "number": "Zahl", "date": "Datum (TT.MM.JJJJ in der Quelle)",
+    "integer": "ganze Zahl", "number": "Zahl", "date": "Datum",
     "boolean": "Wahrheitswert", "year": "Jahr", "yearmonth": "Jahr und Monat",
     "datetime": "Zeitpunkt",
     "string": "Text",
@@ -87,7 +89,8 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
             "deshalb mit frictionless geprüft (gleiche Regeln, langsamer).",
             severity="info", **context,
         ))
-    result.problems += _problems(findings, limited, table, context, schema_descriptor, masked)
+    result.problems += _problems(findings, limited, table, context, schema_descriptor, masked,
+                                 resource.source)
     return result
 
 
@@ -127,7 +130,7 @@ class ChunkValidator:
         findings = [(f.code, f.row, f.field, f.cell, f.note, f.message) for f in outcome.findings]
         numbered = Table(fields=self._present, row_numbers=row_numbers)  # type: ignore[arg-type]
         result.problems += _problems(findings, outcome.limit_reached, numbered, self.context,
-                                     self.schema, masked)
+                                     self.schema, masked, self.resource.source)
         return result
 
 
@@ -144,14 +147,16 @@ def columnar_covers(resource: ResourceSpec) -> str | None:
 
 
 def _problems(findings: list[Finding], limited: bool, table: Table, context: dict[str, Any],
-              schema: dict[str, Any], masked: set[tuple[int, str]] | None) -> list[Problem]:
+              schema: dict[str, Any], masked: set[tuple[int, str]] | None,
+              source: SourceSpec) -> list[Problem]:
     found = []
     for code, row_number, field_name, cell, note, message in findings:
         row = _source_row(table, row_number)
         if masked and (row, field_name) in masked:
             cell = MASKED
             message = ""
-        found.append(_problem(code, row, field_name, cell, note, message, table, context, schema))
+        found.append(_problem(code, row, field_name, cell, note, message, table, context, schema,
+                              source))
     if limited:
         found.append(problems.make(
             "error-limit-reached",
@@ -221,19 +226,29 @@ def _source_row(table: Table, row_number: int | None) -> int | None:
     return table.row_numbers[row_number - 2]
 
 
+def _type_name(ftype: str, source: SourceSpec) -> str:
+    """The German name of a field type; for dates, months and years with the format the
+    source declares (TT.MM.JJJJ, MM.JJJJ …)."""
+    name = TYPE_NAMES.get(ftype, ftype)
+    if ftype not in dates.PERIOD_TYPES:
+        return name
+    fmt = source.format_for(ftype) or dates.DEFAULTS[ftype]
+    return f"{name} ({dates.german(fmt)} in der Quelle)"
+
+
 def _problem(
     code: str, row: int | None, field_name: str | None, cell: Any, note: str, message: str,
-    table: Table, context: dict[str, Any], schema: dict[str, Any],
+    table: Table, context: dict[str, Any], schema: dict[str, Any], source: SourceSpec,
 ) -> Problem:
     fields = {f["name"]: f for f in schema.get("fields", [])}
     where = f"Zeile {row}" if row else "Tabelle"
     ftype = fields.get(field_name or "", {}).get("type", "string")
     if cell != MASKED:  # a cell is shown only if the detectors judge it safe (describing.py)
         message = scrub(message or "", cell, ftype)
-        cell = quote(cell, ftype)
+        cell = visible(quote(cell, ftype))
     if code == "type-error" and field_name in fields:
-        kind = TYPE_NAMES.get(fields[field_name].get("type", ""), fields[field_name].get("type"))
-        text = f"{where}, Feld '{field_name}': {cell} ist keine gültige Angabe vom Typ {kind}."
+        text = (f"{where}, Feld '{field_name}': {cell} ist keine gültige Angabe vom "
+                f"Typ {_type_name(fields[field_name].get('type', ''), source)}.")
     elif code == "constraint-error":
         match = re.match(r'constraint "(\w+)" is "(.*)"', note or "")
         name, value = (match.group(1), match.group(2)) if match else ("", note)

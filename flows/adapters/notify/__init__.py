@@ -1,0 +1,1 @@
+"""Delivering staff notifications: e-mail by SMTP (`smtp`) and JSON to a webhook (`webhook`)."""
