@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.protection.describing import describe, is_safe, quote, scrub, show
+from flows.protection.describing import describe, is_safe, quote, scrub, scrub_quoted, show
 
 
 @pytest.mark.parametrize(("value", "kind"), [
@@ -49,3 +49,9 @@ def test_scrub_replaces_a_quoted_cell_inside_a_library_message() -> None:
     message = 'Type error in the cell "Erika Mustermann" in row "2"'
     assert "Erika" not in scrub(message, "Erika Mustermann", "integer")
     assert scrub('cell "7"', "7", "integer") == 'cell "7"'
+
+
+def test_values_a_library_quotes_are_described_unless_safe() -> None:
+    text = "observed ['online', 'Erika Mustermann'] and \"0176 12345678\""
+    scrubbed = scrub_quoted(text)
+    assert "'online'" in scrubbed and "Erika" not in scrubbed and "12345678" not in scrubbed
