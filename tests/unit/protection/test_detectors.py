@@ -12,6 +12,7 @@ from flows.protection import detectors
     ("Rückfrage: Schmidt, Jürgen", "name"),
     ("Antrag von J?rgen M?ller", "name"),
     ("Herr M\ufffdller rief an", "name"),
+    ("Antrag von JÃ¼rgen MÃ¼ller", "name"),
     ("Antragstellerin * 12.08.1964", "birth-date"),
     ("*12.8.1964", "birth-date"),
     ("Geburtstag 1971-04-03", "birth-date"),
