@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ from flows.errors import ConfigError
 from flows.model.results import Validation
 from flows.model.tables import Table, WrittenTable
 from flows.problems import Problem
-from flows.run import locks
+from flows.run import locks, throughput
 from flows.specs.datasets import ResourceSpec
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, Protection, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv
@@ -116,6 +117,7 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
     kinds = {f["name"]: f.get("type") for f in resource.schema.get("fields", [])}
     extremes: dict[str, list[str]] = {}
     folder.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     for raw in read_chunks(resource.source, context, CHUNK_ROWS):
         provenance = provenance or raw.provenance
         stages["collect"] += raw.problems
@@ -138,7 +140,9 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
         checker.feed(table)
         row_numbers.extend(table.row_numbers)
         _widen(extremes, table.fields, table.rows, kinds)
+        throughput.rows_read(dataset, resource.name, len(row_numbers), started)
     provenance["rows"] = len(row_numbers)
+    throughput.rows_read(dataset, resource.name, len(row_numbers), started, finished=True)
     found = _unique(stages["collect"]) + _unique(stages["transform"])
     found += _personal_data_counted(_unique(stages["protect"]), masked, context)
     counts["personal_data_findings"] = sum(p.code.startswith("personal-data") for p in found)

@@ -189,3 +189,20 @@ def test_the_next_run_removes_a_spool_a_killed_run_left(tmp_path: Path,
         assert not dead.exists()
         assert oct(root.stat().st_mode & 0o777) == "0o700"
     assert not spool.exists()
+
+
+def test_a_streamed_resource_reports_its_rows(project: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.run import throughput
+
+    _without_rules(project, KOSTEN)
+    monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "1")
+    monkeypatch.setattr(streaming, "CHUNK_ROWS", 2)
+    seen: list[throughput.RowsRead] = []
+    with throughput.reporting(seen.append, every=0):
+        prepared = prepare.prepare(project, KOSTEN, tmp_path / "work")
+    rows = prepared.result.rows["kosten"]
+    assert rows > 2
+    assert [item.rows for item in seen] == [*range(2, rows + 1, 2), *([rows] if rows % 2 else []),
+                                            rows]
+    assert seen[-1].finished and seen[-1].dataset == KOSTEN
