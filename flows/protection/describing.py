@@ -29,6 +29,7 @@ NUMBER = re.compile(r"[-+]?(\d{1,3}([.,' ]\d{3})+|\d{1,9})([.,]\d{1,6})?")
 DIGIT_RUN = re.compile(r"\d{5,}")
 DATE_SHAPED = re.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}")
 INNER_MARK = re.compile(r"\w[?\ufffd]\w")
+QUOTED = re.compile(r"""(['"])([^'"]*)\1""")
 SHOWN_MARKS = "@.,;:/-+*?()&#%'\"_"
 """Punctuation a description names (it tells staff the value's make-up, not its content)."""
 
@@ -98,6 +99,14 @@ def _make_up(text: str) -> str:
     if len(classes) < 2:
         return "".join(classes)
     return ", ".join(classes[:-1]) + " und " + classes[-1]
+
+
+def scrub_quoted(message: str, kind: str = "string", *, protected: bool = False) -> str:
+    """`message` from a library (frictionless, Great Expectations) with every value it quotes
+    ('…' or "…", or a list of them) described unless safe: such texts quote cells we cannot
+    pick out otherwise."""
+    return QUOTED.sub(lambda m: m.group(1) + show(m.group(2), kind, protected=protected)
+                      + m.group(1), message)
 
 
 def scrub(message: str, value: Any, kind: str = "string") -> str:
