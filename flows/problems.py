@@ -188,12 +188,19 @@ register("personal-data", "Personenbezogene Daten gefunden",
 register("personal-data-column", "Spalte mit personenbezogenen Daten",
          "Die Spalte aus Schema und Export entfernen oder, falls sie nichts Personenbezogenes "
          "enthält, in dataset.yaml unter protect.exceptions mit kinds: [label] freigeben.")
+register("case-level-data", "Einzelfälle statt Kennzahlen",
+         "Prüfen Sie, ob Einzelfälle veröffentlicht werden sollen. Meist ist eine Zählung gemeint: "
+         "in dataset.yaml unter aggregate Zeitraum (period), Gruppen (group_by) und Maße "
+         "(measures, z. B. count) angeben (siehe README, Abschnitt Aggregation).")
 register("small-count-unprotected", "Kleine Fallzahl ungeschützt",
          "Das Feld in dataset.yaml unter protect.small_counts.fields aufnehmen, damit kleine Werte "
          "gesperrt werden.")
 register("suppression-impossible", "Geheimhaltung nicht möglich",
          "Die Summen so veröffentlichen, dass kleine Werte nicht zurückgerechnet werden können "
          "(z. B. Gruppen zusammenfassen).")
+register("suppression-audit-undecided", "Geheimhaltung nicht geprüft",
+         "Die Tabelle in kleinere Tabellen teilen oder weniger Summen veröffentlichen, damit die "
+         "Prüfung in der Zeit fertig wird; bis dahin wird der Datensatz nicht veröffentlicht.")
 register("formula-neutralised", "Formel entschärft",
          "Nichts zu tun: der Text wird mit einem Apostroph davor veröffentlicht. Falls er keine "
          "Formel sein soll, die Quelle prüfen.")

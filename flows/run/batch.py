@@ -18,7 +18,7 @@ from flows.run.sequence import PlainSteps
 from flows.run.targets import make_targets
 from flows.settings import Settings
 from flows.specs.operations import load_operations
-from flows.stages.report import write_reports
+from flows.stages.report import refresh_latest, write_reports
 
 Progress = Callable[[int, int, DatasetResult], None]
 
@@ -100,6 +100,7 @@ def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Pat
         summary.housekeeping["notified"] = notify.notify(summary, settings,
                                                          notify.events(summary, settings))
     folder = write_reports(summary, report_dir(settings, summary.run_id))
+    refresh_latest(folder, settings.reports_dir / "latest")
     store = ApprovalStore(settings.held_dir)
     for name in summary.held:
         store.attach_report(name, folder)

@@ -220,6 +220,8 @@ def _protect(decl: dict[str, Any], schema: dict[str, Any], dataset: str, rname: 
         k=int(counts.get("k", 3)),
         marker=str(counts.get("marker", ".")),
         groups=tuple(counts.get("groups") or ()),
+        zeros=bool(counts.get("zeros", False)),
+        min_width=int(counts.get("min_width", 1)),
         exceptions=tuple(decl.get("exceptions") or ()),
     )
     types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
@@ -233,6 +235,12 @@ def _protect(decl: dict[str, Any], schema: dict[str, Any], dataset: str, rname: 
         if types[name] != "integer":
             raise ConfigError(f"{where}: '{name}' ist kein integer-Feld und kann nicht als "
                               "Fallzahl geschützt werden.", dataset=dataset)
+    if spec.small_count_fields and spec.k - (1 if spec.zeros else 2) < spec.min_width:
+        raise ConfigError(
+            f"{where}: Mit k={spec.k} kann ein gesperrter Wert nur "
+            f"{'0 bis' if spec.zeros else '1 bis'} {spec.k - 1} sein; wer die Regel kennt, grenzt "
+            f"ihn damit enger ein als die verlangte Schutzbreite min_width={spec.min_width}. "
+            "k erhöhen, min_width senken oder Nullen mitsperren (zeros: true).", dataset=dataset)
     if spec.small_count_fields and spec.marker not in schema.get("missingValues", [""]):
         raise ConfigError(
             f"{where}: Das Sperrzeichen '{spec.marker}' muss im Table Schema unter missingValues "

@@ -66,6 +66,11 @@ class ProtectSpec:
     k: int = 3
     marker: str = "."
     groups: tuple[dict[str, Any], ...] = ()
+    zeros: bool = False
+    """Zeros are sensitive too: a suppressed count lies in [0, k−1] instead of [1, k−1]."""
+    min_width: int = 1
+    """Protection level: the smallest width (largest minus smallest possible value) the audit
+    must leave for every hidden cell; 1 means no hidden cell is ever exactly determined."""
     exceptions: tuple[dict[str, Any], ...] = ()
     """Reviewed exceptions: {field, reason, kinds?}; without kinds every kind is allowed."""
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from flows import problems
 from flows.model.tables import RawTable, Table
+from flows.protection.describing import is_safe, quote
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.validation import dates
 from flows.validation.text import CLASS_NAMES, Finding, clean_column, clean_label
@@ -54,16 +55,16 @@ def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
         name = mapping.get(label, label)
         if name in positions:
             table.problems.append(problems.make(
-                "duplicate-label", f"Die Spalte '{label}' kommt mehrfach vor.",
+                "duplicate-label", f"Die Spalte {quote(label)} kommt mehrfach vor.",
                 row=resource.source.header_row, field=name, **context,
             ))
             continue
         if name not in names:
             table.problems.append(problems.make(
                 "extra-label",
-                f"Die Spalte '{label}' ist im Table Schema nicht deklariert und wird nicht "
+                f"Die Spalte {quote(label)} ist im Table Schema nicht deklariert und wird nicht "
                 "veröffentlicht.",
-                severity="warning", field=label, **context,
+                severity="warning", field=label if is_safe(label) else None, **context,
             ))
             continue
         positions[name] = index

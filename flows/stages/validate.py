@@ -17,11 +17,14 @@ from flows import problems
 from flows.model.results import Validation
 from flows.model.tables import Table
 from flows.problems import Problem
+from flows.protection.describing import quote, scrub
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.validation import dates
 from flows.validation.text import visible
 
 ERROR_LIMIT = 1000
+MASKED = "«verborgen: personenbezogen»"
+QUOTED = re.compile(r"'([^']*)'")
 
 TYPE_NAMES = {
     "integer": "ganze Zahl", "number": "Zahl", "date": "Datum",
@@ -81,7 +84,8 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
             return result
         result.problems.append(problems.make(
             "validation-fallback",
-            f"Die schnelle spaltenweise Prüfung deckt dies nicht ab: {exc}. Die Tabelle wurde "
+            f"Die schnelle spaltenweise Prüfung deckt dies nicht ab: {_scrubbed(exc)}. Die "
+            "Tabelle wurde "
             "deshalb mit frictionless geprüft (gleiche Regeln, langsamer).",
             severity="info", **context,
         ))
@@ -149,7 +153,7 @@ def _problems(findings: list[Finding], limited: bool, table: Table, context: dic
     for code, row_number, field_name, cell, note, message in findings:
         row = _source_row(table, row_number)
         if masked and (row, field_name) in masked:
-            cell = "«verborgen: personenbezogen»"
+            cell = MASKED
             message = ""
         found.append(_problem(code, row, field_name, cell, note, message, table, context, schema,
                               source))
@@ -198,6 +202,11 @@ def _frictionless(table: Table, schema_descriptor: dict[str, Any], present: list
                                                 "message"])], limited)
 
 
+def _scrubbed(exc: Exception) -> str:
+    """The columnar validator's reason, with any value it quotes described unless safe."""
+    return QUOTED.sub(lambda m: quote(m.group(1), "number"), str(exc))
+
+
 def _present_fields(schema: dict[str, Any], missing: list[str]) -> dict[str, Any]:
     if not missing:
         return schema
@@ -233,15 +242,19 @@ def _problem(
 ) -> Problem:
     fields = {f["name"]: f for f in schema.get("fields", [])}
     where = f"Zeile {row}" if row else "Tabelle"
+    ftype = fields.get(field_name or "", {}).get("type", "string")
+    if cell != MASKED:  # a cell is shown only if the detectors judge it safe (describing.py)
+        message = scrub(message or "", cell, ftype)
+        cell = visible(quote(cell, ftype))
     if code == "type-error" and field_name in fields:
-        text = (f"{where}, Feld '{field_name}': '{visible(cell)}' ist keine gültige Angabe vom "
+        text = (f"{where}, Feld '{field_name}': {cell} ist keine gültige Angabe vom "
                 f"Typ {_type_name(fields[field_name].get('type', ''), source)}.")
     elif code == "constraint-error":
         match = re.match(r'constraint "(\w+)" is "(.*)"', note or "")
         name, value = (match.group(1), match.group(2)) if match else ("", note)
         reason = CONSTRAINT_TEXT.get(name, "Regel '{name}' ist verletzt ({value})").format(
             name=name, value=value)
-        shown = f" (Wert '{visible(cell)}')" if cell not in (None, "") else ""
+        shown = f" (Wert {cell})" if cell != "''" else ""
         text = f"{where}, Feld '{field_name}': {reason}{shown}."
     elif code == "small-count-unprotected":
         text = (f"{where}, Feld '{field_name}': kleine Fallzahl (1 bis {note.split('=')[-1]}"

@@ -33,7 +33,7 @@ def test_validate_valid_and_invalid_exit_codes(env: dict[str, str], project: Pat
     assert main(["validate", "fallzahlen-verwaltungsleistungen"]) == 1
     out = capsys.readouterr().out
     assert "Datensatz fallzahlen-verwaltungsleistungen, Datei " in out
-    assert "Zeile 3, Feld anzahl" in out and "'zwölf'" in out
+    assert "Zeile 3, Feld anzahl" in out and "«Text, 5 Zeichen, enthält Buchstaben»" in out
     assert main(["validate", "--format", "json", "fallzahlen-verwaltungsleistungen"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False and report["problem_counts"]["type-error"] == 1

@@ -6,8 +6,10 @@ theme groups are ensured (`owners`), the dataset is created if missing and its f
 verified and switched in (`upload`); resources are matched by name, so a re-publish never
 duplicates them. Action calls and their error translation are in `client` (over the transport of
 `http`), retrying transient failures in `retry`, the read handed from the comparison to the
-publish step in `snapshots`. Every action call goes through `CkanTarget.call` and every download
-through `CkanTarget._download`, so a subclass sees all traffic (tests record it there).
+publish step in `snapshots`; the tables are copied into the portal's DataStore (if it runs one)
+by `datastore`, for CKAN's table preview and data API. Every action call goes through
+`CkanTarget.call` and every download through `CkanTarget._download`, so a subclass sees all
+traffic (tests record it there).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import IO, Any, TypeVar
 
 import ckanapi
 
-from flows.adapters.ckan import breaker, owners, snapshots, upload
+from flows.adapters.ckan import breaker, datastore, owners, snapshots, upload
 from flows.adapters.ckan.client import ActionClient
 from flows.adapters.ckan.mapping import HASH_EXTRA, extra, groups, to_ckan
 from flows.adapters.ckan.retry import RetryPolicy
@@ -55,6 +57,7 @@ class CkanTarget:
         self._retry = RetryPolicy(retry_budget, retry_base)
         self._account = snapshots.account(token)
         self._client = ActionClient(self.url, token, timeout=timeout)
+        self._datastore: bool | None = None
 
     def __repr__(self) -> str:
         return f"CkanTarget({self.url!r})"
@@ -182,8 +185,18 @@ class CkanTarget:
         if package is None:
             owners.ensure_organization(self.call, bundle, create=self.create_organizations)
             package = self.call("package_create", slug, **desired)
-        removed = upload.Uploader(self.call, self._download).publish(package, bundle, desired)
+        uploader = upload.Uploader(self.call, self._download)
+        removed = uploader.publish(package, bundle, desired)
+        if uploader.published and self._has_datastore():
+            datastore.push(self.call, uploader.published, bundle)
         return PublishOutcome(self.label, "published", self._page(slug), removed)
+
+    def _has_datastore(self) -> bool:
+        """Whether the portal runs the DataStore (asked once per target)."""
+        if self._datastore is None:
+            status = self.call("status_show")
+            self._datastore = "datastore" in (status.get("extensions") or [])
+        return self._datastore
 
     def _download(self, url: str, file: str, slug: str, sink: Callable[[bytes], Any]) -> None:
         """Stream what the portal serves at `url` into `sink` (see `client.ActionClient.download`);

@@ -17,7 +17,8 @@ def test_non_numeric_count_names_source_row_and_field() -> None:
     assert ("type-error", 3, "anzahl") in found
     assert ("constraint-error", 4, "kanal") in found
     type_error = next(p for p in result.problems if p.code == "type-error")
-    assert "zwölf" in type_error.message and "ganze Zahl" in type_error.message
+    assert "zwölf" not in type_error.message and "ganze Zahl" in type_error.message
+    assert "«Text, 5 Zeichen, enthält Buchstaben»" in type_error.message  # described, not quoted
     assert type_error.file == "fallzahlen-invalid-non-numeric-count.csv"
     assert type_error.hint
 
