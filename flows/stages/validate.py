@@ -16,11 +16,10 @@ from typing import Any
 from flows import problems
 from flows.model.results import Validation
 from flows.model.tables import Table
-from flows.problems import Problem
+from flows.problems import Problem, visible
 from flows.protection.describing import quote, scrub
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.validation import dates
-from flows.validation.text import visible
 
 ERROR_LIMIT = 1000
 MASKED = "«verborgen: personenbezogen»"
