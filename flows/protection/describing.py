@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flows.problems import visible
 from flows.protection import detectors
 
 SAFE_LENGTH = 40
@@ -40,13 +41,13 @@ def quote(value: Any, kind: str = "string", *, protected: bool = False) -> str:
     not flagged there (it is published as it is), so only the cell detectors and the length
     decide."""
     text = "" if value is None else str(value)
-    return f"'{text}'" if is_safe(text, kind, protected=protected) else describe(text)
+    return f"'{visible(text)}'" if is_safe(text, kind, protected=protected) else describe(text)
 
 
 def show(value: Any, kind: str = "string", *, protected: bool = False) -> str:
     """`quote` without the quotes: the value as it is where it is safe (e.g. "monat=2025-01")."""
     text = "" if value is None else str(value)
-    return text if is_safe(text, kind, protected=protected) else describe(text)
+    return visible(text) if is_safe(text, kind, protected=protected) else describe(text)
 
 
 def is_safe(text: str, kind: str = "string", *, protected: bool = False) -> bool:

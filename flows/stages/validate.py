@@ -16,11 +16,10 @@ from typing import Any
 from flows import problems
 from flows.model.results import Validation
 from flows.model.tables import Table
-from flows.problems import Problem
+from flows.problems import Problem, visible
 from flows.protection.describing import quote, scrub, scrub_quoted
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.validation import dates
-from flows.validation.text import visible
 
 ERROR_LIMIT = 1000
 MASKED = "«verborgen: personenbezogen»"
@@ -244,7 +243,7 @@ def _problem(
     ftype = fields.get(field_name or "", {}).get("type", "string")
     if cell != MASKED:  # a cell is shown only if the detectors judge it safe (describing.py)
         message = scrub(message or "", cell, ftype)
-        cell = visible(quote(cell, ftype))
+        cell = quote(cell, ftype)
     if code == "type-error" and field_name in fields:
         text = (f"{where}, Feld '{field_name}': {cell} ist keine gültige Angabe vom "
                 f"Typ {_type_name(fields[field_name].get('type', ''), source)}.")
