@@ -16,7 +16,7 @@ from typing import Any
 from flows import problems
 from flows.model.results import Validation
 from flows.model.tables import Table
-from flows.problems import Problem, visible
+from flows.problems import Problem
 from flows.protection.describing import quote, scrub, scrub_quoted
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.validation import dates
