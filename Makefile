@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: run test lint setup ckan-up ckan-down clean
 
 run: setup
+	@scripts/browser-tools chromium >/dev/null 2>&1 || echo "Hinweis: Chromium fehlt, der" \
+	  "Fortschrittsbericht wird nur als HTML veröffentlicht (scripts/browser-tools chromium)." >&2
 	$(VENV)/bin/kennzahlen run
 
 test: setup lint

@@ -201,3 +201,13 @@ register("plausibility-period", "Zeitraum fehlt oder wurde nachträglich geände
 register("plausibility-unavailable", "Letzte Veröffentlichung nicht abrufbar",
          "Der Vergleich mit der letzten Veröffentlichung entfällt in diesem Lauf. Erreichbarkeit "
          "des Ziels prüfen; beim nächsten Lauf wird erneut verglichen.")
+register("plausibility-status-backwards", "Status einer Maßnahme zurückgesetzt",
+         "Prüfen Sie, ob der Status im Maßnahmenplan stimmt (z. B. umgesetzt → in Umsetzung). "
+         "Ist er richtig, die neue Fassung freigeben.")
+register("plausibility-measure-removed", "Maßnahme aus dem Plan verschwunden",
+         "Eine Maßnahme sollte nicht gelöscht, sondern als entfallen oder zurückgestellt "
+         "gekennzeichnet werden, damit der Fortschrittsbericht es zeigt. Ist das Löschen gewollt, "
+         "die neue Fassung freigeben.")
+register("progress-report-incomplete", "Fortschrittsbericht unvollständig",
+         "Der Fortschrittsbericht wurde ohne den genannten Teil erstellt. Ursache beheben (siehe "
+         "Meldung); beim nächsten Lauf wird er vollständig erstellt.")

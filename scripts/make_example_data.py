@@ -4,7 +4,8 @@
 
 The exports imitate what municipal software produces: a Windows-1252 CSV with ';' and decimal
 commas, an XLSX with title rows above the header, and a UTF-8 (BOM) CSV with German dates.
-The case counts are generated example data, not real figures.
+The case counts and the measures plan (scripts/example_measures.py) are generated example
+data, not real figures.
 """
 
 from __future__ import annotations
@@ -34,23 +35,6 @@ COSTS = [
      "–", "–", "01.10.2020", "Kosten pro Transaktion, kein fester Betrag"),
 ]
 
-MEASURES = [
-    (1, "Digitale Angebote ausbauen", "Bürgerservice", "in Umsetzung",
-     "23 Verwaltungsleistungen sind online verfügbar, weitere folgen 2026."),
-    (2, "Transparenz erhöhen", "Offene Verwaltung", "in Umsetzung",
-     "Ratsinformationen und Kennzahlen werden regelmäßig als offene Daten veröffentlicht."),
-    (3, "Datenschutz und IT-Sicherheit gewährleisten", "Sicherheit", "dauerhafte Aufgabe",
-     "Informationssicherheitskonzept fortgeschrieben, jährliche Schulungen."),
-    (4, "Digitale Kompetenzen der Beschäftigten stärken", "Personal", "in Umsetzung",
-     "Schulungsprogramm für alle Ämter gestartet."),
-    (5, "Verwaltungsprozesse digitalisieren", "Organisation", "in Umsetzung",
-     "E-Akte in vier Ämtern eingeführt."),
-    (6, "Digitale Infrastruktur modernisieren", "Infrastruktur", "umgesetzt",
-     "Glasfaseranbindung aller Verwaltungsstandorte abgeschlossen."),
-    (7, "Bürgerbeteiligung digital ermöglichen", "Beteiligung", "geplant",
-     "Beteiligungsplattform in Vorbereitung."),
-]
-
 SERVICES = [
     "Personalausweis beantragen", "Reisepass beantragen", "Wohnsitz anmelden",
     "Wohnsitz ummelden", "Meldebescheinigung", "Führungszeugnis beantragen", "Gewerbe anmelden",
@@ -70,20 +54,31 @@ def write_costs(path: Path) -> None:
     path.write_bytes(buffer.getvalue().encode("cp1252"))
 
 
-def write_measures(path: Path) -> None:
+def write_measures(path: Path, previous: bool = False) -> None:
+    """The measures plan as the digitalisation office exports it (XLSX with title rows); with
+    `previous`, the version of one quarter earlier (a test fixture)."""
     import openpyxl
+    from example_measures import MEASURES, NEW_SINCE_PREVIOUS, PREVIOUS, PREVIOUS_STAND, STAND
 
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Maßnahmen"
-    sheet.append(["Digitalstrategie 2020–2025 der Stadt Musterstadt"])
-    sheet.append(["Stand der Maßnahmen"])
+    sheet.append(["Maßnahmenplan Digitalisierung 2026–2027 der Stadt Musterstadt"])
+    sheet.append(["Beispieldaten – Stand der Umsetzung"])
     sheet.append([])
-    sheet.append(["Nr.", "Maßnahme", "Handlungsfeld", "Status", "Statustext", "Stand"])
-    for number, title, area, status, text in MEASURES:
-        sheet.append([number, title, area, status, text, date(2026, 9, 30)])
-        sheet.cell(row=sheet.max_row, column=6).number_format = "DD.MM.YYYY"
-    sheet.merge_cells("A1:F1")
+    sheet.append(["Nr.", "Handlungsfeld", "Maßnahme", "Status", "Verantwortlich", "Beginn", "Ende",
+                  "Kosten einmalig (EUR)", "Kosten jährlich (EUR)", "Bemerkung", "Stand"])
+    for number, (area, title, status, unit, start, end, once, yearly, remark) in enumerate(
+            MEASURES, start=1):
+        if previous and number in NEW_SINCE_PREVIOUS:
+            continue
+        status = PREVIOUS.get(number, status) if previous else status
+        sheet.append([number, area, title, status, unit, date.fromisoformat(start),
+                      date.fromisoformat(end) if end else None, once, yearly, remark or None,
+                      PREVIOUS_STAND if previous else STAND])
+        for column in (6, 7, 11):
+            sheet.cell(row=sheet.max_row, column=column).number_format = "DD.MM.YYYY"
+    sheet.merge_cells("A1:K1")
     book.save(path)
 
 
@@ -181,6 +176,8 @@ def main() -> None:
     write_library_loans(ROOT / "bibliothek-ausleihen" / "source" / "ausleihen.ods")
     write_costs(ROOT / "digitalisierung-kosten" / "source" / "roadmap-kosten.csv")
     write_measures(ROOT / "digitalstrategie-massnahmen" / "source" / "massnahmen-status.xlsx")
+    write_measures(ROOT.parent / "tests" / "fixtures" / "massnahmen-status-vorher.xlsx",
+                   previous=True)
     write_counts(ROOT / "fallzahlen-verwaltungsleistungen" / "source" / "fallzahlen.csv")
 
 

@@ -68,8 +68,8 @@ ACCESS_RIGHTS = {"PUBLIC": "öffentlich", "RESTRICTED": "eingeschränkt",
                  "NON_PUBLIC": "nicht öffentlich"}
 
 FILE_TYPE_BASE = f"{EU}file-type/"
-FILE_TYPES = {"csv": "CSV", "json": "JSON"}
-"""Our published formats → EU file-type codes."""
+FILE_TYPES = {"csv": "CSV", "json": "JSON", "html": "HTML", "pdf": "PDF"}
+"""Our published formats → EU file-type codes (HTML and PDF: the progress report)."""
 NON_PROPRIETARY = {"CSV", "JSON", "GEOJSON", "XML", "ODS", "RDF_TURTLE", "RDF_XML", "TSV", "TXT"}
 MACHINE_READABLE = {"CSV", "JSON", "GEOJSON", "XML", "ODS", "XLSX", "RDF_TURTLE", "RDF_XML", "TSV"}
 IANA_BASE = "https://www.iana.org/assignments/media-types/"

@@ -20,6 +20,7 @@ from flows.errors import PipelineError
 from flows.model.bundle import Bundle, PublishOutcome, Target
 from flows.model.results import Comparison, DatasetResult
 from flows.model.secrets import Secrets
+from flows.run import progress
 from flows.run.approval import Gate
 from flows.run.locks import LockTimeoutError, dataset_lock
 from flows.run.prepare import Prepared, done, prepare, problem_from
@@ -78,6 +79,8 @@ def run_dataset(name: str, targets: list[Target], steps: Steps, gate: Gate | Non
         try:
             with dataset_lock(locks, name):
                 record_comparison(prepared, steps.compare(prepared, targets))
+                if not prepared.result.errors:
+                    progress.attach(prepared, targets)  # the plan's progress report, if declared
                 if not prepared.result.errors and (
                         gate is None or steps.decide(prepared, gate, targets)):
                     for target in targets:

@@ -14,6 +14,8 @@ from flows.adapters.ckan.target import CkanTarget
 from flows.run import sequence
 
 _serial = itertools.count(1)
+REPORT = ("fortschrittsbericht-html", "fortschrittsbericht-pdf")
+"""The progress report's resources of a measures plan (flows/run/progress.py)."""
 
 
 class Recording(CkanTarget):

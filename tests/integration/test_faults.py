@@ -16,7 +16,7 @@ import pytest
 from flows.adapters.ckan.target import CkanTarget
 from flows.model.bundle import file_sha256
 from tests.fault_proxy import Fault, FaultProxy
-from tests.integration.portal import Recording, ckan_target, own_copy, publish
+from tests.integration.portal import REPORT, Recording, ckan_target, own_copy, publish
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +29,8 @@ def _via(proxy: FaultProxy, portal: dict[str, str], **kwargs: float) -> Recordin
 def _assert_portal_matches(portal: dict[str, str], name: str, workdir: Path) -> None:
     package = ckan_target(portal).call("package_show", id=name)
     names = [r["name"] for r in package["resources"]]
-    assert len(names) == len(set(names)) == 2, names  # no duplicates
+    files = [p for p in (workdir / name).iterdir() if p.name != "datapackage.json"]
+    assert len(names) == len(set(names)) == len(files), names  # no duplicates, none missing
     for resource in package["resources"]:
         local = workdir / name / Path(resource["url"]).name
         assert resource["kennzahlen_sha256"] == file_sha256(local)
@@ -97,7 +98,8 @@ def test_slow_create_beyond_the_timeout_is_not_duplicated(portal: dict[str, str]
     # the create that timed out went through later: the next run finds and removes the duplicate
     assert cleanup.status in ("published", "unchanged"), cleanup.problems
     package = ckan_target(portal).call("package_show", id=name)
-    assert sorted(r["name"] for r in package["resources"]) == ["massnahmen", "massnahmen-json"]
+    assert sorted(r["name"] for r in package["resources"]) == sorted(
+        ["massnahmen", "massnahmen-json", *REPORT])
     _converges(portal, project, name, tmp_path / "third")
 
 
@@ -168,7 +170,8 @@ def test_two_concurrent_runs_are_serialised(portal: dict[str, str], project: Pat
     assert sorted(o.split(": ")[1].split(" ")[0] for o in outputs if ": " in o) == [
         "unverändert", "veröffentlicht"]
     package = ckan_target(portal).call("package_show", id=name)
-    assert sorted(r["name"] for r in package["resources"]) == ["massnahmen", "massnahmen-json"]
+    assert sorted(r["name"] for r in package["resources"]) == sorted(
+        ["massnahmen", "massnahmen-json", *REPORT])
 
 
 def test_failure_between_upload_and_switch_keeps_the_previous_version(

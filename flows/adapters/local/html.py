@@ -84,6 +84,9 @@ def render_dataset(slug: str, descriptor: dict[str, Any], marker: dict[str, Any]
         ("Stand", esc(marker.get("published_at", ""))),
         ("Metadaten", quality_text(marker) or "nicht bewertet"),
         ("DCAT-AP.de", '<a href="dataset.ttl">Turtle</a>, <a href="dataset.rdf">RDF/XML</a>')]
+    if marker.get("documents"):
+        facts.append(("Berichte", ", ".join(f'<a href="{esc(name)}">{esc(title)}</a>'
+                                            for name, title in marker["documents"].items())))
     parts = [f'<header><p><a href="../index.html">Alle Datensätze</a></p>'
              f"<h1>{esc(title)}</h1></header>\n<main>",
              f"<p>{esc(descriptor.get('description', ''))}</p>",

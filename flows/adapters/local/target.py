@@ -68,6 +68,8 @@ class LocalCatalog:
                 "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "files": {item.path.name: item.sha256 for item in bundle.files},
                 "metadata_quality": bundle.quality,
+                "documents": {item.path.name: item.title for item in bundle.files
+                              if item.format in ("HTML", "PDF")},  # e.g. a progress report
             }
             if self.catalog is not None:
                 graph = bundle.graph(self.catalog, marker["published_at"])

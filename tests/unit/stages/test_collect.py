@@ -79,9 +79,11 @@ def test_xlsx_with_title_rows_above_the_header() -> None:
     res = resource("digitalstrategie-massnahmen", path)
     raw = collect(res, "digitalstrategie-massnahmen", ROOT)
     assert raw.ok, raw.problems
-    assert raw.header == ["Nr.", "Maßnahme", "Handlungsfeld", "Status", "Statustext", "Stand"]
-    assert raw.row_numbers[0] == 5 and len(raw.rows) == 7
-    assert isinstance(raw.rows[0][5], datetime)
+    assert raw.header == ["Nr.", "Handlungsfeld", "Maßnahme", "Status", "Verantwortlich",
+                          "Beginn", "Ende", "Kosten einmalig (EUR)", "Kosten jährlich (EUR)",
+                          "Bemerkung", "Stand"]
+    assert raw.row_numbers[0] == 5 and len(raw.rows) == 52
+    assert isinstance(raw.rows[0][5], datetime) and isinstance(raw.rows[0][10], datetime)
 
 
 def test_xlsx_missing_sheet_lists_the_existing_ones(tmp_path: Path) -> None:

@@ -38,8 +38,8 @@ def test_xlsx_rows_are_counted_as_in_the_sheet() -> None:
     path = ROOT / "datapackages/digitalstrategie-massnahmen/source/massnahmen-status.xlsx"
     res = resource("digitalstrategie-massnahmen", path)
     table = Table(fields=[f["name"] for f in res.schema["fields"]],
-                  rows=[["1", "A", "", "geplant", "", "2026-01-01"],
-                        ["2", "B", "", "vielleicht", "", "2026-01-01"]],
+                  rows=[["1", "F", "A", "geplant", "", "", "", "", "", "", "2026-01-01"],
+                        ["2", "F", "B", "vielleicht", "", "", "", "", "", "", "2026-01-01"]],
                   row_numbers=[5, 6])
     result = validate(table, res, "d", "m.xlsx")
     (problem,) = result.problems
