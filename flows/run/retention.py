@@ -6,7 +6,9 @@ describe personal data and should not pile up for years.
   newest report of each dataset, which is always kept (its files stay, with the run's overview).
 - Held versions (`<out>/held/<slug>/`): a version held or decided longer ago loses its files and
   reports; `decisions.json` stays, so rejected data are still not asked about again.
-- Caches (`<out>/cache/`): files not written for longer are removed.
+- Caches (`<out>/cache/`): files not written for longer are removed (validation results, OParl
+  objects; a missing entry only costs a fresh read). `cache/progress/` is kept: it holds the
+  last published progress report, and making it again would publish a new version.
 
 The publication record (`publications.jsonl`) is never touched.
 """
@@ -21,6 +23,8 @@ from pathlib import Path
 from flows.run.record import RUN_ID_FORMAT
 
 RUN_FILES = ("summary.json", "summary.md", "index.html")
+KEPT_CACHES = ("progress",)
+"""Cache folders that hold the state of a publication, not a cache (see module docstring)."""
 
 
 def sweep(out_dir: Path, days: int, now: datetime | None = None) -> dict[str, int]:
@@ -92,7 +96,10 @@ def _caches(root: Path, limit: datetime) -> int:
     if not root.is_dir():
         return 0
     removed = 0
+    kept = [root / name for name in KEPT_CACHES]
     for item in sorted(root.rglob("*"), reverse=True):
+        if any(item.is_relative_to(folder) for folder in kept):
+            continue
         if item.is_file() and datetime.fromtimestamp(item.stat().st_mtime, UTC) < limit:
             item.unlink(missing_ok=True)
             removed += 1

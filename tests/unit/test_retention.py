@@ -78,8 +78,12 @@ def test_cache_files_older_than_the_age_are_removed(tmp_path: Path) -> None:
     fresh.write_text("{}", encoding="utf-8")
     _aged(stale, 100)
     _aged(fresh, 10)
+    report = tmp_path / "cache" / "progress" / "massnahmen" / "fortschrittsbericht.pdf"
+    report.parent.mkdir(parents=True)
+    report.write_bytes(b"%PDF")
+    _aged(report, 200)  # the last published progress report: state, not cache
     assert sweep(tmp_path, 90, NOW)["caches"] == 1
-    assert not stale.exists() and fresh.exists()
+    assert not stale.exists() and fresh.exists() and report.exists()
 
 
 def test_nothing_to_sweep_in_a_fresh_output_folder(tmp_path: Path) -> None:
