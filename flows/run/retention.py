@@ -36,6 +36,15 @@ def sweep(out_dir: Path, days: int, now: datetime | None = None) -> dict[str, in
             "caches": _caches(out_dir / "cache", limit)}
 
 
+def run_folders(reports: Path) -> list[Path]:
+    """The report folders of runs: not `latest` (a copy of the newest run, kept by the report
+    stage) nor a folder being swapped in (`.latest.tmp`)."""
+    if not reports.is_dir():
+        return []
+    return [p for p in reports.iterdir()
+            if p.is_dir() and p.name != "latest" and not p.name.startswith(".")]
+
+
 def _run_time(folder: Path) -> datetime:
     try:
         return datetime.strptime(folder.name, RUN_ID_FORMAT).replace(tzinfo=UTC)
@@ -45,9 +54,7 @@ def _run_time(folder: Path) -> datetime:
 
 def _reports(root: Path, limit: datetime) -> int:
     """Dataset reports removed (a `<slug>.json` with its page)."""
-    if not root.is_dir():
-        return 0
-    runs = sorted((p for p in root.iterdir() if p.is_dir()), key=_run_time)
+    runs = sorted(run_folders(root), key=_run_time)
     newest: dict[str, Path] = {}
     for run in runs:
         for report in run.glob("*.json"):
