@@ -16,10 +16,10 @@ from flows.metadata.vocabularies import FREQUENCIES
 from flows.model.results import STATUS_DE
 from flows.run import record
 from flows.run.record import german_time
+from flows.run.retention import run_folders
 from flows.settings import Settings
 from flows.specs import catalog
 from flows.specs.operations import max_age_days
-from flows.stages.report import LATEST
 
 
 @dataclass
@@ -36,18 +36,15 @@ class Health:
 def finished_runs(reports: Path) -> list[tuple[Path, dict[str, Any]]]:
     """The finished runs that published, newest first (a check without targets does not
     count); retention keeps this list short."""
-    if not reports.is_dir():
-        return []
     runs = []
-    folders = (p for p in reports.iterdir() if p.is_dir() and p.name != LATEST)
-    for folder in sorted(folders, reverse=True):
+    for folder in run_folders(reports):
         try:
             summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         if summary.get("finished_at") and summary.get("targets"):
             runs.append((folder, summary))
-    return runs
+    return sorted(runs, key=lambda run: str(run[1]["finished_at"]), reverse=True)
 
 
 def check(settings: Settings, now: datetime | None = None) -> Health:

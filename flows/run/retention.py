@@ -6,7 +6,9 @@ describe personal data and should not pile up for years.
   newest report of each dataset, which is always kept (its files stay, with the run's overview).
 - Held versions (`<out>/held/<slug>/`): a version held or decided longer ago loses its files and
   reports; `decisions.json` stays, so rejected data are still not asked about again.
-- Caches (`<out>/cache/`): files not written for longer are removed.
+- Caches (`<out>/cache/`): files not written for longer are removed (validation results, OParl
+  objects; a missing entry only costs a fresh read). `cache/progress/` is kept: it holds the
+  last published progress report, and making it again would publish a new version.
 
 The publication record (`publications.jsonl`) is never touched.
 """
@@ -22,6 +24,8 @@ from flows.run.record import RUN_ID_FORMAT
 from flows.stages.report import LATEST
 
 RUN_FILES = ("summary.json", "summary.md", "index.html")
+KEPT_CACHES = ("progress",)
+"""Cache folders that hold the state of a publication, not a cache (see module docstring)."""
 
 
 def sweep(out_dir: Path, days: int, now: datetime | None = None) -> dict[str, int]:
@@ -33,6 +37,15 @@ def sweep(out_dir: Path, days: int, now: datetime | None = None) -> dict[str, in
             "caches": _caches(out_dir / "cache", limit)}
 
 
+def run_folders(reports: Path) -> list[Path]:
+    """The report folders of runs: not `latest` (a copy of the newest run, kept by the report
+    stage) nor a folder being swapped in (`.latest.tmp`)."""
+    if not reports.is_dir():
+        return []
+    return [p for p in reports.iterdir()
+            if p.is_dir() and p.name != LATEST and not p.name.startswith(".")]
+
+
 def _run_time(folder: Path) -> datetime:
     try:
         return datetime.strptime(folder.name, RUN_ID_FORMAT).replace(tzinfo=UTC)
@@ -42,10 +55,7 @@ def _run_time(folder: Path) -> datetime:
 
 def _reports(root: Path, limit: datetime) -> int:
     """Dataset reports removed (a `<slug>.json` with its page)."""
-    if not root.is_dir():
-        return 0
-    runs = sorted((p for p in root.iterdir() if p.is_dir() and p.name != LATEST),
-                  key=_run_time)
+    runs = sorted(run_folders(root), key=_run_time)
     newest: dict[str, Path] = {}
     for run in runs:
         for report in run.glob("*.json"):
@@ -94,7 +104,10 @@ def _caches(root: Path, limit: datetime) -> int:
     if not root.is_dir():
         return 0
     removed = 0
+    kept = [root / name for name in KEPT_CACHES]
     for item in sorted(root.rglob("*"), reverse=True):
+        if any(item.is_relative_to(folder) for folder in kept):
+            continue
         if item.is_file() and datetime.fromtimestamp(item.stat().st_mtime, UTC) < limit:
             item.unlink(missing_ok=True)
             removed += 1

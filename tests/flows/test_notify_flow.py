@@ -54,6 +54,10 @@ def test_the_flow_sends_messages_emits_events_and_records_the_run(
     double_month(project)
     shutil.copy(FIXTURES / "kosten-invalid-bad-values.csv",
                 project / "datapackages" / INVALID / "source" / "roadmap-kosten.csv")
+    reports = Path(env["KENNZAHLEN_OUT"]) / "reports"
+    for expired in ("20240101T000000Z", "20240201T000000Z"):  # the second is the newest: kept
+        (reports / expired).mkdir(parents=True)
+        (reports / expired / f"{MONTHLY}.json").write_text("{}", encoding="utf-8")
     monkeypatch.setenv("KENNZAHLEN_APPROVAL_WAIT", "hold")
     monkeypatch.delenv("KENNZAHLEN_CHAT_WEBHOOK", raising=False)
     with smtp_server() as (port, box):
@@ -64,6 +68,10 @@ def test_the_flow_sends_messages_emits_events_and_records_the_run(
         state = nightly_publish(datasets=[MONTHLY, INVALID], targets=[f"local:{catalog}"],
                                 project=str(project), run_id="notify-run", return_state=True)
     assert state.is_failed()  # the invalid dataset
+    summary = json.loads((reports / "notify-run" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["housekeeping"] == {"removed": {"reports": 1, "held": 0, "caches": 0},
+                                       "notified": {"sent": 1, "failed": 0, "problems": []}}
+    assert not (reports / "20240101T000000Z").exists() and (reports / "20240201T000000Z").exists()
     ((rcpts, message),) = box.messages
     assert rcpts == [TEAM] and "(Lauf notify-run)" in " ".join(message["Subject"].split())
     assert f"({MONTHLY}): wartet auf Freigabe" in body(message)

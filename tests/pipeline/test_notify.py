@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from flows.cli import EXIT_FAILED, EXIT_OK, main
+from flows.run.retention import run_folders
 from flows.stages.report_text import format_value
 from tests.helpers import FIXTURES, MONTHLY, double_month
 from tests.notify_servers import PASSWORD, USER, body, smtp_server, webhook_receiver
@@ -84,7 +85,7 @@ def test_held_invalid_and_unchanged_send_exactly_the_expected_messages(
     shutil.copy(FIXTURES / "kosten-invalid-bad-values.csv",
                 project / "datapackages" / INVALID / "source" / "roadmap-kosten.csv")
     assert _publish(catalog, *names) == EXIT_FAILED
-    run = _newest_run(Path(env["KENNZAHLEN_OUT"]) / "reports")
+    run = sorted(run_folders(Path(env["KENNZAHLEN_OUT"]) / "reports"))[-1]
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     assert {d["dataset"]: d["status"] for d in summary["datasets"]} == {
         MONTHLY: "held", INVALID: "invalid", UNCHANGED: "unchanged"}
@@ -152,7 +153,7 @@ def test_a_missing_mail_server_is_counted_not_fatal(
     shutil.copy(FIXTURES / "kosten-invalid-bad-values.csv",
                 project / "datapackages" / INVALID / "source" / "roadmap-kosten.csv")
     assert _publish(tmp_path / "katalog", INVALID) == EXIT_FAILED
-    run = _newest_run(Path(env["KENNZAHLEN_OUT"]) / "reports")
+    run = sorted(run_folders(Path(env["KENNZAHLEN_OUT"]) / "reports"))[-1]
     notified = json.loads((run / "summary.json").read_text(encoding="utf-8"))["housekeeping"][
         "notified"]
     assert notified["sent"] == 0 and notified["failed"] == 1
@@ -160,6 +161,3 @@ def test_a_missing_mail_server_is_counted_not_fatal(
                                     "ist nicht gesetzt."]
     assert box.messages == [] and hooks == []
 
-
-def _newest_run(reports: Path) -> Path:
-    return sorted(p for p in reports.iterdir() if p.name != "latest")[-1]

@@ -13,6 +13,7 @@ import pytest
 
 from flows.cli import EXIT_FAILED, EXIT_OK, main
 from flows.run.health import check
+from flows.run.retention import run_folders
 from flows.settings import Settings
 
 ANNUAL, QUARTERLY = "digitalisierung-kosten", "digitalstrategie-massnahmen"
@@ -43,7 +44,7 @@ def test_a_run_removes_expired_reports_keeps_the_newest_and_counts_them(
     expired = _old_report(out, "20240101T000000Z", ANNUAL, QUARTERLY)
     newest_old = _old_report(out, "20240301T000000Z", ANNUAL)
     assert main(["publish", "--target", f"local:{tmp_path / 'katalog'}"]) == EXIT_OK
-    runs = sorted((out / "reports").iterdir())
+    runs = sorted(run_folders(out / "reports"))
     summary = json.loads((runs[-1] / "summary.json").read_text(encoding="utf-8"))
     assert summary["housekeeping"]["removed"] == {"reports": 1, "held": 0, "caches": 0}
     # ANNUAL's newest report before the run stays; QUARTERLY's only old report stays too
@@ -53,7 +54,7 @@ def test_a_run_removes_expired_reports_keeps_the_newest_and_counts_them(
 
     # the next run: both old reports are superseded by this run's and go
     assert main(["publish", "--target", f"local:{tmp_path / 'katalog'}"]) == EXIT_OK
-    summary = json.loads((sorted((out / "reports").iterdir())[-1] / "summary.json").read_text(
+    summary = json.loads((sorted(run_folders(out / "reports"))[-1] / "summary.json").read_text(
         encoding="utf-8"))
     assert summary["housekeeping"]["removed"]["reports"] == 2
     assert not expired.exists() and not newest_old.exists()

@@ -43,6 +43,8 @@ def test_old_reports_go_and_the_newest_of_each_dataset_stays(tmp_path: Path) -> 
     oldest = _run(tmp_path, "20250101T000000Z", "kosten", "dienste")
     older = _run(tmp_path, "20250201T000000Z", "kosten")
     recent = _run(tmp_path, "20261201T000000Z", "bibliothek")
+    latest = _run(tmp_path, "latest", "kosten")  # the report stage's copy of the newest run
+    _aged(latest, 300)
 
     assert sweep(tmp_path, 90, NOW) == {"reports": 1, "held": 0, "caches": 0}
     # 'dienste' has no newer report: its files and the run's overview stay
@@ -52,7 +54,7 @@ def test_old_reports_go_and_the_newest_of_each_dataset_stays(tmp_path: Path) -> 
 
     _run(tmp_path, "20261202T000000Z", "kosten", "dienste")
     assert sweep(tmp_path, 90, NOW)["reports"] == 2
-    assert not oldest.exists() and not older.exists() and recent.exists()
+    assert not oldest.exists() and not older.exists() and recent.exists() and latest.exists()
 
 
 def test_a_shorter_age_removes_more(tmp_path: Path) -> None:
@@ -78,8 +80,12 @@ def test_cache_files_older_than_the_age_are_removed(tmp_path: Path) -> None:
     fresh.write_text("{}", encoding="utf-8")
     _aged(stale, 100)
     _aged(fresh, 10)
+    report = tmp_path / "cache" / "progress" / "massnahmen" / "fortschrittsbericht.pdf"
+    report.parent.mkdir(parents=True)
+    report.write_bytes(b"%PDF")
+    _aged(report, 200)  # the last published progress report: state, not cache
     assert sweep(tmp_path, 90, NOW)["caches"] == 1
-    assert not stale.exists() and fresh.exists()
+    assert not stale.exists() and fresh.exists() and report.exists()
 
 
 def test_nothing_to_sweep_in_a_fresh_output_folder(tmp_path: Path) -> None:

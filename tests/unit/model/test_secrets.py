@@ -45,3 +45,24 @@ def test_settings_take_the_ckan_token_from_a_block_and_never_show_it(
     assert "0123456789" not in repr(settings)
     with pytest.raises(ConfigError, match="CKAN_API_TOKEN_BLOCK"):
         Settings.from_env().token()
+
+
+def test_the_smtp_password_comes_from_the_environment_or_a_block_and_is_never_shown(
+        env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("KENNZAHLEN_SMTP_HOST", "KENNZAHLEN_SMTP_PASSWORD"):
+        monkeypatch.delenv(key, raising=False)
+    assert Settings.from_env().smtp() is None  # no host: no e-mail
+    monkeypatch.setenv("KENNZAHLEN_SMTP_HOST", "mail.musterstadt.example")
+    monkeypatch.setenv("KENNZAHLEN_SMTP_PASSWORD_BLOCK", "smtp-password")
+    settings = Settings.from_env(load_block=lambda name: f"pw-of-{name}-0123456789")
+    server = settings.smtp()
+    assert server is not None and server.password == "pw-of-smtp-password-0123456789"
+    assert (server.host, server.port, server.security) == ("mail.musterstadt.example", 587,
+                                                           "starttls")
+    assert "0123456789" not in repr(settings) + repr(server)
+    assert "pw-of-smtp-password-0123456789" in settings.credentials()
+    monkeypatch.setenv("KENNZAHLEN_SMTP_PASSWORD", "aus-der-umgebung-42")
+    assert Settings.from_env().smtp().password == "aus-der-umgebung-42"
+    monkeypatch.setenv("KENNZAHLEN_SMTP_SECURITY", "tls13")
+    with pytest.raises(ConfigError, match="KENNZAHLEN_SMTP_SECURITY"):
+        Settings.from_env()
