@@ -122,7 +122,8 @@ class Unchanged:
             problems=[Problem(**p) for p in kept["problems"]],
             outcomes=[PublishOutcome(t.label, "unchanged", locations[t.label]) for t in targets],
             rows=kept["rows"], provenance=kept["provenance"], protection=kept["protection"],
-            metadata_quality=kept["metadata_quality"], plausibility=kept["plausibility"])
+            metadata_quality=kept["metadata_quality"], plausibility=kept["plausibility"],
+            content_hash=digest)
         checked = datetime.now(UTC).isoformat(timespec="seconds")
         for provenance in result.provenance.values():  # read then; only fingerprinted now
             provenance["unchanged_at"] = checked
