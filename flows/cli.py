@@ -262,6 +262,7 @@ def _cmd_approve(args: argparse.Namespace) -> int:
     from flows.specs import catalog
 
     settings = _settings(args)
+    _names(settings, [args.dataset])
     store = approval.ApprovalStore(settings.held_dir)
     record = store.held_record(args.dataset)
     spec = catalog.load(settings.project, args.dataset, check=False)
@@ -286,6 +287,7 @@ def _cmd_reject(args: argparse.Namespace) -> int:
     from flows.run import approval
 
     settings = _settings(args)
+    _names(settings, [args.dataset])
     store = approval.ApprovalStore(settings.held_dir)
     entry = store.decide(args.dataset, "rejected", args.by or approval.current_user(),
                          args.comment)

@@ -21,6 +21,7 @@ from prefect import flow, get_run_logger
 from prefect.input import RunInput
 from prefect.states import Completed, Failed, State
 
+from flows.adapters.ckan import breaker
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import PublishOutcome, Target
 from flows.model.results import STATUS_DE, Comparison, RunSummary
@@ -94,6 +95,7 @@ def nightly_publish(
                                  load_block=load_secret_block)
     specs = list(targets or settings.default_targets)
     checked = make_targets(specs, settings)  # fails fast on a missing token or unknown target
+    breaker.reset()  # a portal given up on in an earlier run in this process is tried again
     names = list(datasets or catalog.dataset_names(settings.project))
     summary = RunSummary(run_id=run_id or batch.new_run_id(), started_at=batch.now(),
                          targets=[t.label for t in checked])

@@ -45,6 +45,10 @@ class CatalogInfo:
     language: tuple[str, ...] = ("DEU",)
     defaults: dict[str, Any] = field(default_factory=dict)
     """Values of a dataset's `dcat:` block used when the dataset does not set them."""
+    site: dict[str, Any] = field(default_factory=dict)
+    """The public pages' frame: `municipality` (named in every page header) and `links`
+    (impressum, datenschutz, barrierefreiheit, kontakt: addresses a public body's site must
+    offer; a missing one is shown as missing)."""
 
     @property
     def uri(self) -> str:
@@ -80,7 +84,17 @@ def load_catalog(project: Path) -> CatalogInfo:
     return CatalogInfo(title=str(data["title"]), description=str(data["description"]).strip(),
                        base_url=base_url, homepage=str(data.get("homepage") or ""),
                        language=tuple(data.get("language") or ("DEU",)),
-                       defaults=dict(data.get("dataset_defaults") or {}))
+                       defaults=dict(data.get("dataset_defaults") or {}),
+                       site=_site(data))
+
+
+def _site(data: dict[str, Any]) -> dict[str, Any]:
+    """`site:` of catalog.yaml; the municipality defaults to the publisher's name."""
+    site = dict(data.get("site") or {})
+    publisher = ((data.get("dataset_defaults") or {}).get("publisher") or {}).get("name")
+    site.setdefault("municipality", publisher or "")
+    site["links"] = {str(k): str(v) for k, v in (site.get("links") or {}).items() if v}
+    return site
 
 
 def complete(descriptor: dict[str, Any], catalog: CatalogInfo) -> dict[str, Any]:
@@ -97,6 +111,8 @@ def complete(descriptor: dict[str, Any], catalog: CatalogInfo) -> dict[str, Any]
     # dct:identifier must be a Literal in DCAT-AP 2.1.1, and ckanext-dcat turns anything that
     # parses as a URI into an IRI: so the stable identifier is the dataset URI without its scheme
     block.setdefault("identifier", catalog.dataset_uri(str(result.get("name"))).split("://", 1)[1])
+    # the dataset's URI in the catalog: CKAN's `uri` extra and landing page are built from it
+    block["uri"] = catalog.dataset_uri(str(result.get("name")))
     return result
 
 

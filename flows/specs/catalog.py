@@ -17,6 +17,7 @@ from typing import Any
 from flows.errors import ConfigError, UnknownDatasetError
 from flows.metadata import descriptor as metadata
 from flows.metadata import reference
+from flows.specs.consistency import check_resource, period_formats
 from flows.specs.datasets import (
     AggregateSpec,
     DatasetSpec,
@@ -184,6 +185,7 @@ def _resource(
         raw_path = Path(os.path.expandvars(str(src.pop("path"))))
         src_path = raw_path if raw_path.is_absolute() else folder / raw_path
     missing = tuple(str(v) for v in src.pop("missing_values", [""]))
+    src.update(period_formats(src.pop("date_format", None)))
     common = {f.name for f in dataclasses.fields(SourceSpec)}
     options = {k: src.pop(k) for k in list(src) if k not in common}
     url = str(options.get("url", ""))
@@ -195,6 +197,8 @@ def _resource(
     aggregate = AggregateSpec(tuple(agg["group_by"]), tuple(agg["measures"]),
                               agg.get("period")) if agg else None
     protect = _protect(source_decl.get("protect") or {}, schema, dataset, rname)
+    check_resource(schema, source, protect, f"dataset.yaml von '{dataset}', resources.{rname}",
+                   dataset=dataset, aggregated=bool(agg))
     compared = plausibility_spec(source_decl.get("plausibility"), schema, dataset, rname)
     return ResourceSpec(
         name=rname,
@@ -205,6 +209,7 @@ def _resource(
         protect=protect,
         aggregate=aggregate,
         plausibility=compared,
+        allow_empty=bool(source_decl.get("allow_empty", False)),
     )
 
 
@@ -215,6 +220,8 @@ def _protect(decl: dict[str, Any], schema: dict[str, Any], dataset: str, rname: 
         k=int(counts.get("k", 3)),
         marker=str(counts.get("marker", ".")),
         groups=tuple(counts.get("groups") or ()),
+        zeros=bool(counts.get("zeros", False)),
+        min_width=int(counts.get("min_width", 1)),
         exceptions=tuple(decl.get("exceptions") or ()),
     )
     types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
@@ -228,6 +235,12 @@ def _protect(decl: dict[str, Any], schema: dict[str, Any], dataset: str, rname: 
         if types[name] != "integer":
             raise ConfigError(f"{where}: '{name}' ist kein integer-Feld und kann nicht als "
                               "Fallzahl geschützt werden.", dataset=dataset)
+    if spec.small_count_fields and spec.k - (1 if spec.zeros else 2) < spec.min_width:
+        raise ConfigError(
+            f"{where}: Mit k={spec.k} kann ein gesperrter Wert nur "
+            f"{'0 bis' if spec.zeros else '1 bis'} {spec.k - 1} sein; wer die Regel kennt, grenzt "
+            f"ihn damit enger ein als die verlangte Schutzbreite min_width={spec.min_width}. "
+            "k erhöhen, min_width senken oder Nullen mitsperren (zeros: true).", dataset=dataset)
     if spec.small_count_fields and spec.marker not in schema.get("missingValues", [""]):
         raise ConfigError(
             f"{where}: Das Sperrzeichen '{spec.marker}' muss im Table Schema unter missingValues "

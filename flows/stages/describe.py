@@ -69,6 +69,7 @@ def describe(bundle: Bundle, catalog: CatalogInfo, reference: Path | None) -> De
     result.quality = mqa.score(
         graph, URIRef(catalog.dataset_uri(name)), conforms=conforms,
         reachable=lambda url: url.startswith(prefix) and url.removeprefix(prefix) in names)
+    result.quality["shacl_checked"] = found is not None  # pages must not grade what was not run
     return result
 
 

@@ -14,21 +14,30 @@ comparison sees what readers see. It reports, per resource:
 Numeric entries carry `change_percent` and the declared `threshold`; `exceeds` is true only
 beyond it (or for a change from zero). Entries become warnings, never errors: the approval step
 decides what a large change means. The entries follow the contract of
-`DatasetResult.plausibility` (see flows/stages/report.py).
+`DatasetResult.plausibility` (see flows/stages/report.py). Labels use the words staff use: field
+titles from the schema and German periods ("Anzahl der Fälle, Meldebescheinigung, März 2025");
+where a value was suppressed (".") on one side only, the sums are shown but not judged, since a
+hidden value is not 0.
+
+Longer than 300 lines: the one-pass profile, the four kinds of comparison and their wording
+share the profile's structure; a fifth kind should move the wording to a module of its own.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from flows import problems
+from flows.adapters.local.layout import period_label
 from flows.model.results import Comparison
 from flows.model.tables import Table
 from flows.problems import Problem
+from flows.protection.describing import show
 from flows.specs.datasets import ResourceSpec
 from flows.stages.report_text import format_change, format_value
 
@@ -84,16 +93,18 @@ def compare_rows(new_fields: list[str], new_rows: Iterable[Sequence[str]], old_f
                      [g for g in spec.groups if g in common] if measures else None,
                      set(resource.schema.get("missingValues", [""])))
     after, before = _profile(new_fields, new_rows, wanted), _profile(old_fields, old_rows, wanted)
+    words = _Words(resource.schema, {*before.periods, *after.periods,
+                                     *(k[-1] for k in (*before.sums, *after.sums) if period)})
     entries = [_numeric(resource.name, "row-count", "Anzahl Zeilen", before.rows, after.rows,
                         threshold)]
     for name in wanted.categories:
-        entries += _categories(resource.name, name, before.categories[name],
+        entries += _categories(resource.name, words.title(name), before.categories[name],
                                after.categories[name])
     if period:
-        entries += _periods(resource.name, period, measures, before, after, threshold)
+        entries += _periods(resource.name, words, measures, before, after, threshold)
     if wanted.groups is not None:
         entries += _group_sums(resource.name, wanted.groups, period, measures, before, after,
-                               threshold)
+                               threshold, words)
     return Comparison(entries, _warnings(entries, dataset, resource.name))
 
 
@@ -122,9 +133,12 @@ class _Profile:
     rows: int = 0
     categories: dict[str, dict[str, int]] = field(default_factory=dict)
     periods: dict[str, list[Any]] = field(default_factory=dict)
-    """period → [rows, order-independent digest of its rows, {measure: sum}]"""
+    """period → [rows, order-independent digest of its rows, {measure: sum},
+    {measure: suppressed cells}]"""
     sums: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
     """groups (+ period) → {measure: sum}"""
+    hidden: dict[tuple[tuple[str, ...], str], int] = field(default_factory=dict)
+    """(groups (+ period), measure) → suppressed cells (a "." is hidden, not 0)"""
 
 
 def _profile(fields: list[str], rows: Iterable[Sequence[str]], wanted: _Wanted) -> _Profile:
@@ -143,19 +157,25 @@ def _profile(fields: list[str], rows: Iterable[Sequence[str]], wanted: _Wanted) 
             if row[index] != "":
                 counts[row[index]] = counts.get(row[index], 0) + 1
         figures = [(m, float(row[i])) for m, i in measure_at if row[i] not in missing]
+        hidden = [m for m, i in measure_at if row[i] in missing and row[i] != ""]
         if wanted.period:
             entry = found.periods.setdefault(row[at[wanted.period]],
-                                             [0, 0, dict.fromkeys(wanted.measures, 0.0)])
+                                             [0, 0, dict.fromkeys(wanted.measures, 0.0), {}])
             entry[0] += 1
             # a multiset digest: equal for the same rows in any order
             entry[1] = (entry[1] + hash(tuple(row[i] for i in key_at))) & DIGEST_MASK
             for measure, value in figures:
                 entry[2][measure] += value
+            for measure in hidden:
+                entry[3][measure] = entry[3].get(measure, 0) + 1
         if wanted.groups is not None:
             sums = found.sums.setdefault(tuple(row[i] for i in group_at),
                                          dict.fromkeys(wanted.measures, 0.0))
             for measure, value in figures:
                 sums[measure] += value
+            for measure in hidden:
+                slot = (tuple(row[i] for i in group_at), measure)
+                found.hidden[slot] = found.hidden.get(slot, 0) + 1
     return found
 
 
@@ -186,38 +206,63 @@ def _numeric(resource: str, kind: str, label: str, old: float, new: float,
     return _entry(resource, kind, label, _plain(old), _plain(new), change, threshold, exceeds)
 
 
-def _categories(resource: str, name: str, before: dict[str, int],
+class _Words:
+    """Labels in the words staff use: field titles from the schema, periods as German dates
+    ('März 2025' when every period is the first of a month, else '15.03.2025')."""
+
+    def __init__(self, schema: dict[str, Any], periods: set[str]) -> None:
+        self.titles = {f["name"]: str(f["title"]) for f in schema.get("fields", [])
+                       if f.get("title")}
+        self.monthly = bool(periods) and all(MONTH_START.fullmatch(p) for p in periods)
+
+    def title(self, name: str) -> str:
+        return self.titles.get(name) or name[:1].upper() + name[1:]
+
+    def period(self, value: str) -> str:
+        return period_label(value, "month" if self.monthly else "")
+
+
+MONTH_START = re.compile(r"\d{4}-\d{2}-01")
+
+
+def _categories(resource: str, shown: str, before: dict[str, int],
                 after: dict[str, int]) -> list[dict[str, Any]]:
-    shown = _title(name)
-    entries = [_entry(resource, "category-removed", f"{shown}={value} fehlt", before[value], None)
+    def label(value: str) -> str:
+        return f"{shown} „{show(value, protected=True)}“"
+
+    entries = [_entry(resource, "category-removed", f"{label(value)} fehlt", before[value], None)
                for value in sorted(set(before) - set(after))]
-    entries += [_entry(resource, "category-added", f"{shown}={value} ist neu", None, after[value])
+    entries += [_entry(resource, "category-added", f"{label(value)} ist neu", None, after[value])
                 for value in sorted(set(after) - set(before))]
     return entries
 
 
-def _periods(resource: str, period: str, measures: list[str], before: _Profile, after: _Profile,
-             threshold: float) -> list[dict[str, Any]]:
-    label = _title(period)
+def _periods(resource: str, words: _Words, measures: list[str], before: _Profile,
+             after: _Profile, threshold: float) -> list[dict[str, Any]]:
     entries = []
     for key in sorted(before.periods):
-        name = f"{label} {key}"
-        (old_rows, old_digest, old_sums) = before.periods[key]
+        name = words.period(key)
+        (old_rows, old_digest, old_sums, old_hidden) = before.periods[key]
         if key not in after.periods:
-            entries.append(_entry(resource, "period-missing", f"{name} fehlt",
+            entries.append(_entry(resource, "period-missing", f"Zeitraum {name} fehlt",
                                   old_rows, None, -100.0, threshold, 100 > threshold))
             continue
-        (new_rows, new_digest, new_sums) = after.periods[key]
+        (new_rows, new_digest, new_sums, new_hidden) = after.periods[key]
         if (old_rows, old_digest) == (new_rows, new_digest):
             continue
         changed = False
         for measure in measures:
             old, new = round(old_sums[measure], 6), round(new_sums[measure], 6)
-            if old != new:
-                changed = True
-                entries.append(_numeric(resource, "period-rewritten",
-                                        f"Summe {measure}, {name} nachträglich geändert",
-                                        old, new, threshold))
+            if old == new:
+                continue
+            changed = True
+            label = f"{words.title(measure)}, {name} nachträglich geändert"
+            if old_hidden.get(measure, 0) != new_hidden.get(measure, 0):
+                entries.append(_entry(resource, "period-rewritten", f"{label} (gesperrte Werte "
+                                      "unterschiedlich, nicht vergleichbar)", _plain(old),
+                                      _plain(new), None, threshold, False))
+                continue
+            entries.append(_numeric(resource, "period-rewritten", label, old, new, threshold))
         if not changed:  # rows differ, sums do not (or nothing is summed)
             entries.append(_numeric(resource, "period-rewritten",
                                     f"Zeilen für {name} nachträglich geändert",
@@ -226,32 +271,36 @@ def _periods(resource: str, period: str, measures: list[str], before: _Profile, 
 
 
 def _group_sums(resource: str, groups: list[str], period: str | None, measures: list[str],
-                before: _Profile, after: _Profile, threshold: float) -> list[dict[str, Any]]:
+                before: _Profile, after: _Profile, threshold: float,
+                words: _Words) -> list[dict[str, Any]]:
     both = {k[-1] for k in before.sums} & {k[-1] for k in after.sums} if period else None
     entries = []
     for key in sorted(set(before.sums) | set(after.sums)):
         if both is not None and key[-1] not in both:
             continue  # a new period is growth, a missing one is reported as period-missing
-        where = [f"{_title(g)}={v}" for g, v in zip(groups, key, strict=False)]
+        where = [v for _, v in zip(groups, key, strict=False)]
         if period:
-            where.append(f"{_title(period)} {key[-1]}")
+            where.append(words.period(key[-1]))
         for measure in measures:
             old = round(before.sums.get(key, {}).get(measure, 0.0), 6)
             new = round(after.sums.get(key, {}).get(measure, 0.0), 6)
-            if old != new:
-                suffix = f" für {', '.join(where)}" if where else " (gesamt)"
-                entries.append(_numeric(resource, "group-sum", f"Summe {measure}{suffix}",
-                                        old, new, threshold))
+            if old == new:
+                continue
+            label = f"{words.title(measure)}{', ' + ', '.join(where) if where else ' (gesamt)'}"
+            if before.hidden.get((key, measure), 0) != after.hidden.get((key, measure), 0):
+                # a value was suppressed on one side: the sums compare different cells, so the
+                # change is shown but not judged (a "." is hidden, not 0)
+                entries.append(_entry(resource, "group-sum", f"{label} (gesperrte Werte "
+                                      "unterschiedlich, nicht vergleichbar)", _plain(old),
+                                      _plain(new), None, threshold, False))
+                continue
+            entries.append(_numeric(resource, "group-sum", label, old, new, threshold))
     entries.sort(key=lambda e: (not e["exceeds"], -abs(e["change_percent"] or 1e9)))
     return entries[:MAX_SUM_ENTRIES]
 
 
 def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-def _title(name: str) -> str:
-    return name[:1].upper() + name[1:]
 
 
 KIND_CODES = {"row-count": "plausibility-row-count", "group-sum": "plausibility-sum",

@@ -1,13 +1,16 @@
 """Report: what happened to each dataset, as JSON for machines and German pages for staff.
 
 Writes, per run, `<slug>.json` and `<slug>.html` for every dataset plus `summary.json`,
-`summary.md` and `index.html` into the run's report folder. The text and markdown come from
+`summary.md` and `index.html` into the run's report folder; `refresh_latest` keeps a copy of
+the newest run at a stable address (`reports/latest/`). The text and markdown come from
 `report_text` (also used for Prefect artifacts by the flow layer), the pages from `report_html`.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +35,28 @@ def write_reports(summary: RunSummary, directory: Path) -> Path:
     _write_json(directory / "summary.json", summary.to_dict())
     (directory / "summary.md").write_text(markdown_summary(summary), encoding="utf-8")
     for result in summary.results:
-        (directory / f"{result.name}.html").write_text(dataset_page(result), encoding="utf-8")
+        (directory / f"{result.name}.html").write_text(dataset_page(result, directory.resolve()),
+                                                       encoding="utf-8")
     (directory / "index.html").write_text(run_page(summary), encoding="utf-8")
     return directory
+
+
+def refresh_latest(directory: Path, latest: Path) -> Path:
+    """Copy the run's reports to `latest` (a stable address for the newest run), swapped in
+    by rename so a reader never sees a half-written folder.
+
+    Returns:
+        `latest`.
+    """
+    staging = latest.with_name(f".{latest.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(directory, staging)
+    old = latest.with_name(f".{latest.name}.old")
+    if latest.exists():
+        os.rename(latest, old)
+    os.rename(staging, latest)
+    shutil.rmtree(old, ignore_errors=True)
+    return latest
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -9,11 +9,15 @@ problem records, which never hold a flagged value or a secret.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import textwrap
 from collections import Counter
 from html import escape
+from pathlib import Path
 from typing import Any
 
+from flows.adapters.local.layout import berlin_datetime
 from flows.model.results import OK_STATUSES, STATUS_DE, DatasetResult, RunSummary
 from flows.problems import problem_type
 from flows.stages.report_text import (
@@ -28,17 +32,21 @@ CHART_FIGURES = 12
 """Figures drawn in the plausibility chart (those beyond their threshold first); the table
 below it lists all."""
 STYLE = """
+*, *::before, *::after { box-sizing: border-box; }
 body { font-family: system-ui, sans-serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem;
-       color: #1a1a1a; background: #fff; line-height: 1.5; }
+       color: #1a1a1a; background: #fff; line-height: 1.5; overflow-wrap: break-word; }
+.scroll { overflow-x: auto; max-width: 100%; margin: .5rem 0 1.5rem; }
+.scroll:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px; }
+svg { max-width: 100%; height: auto; }
 a { color: #0b4f9c; }
 a:focus-visible, summary:focus-visible { outline: 3px solid #1a1a1a; outline-offset: 2px;
        background: #ffe58a; }
-table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+table { border-collapse: collapse; }
 th, td { border: 1px solid #767676; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 caption { text-align: left; font-weight: bold; }
 .verdict { border-left: .4rem solid #1a1a1a; padding: .5rem 1rem; background: #f2f2f2; }
 .ok { border-color: #1e6b2e; } .bad { border-color: #a4161a; } .held { border-color: #8a4b00; }
-code { background: #f2f2f2; padding: 0 .2rem; }
+code { background: #f2f2f2; padding: 0 .2rem; overflow-wrap: anywhere; }
 figure { margin: 1rem 0; } figcaption { font-weight: bold; }
 """
 VERDICT_CLASS = {"held": "held", "rejected": "held"}
@@ -57,8 +65,11 @@ def _table(caption: str, headers: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "\n".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
                      for row in rows)
-    return (f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
-            f"<tbody>\n{body}\n</tbody>\n</table>")
+    ident = "t-" + hashlib.sha1(caption.encode(), usedforsecurity=False).hexdigest()[:10]
+    # a wide table scrolls in its own (focusable, named) box; the page never scrolls sideways
+    return (f'<div class="scroll" role="region" tabindex="0" aria-labelledby="{ident}">\n'
+            f'<table>\n<caption id="{ident}">{escape(caption)}</caption>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>")
 
 
 def _verdict(result: DatasetResult) -> str:
@@ -77,16 +88,46 @@ def _verdict(result: DatasetResult) -> str:
     return text
 
 
-def dataset_page(result: DatasetResult) -> str:
+def _links(result: DatasetResult, run_folder: Path | None) -> str:
+    """Links to the run overview, the held copy and the published page (absolute, so they also
+    work from the copy of this report kept beside the held version)."""
+    links = []
+    if run_folder is not None:
+        links.append(f'<a href="{escape((run_folder / "index.html").as_uri())}">Übersicht des '
+                     "Laufs</a>")
+    folder = str((result.approval or {}).get("folder") or "")
+    if result.status == "held" and folder:
+        links.append(f'<a href="{escape(_file_url(Path(folder)))}">zurückgehaltene Version</a>')
+    for outcome in result.outcomes:
+        if outcome.target.startswith("local:") and outcome.location:
+            url = _file_url(Path(outcome.location) / "index.html")
+        elif outcome.location.startswith(("http://", "https://")):
+            url = outcome.location
+        else:
+            continue
+        links.append(f'<a href="{escape(url)}">veröffentlichte Seite ({escape(outcome.target)})'
+                     "</a>")
+    return f'<nav aria-label="Verweise"><p>{" · ".join(links)}</p></nav>' if links else ""
+
+
+def _file_url(path: Path) -> str:
+    return path.as_uri() if path.is_absolute() else str(path)
+
+
+def dataset_page(result: DatasetResult, run_folder: Path | None = None) -> str:
     """The report of one dataset: verdict first, then what was read, the comparison with the last
-    publication, the metadata score and every problem kind."""
-    parts = [f"<h1>Prüfbericht: {escape(result.title or result.name)}</h1>", _verdict(result)]
+    publication, the metadata score and every problem kind (`run_folder`: where the run's
+    overview is, for the links)."""
+    parts = [f"<h1>Prüfbericht: {escape(result.title or result.name)}</h1>",
+             _links(result, run_folder), _verdict(result)]
     rows = [[name, count, result.protection.get(name, {}).get("suppressed_primary", 0)
-             + result.protection.get(name, {}).get("suppressed_secondary", 0)]
+             + result.protection.get(name, {}).get("suppressed_secondary", 0),
+             _narrowest(result.protection.get(name, {}))]
             for name, count in result.rows.items()]
     parts += ["<h2>Überblick</h2>",
-              _table("Gelesene Daten je Ressource", ["Ressource", "Zeilen", "Gesperrte Werte"],
-                     rows)]
+              _table("Gelesene Daten je Ressource",
+                     ["Ressource", "Zeilen", "Gesperrte Werte",
+                      "Mögliche Werte je gesperrter Zahl (mindestens)"], rows)]
     sources = [[name, p.get("kind", ""), p.get("file") or p.get("location", ""),
                 p.get("fetched_at", "")] for name, p in result.provenance.items()]
     if sources:
@@ -98,6 +139,13 @@ def dataset_page(result: DatasetResult) -> str:
         parts += _quality(result.metadata_quality)
     parts += _problems(result)
     return _page(f"Prüfbericht {result.title or result.name}", "\n".join(parts))
+
+
+def _narrowest(protection: dict[str, int]) -> str:
+    """What the suppression audit leaves a reader: the fewest values a hidden count can still
+    take (width + 1), or a dash without hidden counts."""
+    width = protection.get("audit_narrowest_width")
+    return "–" if width is None else str(width + 1)
 
 
 def _plausibility(result: DatasetResult) -> list[str]:
@@ -188,12 +236,23 @@ def _problems(result: DatasetResult) -> list[str]:
         title, hint = _describe(code)
         found = [p for p in result.problems if p.code == code]
         parts += [f"<h3>{escape(title)} ({count}, {_severity(result, code)})</h3>",
-                  f"<p><strong>Was tun?</strong> {escape(found[0].hint or hint)}</p>",
-                  _table(f"Die ersten Fälle ({min(count, EXAMPLES)} von {count})",
+                  f"<p><strong>Was tun?</strong> {escape(_hint(result, found[0].hint or hint))}"
+                  "</p>",
+                  _table(f"{title}: die ersten Fälle ({min(count, EXAMPLES)} von {count})",
                          ["Zeile", "Feld", "Datei", "Meldung"],
                          [[p.row or "", p.field or "", p.file or p.resource or "", p.message]
                           for p in found[:EXAMPLES]])]
     return parts
+
+
+def _hint(result: DatasetResult, hint: str) -> str:
+    """The problem's hint, fitting the dataset's state: while it is held, someone must decide,
+    so "nothing to do" would mislead."""
+    if result.status != "held":
+        return hint
+    kept = re.sub(r"[^.:]*nichts zu tun[^.]*\.\s*", "", hint, flags=re.IGNORECASE).strip()
+    return (f"{kept} Der Datensatz wartet auf eine Entscheidung: ist alles richtig, "
+            f"„kennzahlen approve {result.name}“, sonst „kennzahlen reject {result.name}“.").strip()
 
 
 def _ordered(counts: Counter[str]) -> list[tuple[str, int]]:
@@ -215,15 +274,18 @@ def run_page(summary: RunSummary) -> str:
         f"<td>{len(r.problems) - len(r.errors)}</td><td>{escape(r.reason)}</td></tr>"
         for r in summary.results)
     css = "held" if summary.held and summary.ok else "ok" if summary.ok else "bad"
-    held = (f"<p>{len(summary.held)} Datensätze warten auf eine Freigabe: "
-            "<code>kennzahlen review</code> zeigt sie.</p>\n" if summary.held else "")
-    body = (f"<h1>Lauf vom {escape(summary.started_at)}</h1>\n"
+    waiting = len(summary.held)
+    held = (f"<p>{waiting} {'Datensatz wartet' if waiting == 1 else 'Datensätze warten'} auf "
+            "eine Freigabe: <code>kennzahlen review</code> zeigt sie.</p>\n" if waiting else "")
+    body = (f"<h1>Lauf vom {escape(berlin_datetime(summary.started_at))}</h1>\n"
             f'<p class="verdict {css}"><strong>{escape(counts or "keine Datensätze")}'
             f"</strong>. Ziele: {escape(', '.join(summary.targets) or 'nur Prüfung')}.</p>\n"
-            f"{held}<table>\n<caption>Datensätze dieses Laufs</caption>\n<thead><tr>"
+            f'{held}<div class="scroll" role="region" tabindex="0" aria-labelledby="laufliste">'
+            '\n<table>\n<caption id="laufliste">Datensätze dieses Laufs</caption>\n<thead><tr>'
             '<th scope="col">Datensatz</th><th scope="col">Ergebnis</th>'
             '<th scope="col">Fehler</th><th scope="col">Warnungen</th>'
-            f'<th scope="col">Grund</th></tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>')
+            f'<th scope="col">Grund</th></tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n'
+            "</div>")
     return _page(f"Lauf {summary.run_id}", body)
 
 

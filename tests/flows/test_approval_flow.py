@@ -82,7 +82,7 @@ def test_a_held_dataset_waits_for_a_decision_given_on_resume(
     summary = json.loads((Path(env["KENNZAHLEN_OUT"]) / f"reports/{run_id}/summary.json")
                          .read_text())
     rows = json.loads(_artifact(f"validation-{SLUG}-plausibility", paused.id).data)
-    assert {"Kennzahl": f"Summe anzahl für Leistung={SERVICE}, Monat 2025-03-01",
+    assert {"Kennzahl": f"Anzahl der Fälle, {SERVICE}, März 2025",
             "Auffällig": "ja, Freigabe nötig"} in [
                 {k: row[k] for k in ("Kennzahl", "Auffällig")} for row in rows]
     if decision == "approve":

@@ -36,7 +36,7 @@ def test_the_previous_version_comes_from_ckan_and_a_doubled_month_exceeds(
     source.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
     second = publish(project, name, ckan_target(portal), tmp_path / "b")
     assert second.status == "published"
-    label = "Summe anzahl für Leistung=Meldebescheinigung, Monat 2025-03-01"
+    label = "Anzahl der Fälle, Meldebescheinigung, März 2025"
     entry = next(e for e in second.plausibility if e["label"] == label)
     assert entry["new"] >= 2 * entry["old"] > 0 and entry["exceeds"] is True
 
@@ -79,7 +79,7 @@ def test_a_doubled_month_is_held_back_from_ckan_until_approved(
 def _portal_csv(portal: dict[str, str], name: str) -> bytes:
     package = ckan_target(portal).show(name)
     assert package is not None
-    url = next(r["url"] for r in package["resources"] if r["name"] == "fallzahlen")
+    url = next(r["url"] for r in package["resources"] if r["kennzahlen_file"] == "fallzahlen")
     return download(url, portal["CKAN_API_TOKEN"])
 
 

@@ -50,5 +50,10 @@ def test_score_and_rdf_links_appear_on_the_catalog_pages(project: Path, tmp_path
     target.finish()
     index = (tmp_path / "catalog" / "index.html").read_text(encoding="utf-8")
     page = (tmp_path / "catalog" / NAME / "index.html").read_text(encoding="utf-8")
-    assert "405 von 405 Punkten (ausgezeichnet)" in index and "catalog.ttl" in index
-    assert "405 von 405 Punkten" in page and 'href="dataset.ttl"' in page
+    # the score is technical: in the developers' section of the dataset page, not on the index
+    assert "catalog.ttl" in index and "Punkten" not in index
+    technical = page[page.index('<h2 id="technik">'):]
+    assert "405 von 405 Punkten nach der Metadaten-Qualitätsbewertung (MQA) von " \
+        "data.europa.eu: ausgezeichnet. Die Prüfung gegen DCAT-AP.de (SHACL) fand keinen " \
+        "Verstoß." in technical
+    assert 'href="dataset.ttl"' in technical

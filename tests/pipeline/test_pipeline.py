@@ -12,6 +12,7 @@ from tests.helpers import MONTHLY, double_month
 
 NAME = MONTHLY
 MONTH = "2025-03-01"
+MONTH_WORDS = "März 2025"
 SERVICE = "Meldebescheinigung"
 
 
@@ -34,13 +35,13 @@ def test_a_doubled_month_total_gives_an_exceeding_group_sum_with_old_and_new(
     new = _published_sum(catalog)
     assert second.status == "published"  # warnings only; holding is the approval step's job
     assert new >= 2 * old > 0
-    label = f"Summe anzahl für Leistung={SERVICE}, Monat {MONTH}"
+    label = f"Anzahl der Fälle, {SERVICE}, {MONTH_WORDS}"
     entry = next(e for e in second.plausibility if e["label"] == label)
     assert entry == {"resource": "fallzahlen", "kind": "group-sum", "label": label, "old": old,
                      "new": new, "change_percent": round((new - old) / old * 100, 1),
                      "threshold": 50.0, "exceeds": True}
     other_month = [e for e in second.plausibility
-                   if e["kind"] == "group-sum" and MONTH not in e["label"]]
+                   if e["kind"] == "group-sum" and MONTH_WORDS not in e["label"]]
     assert other_month == []
     assert {e["kind"] for e in second.plausibility} == {"row-count", "group-sum",
                                                         "period-rewritten"}

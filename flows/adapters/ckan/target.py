@@ -6,8 +6,10 @@ theme groups are ensured (`owners`), the dataset is created if missing and its f
 verified and switched in (`upload`); resources are matched by name, so a re-publish never
 duplicates them. Action calls and their error translation are in `client` (over the transport of
 `http`), retrying transient failures in `retry`, the read handed from the comparison to the
-publish step in `snapshots`. Every action call goes through `CkanTarget.call` and every download
-through `CkanTarget._download`, so a subclass sees all traffic (tests record it there).
+publish step in `snapshots`; the tables are copied into the portal's DataStore (if it runs one)
+by `datastore`, for CKAN's table preview and data API. Every action call goes through
+`CkanTarget.call` and every download through `CkanTarget._download`, so a subclass sees all
+traffic (tests record it there).
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from typing import IO, Any, TypeVar
 
 import ckanapi
 
-from flows.adapters.ckan import owners, snapshots, upload
+from flows.adapters.ckan import breaker, datastore, owners, snapshots, upload
 from flows.adapters.ckan.client import ActionClient
 from flows.adapters.ckan.mapping import HASH_EXTRA, extra, groups, to_ckan
 from flows.adapters.ckan.retry import RetryPolicy
-from flows.errors import NameConflictError, NotAuthorizedError
+from flows.errors import NameConflictError, NotAuthorizedError, TargetUnreachableError
 from flows.model.bundle import Bundle, PublishOutcome
 from flows.model.tables import read_table
 from flows.specs.datasets import ResourceSpec
@@ -55,6 +57,7 @@ class CkanTarget:
         self._retry = RetryPolicy(retry_budget, retry_base)
         self._account = snapshots.account(token)
         self._client = ActionClient(self.url, token, timeout=timeout)
+        self._datastore: bool | None = None
 
     def __repr__(self) -> str:
         return f"CkanTarget({self.url!r})"
@@ -120,7 +123,7 @@ class CkanTarget:
     def current_hash(self, slug: str) -> str | None:
         """The content hash of the version the portal shows, or None if it has none (retried
         like publishing; the read is kept for the steps that follow, see `show`)."""
-        package = self._retry.run(lambda: self.show(slug, keep=True, take=True))
+        package = self._guarded(lambda: self.show(slug, keep=True, take=True), slug)
         if package is None or package.get("state") != "active":
             return None
         return extra(package, HASH_EXTRA) or None
@@ -128,14 +131,30 @@ class CkanTarget:
     def publish(self, bundle: Bundle) -> PublishOutcome:
         """Make the portal show `bundle`, retrying transient failures with exponential backoff
         and jitter (or the server's Retry-After) until the retry budget is spent."""
-        return self._retry.run(lambda: self._converge(bundle))
+        return self._guarded(lambda: self._converge(bundle), bundle.dataset.name)
 
     def last_published(self, dataset: str, resource: ResourceSpec,
                        read: Callable[[IO[str]], R] = read_table) -> R | None:
         """Download the resource's current CSV from the portal (streamed, with the token, retried
         like publishing) and give it to `read` (default: read into a `Table`); None if the
         dataset or the resource is not there yet."""
-        return self._retry.run(lambda: self._fetch_current(dataset, resource.name, read))
+        return self._guarded(lambda: self._fetch_current(dataset, resource.name, read), dataset)
+
+    def _guarded(self, attempt: Callable[[], R], dataset: str) -> R:
+        """`attempt` retried within the budget, unless the portal was given up on earlier in
+        this run (`breaker`); giving up on an unreachable portal opens the breaker.
+
+        Raises:
+            TargetDownError: the breaker is open; nothing was sent.
+            TargetUnreachableError: the budget is spent (the breaker is now open).
+        """
+        breaker.check(self.url, dataset)
+        try:
+            return self._retry.run(attempt)
+        except TargetUnreachableError as exc:
+            exc.dataset = exc.dataset or dataset
+            breaker.trip(self.url, exc)
+            raise
 
     def _fetch_current(self, slug: str, name: str, read: Callable[[IO[str]], R]) -> R | None:
         package = self.show(slug, keep=True, take=True)
@@ -166,8 +185,18 @@ class CkanTarget:
         if package is None:
             owners.ensure_organization(self.call, bundle, create=self.create_organizations)
             package = self.call("package_create", slug, **desired)
-        removed = upload.Uploader(self.call, self._download).publish(package, bundle, desired)
+        uploader = upload.Uploader(self.call, self._download)
+        removed = uploader.publish(package, bundle, desired)
+        if uploader.published and self._has_datastore():
+            datastore.push(self.call, uploader.published, bundle)
         return PublishOutcome(self.label, "published", self._page(slug), removed)
+
+    def _has_datastore(self) -> bool:
+        """Whether the portal runs the DataStore (asked once per target)."""
+        if self._datastore is None:
+            status = self.call("status_show")
+            self._datastore = "datastore" in (status.get("extensions") or [])
+        return self._datastore
 
     def _download(self, url: str, file: str, slug: str, sink: Callable[[bytes], Any]) -> None:
         """Stream what the portal serves at `url` into `sink` (see `client.ActionClient.download`);

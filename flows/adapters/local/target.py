@@ -1,9 +1,12 @@
 """The embedded default target: a static catalog folder that needs no server.
 
-Layout: `<root>/<slug>/{datapackage.json, <resource>.csv, <resource>.json, index.html,
-dataset.ttl, dataset.rdf}` per dataset, and at the root `index.html` listing them plus
-`catalog.ttl` and `catalog.rdf`: one DCAT-AP.de `dcat:Catalog` with every dataset, so the folder
-can be hosted as a harvestable endpoint (URIs from `base_url` in datapackages/catalog.yaml).
+Layout: `<root>/<slug>/{datapackage.json, <resource>.csv, <resource>.json, <resource>.xlsx,
+index.html, dataset.ttl, dataset.rdf}` per dataset, and at the root `index.html` listing them,
+`catalog.json` (the search index), `feed.xml` (Atom: new and changed datasets) and `catalog.ttl`
+and `catalog.rdf`: one DCAT-AP.de `dcat:Catalog` with every dataset, so the folder can be hosted
+as a harvestable endpoint (URIs from `base_url` in datapackages/catalog.yaml). Addresses are
+stable: the newest version of a file is always at the same address. The published
+datapackage.json carries the version and change history (see history.py).
 A dataset folder is replaced atomically: the new version is written to a temporary folder
 beside it and swapped in by rename, so a failed run never leaves a half-written dataset and
 the last good version stays. An unchanged bundle causes no write.
@@ -11,6 +14,7 @@ the last good version stays. An unchanged bundle causes no write.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -21,15 +25,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from flows.adapters.local.html import render_dataset, render_index
+from flows.adapters.local import history
+from flows.adapters.local.dataset_page import citation, render_dataset
+from flows.adapters.local.digest import digest
+from flows.adapters.local.excel import TooLargeForExcelError, write_xlsx
+from flows.adapters.local.index_page import render_index, search_index
 from flows.metadata.descriptor import CatalogInfo
-from flows.model.bundle import Bundle, PublishOutcome
+from flows.metadata.serialise import FORMATS, serialise
+from flows.model.bundle import Bundle, PublishOutcome, file_sha256
 from flows.model.tables import read_table
 from flows.specs.datasets import ResourceSpec
 
 T = TypeVar("T")
-
-RDF_FORMATS = {"ttl": "turtle", "rdf": "pretty-xml"}
 
 MARKER = ".kennzahlen.json"
 
@@ -64,24 +71,31 @@ class LocalCatalog:
         staging = Path(tempfile.mkdtemp(prefix=f".tmp-{slug}-", dir=self.root))
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the catalog is meant to be served
-            shutil.copy2(bundle.directory / "datapackage.json", staging / "datapackage.json")
             for item in bundle.files:
                 shutil.copy2(item.path, staging / item.path.name)
+            when = datetime.now(UTC).isoformat(timespec="seconds")
+            descriptor = self._versioned(bundle, dest, staging, when)
+            (staging / "datapackage.json").write_text(
+                json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            downloads = write_downloads(staging, descriptor)
             marker = {
                 "content_hash": bundle.content_hash,
-                "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "files": {item.path.name: item.sha256 for item in bundle.files},
+                "published_at": when,
+                "files": {**{item.path.name: item.sha256 for item in bundle.files},
+                          **{path.name: file_sha256(path) for path in downloads}},
                 "metadata_quality": bundle.quality,
                 "documents": {item.path.name: item.title for item in bundle.files
                               if item.format in ("HTML", "PDF")},  # e.g. a progress report
             }
             if self.catalog is not None:
-                graph = bundle.graph(self.catalog, marker["published_at"])
-                for suffix, fmt in RDF_FORMATS.items():
-                    graph.serialize(staging / f"dataset.{suffix}", format=fmt, encoding="utf-8")
+                graph = dataclasses.replace(bundle, descriptor=descriptor).graph(self.catalog,
+                                                                                 when)
+                for suffix in FORMATS:
+                    (staging / f"dataset.{suffix}").write_text(serialise(graph, suffix),
+                                                               encoding="utf-8")
             (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-            (staging / "index.html").write_text(
-                render_dataset(slug, bundle.descriptor, marker), encoding="utf-8")
+            (staging / "index.html").write_text(self._page(slug, descriptor, marker, staging),
+                                                encoding="utf-8")
             old = self.root / f".old-{slug}"
             if dest.exists():
                 os.rename(dest, old)
@@ -92,6 +106,29 @@ class LocalCatalog:
             self._recover(slug)
             raise
         return PublishOutcome(self.label, "published", str(dest))
+
+    def _versioned(self, bundle: Bundle, dest: Path, staging: Path, when: str) -> dict[str, Any]:
+        """The descriptor with its version and change note (see history.record)."""
+        package = dest / "datapackage.json"
+        previous = json.loads(package.read_text(encoding="utf-8")) if package.is_file() else None
+        published = _read_marker(dest).get("files") or {}
+        data_changed = any(published.get(item.path.name) != item.sha256 for item in bundle.files)
+        return history.record(previous, dest if previous else None, bundle.descriptor, staging,
+                              data_changed, when)
+
+    def _site(self) -> dict[str, Any]:
+        return self.catalog.site if self.catalog is not None else {}
+
+    def _page(self, slug: str, descriptor: dict[str, Any], marker: dict[str, Any],
+              folder: Path) -> str:
+        block = descriptor.get("dcat") or {}
+        span = block.get("temporal") or {}
+        period = block.get("temporal_field") if span.get("start") != span.get("end") else None
+        digests = {r["name"]: digest(folder / r["path"], r.get("schema") or {}, period)
+                   for r in descriptor.get("resources", []) if (folder / r["path"]).is_file()}
+        return render_dataset(slug, descriptor, marker, digests=digests,
+                              files={p.name for p in folder.iterdir()}, site=self._site(),
+                              base_url=self.catalog.base_url if self.catalog else "")
 
     def last_published(self, dataset: str, resource: ResourceSpec,
                        read: Callable[[IO[str]], T] = read_table) -> T | None:
@@ -133,7 +170,15 @@ class LocalCatalog:
             if package.is_file():
                 descriptor = json.loads(package.read_text(encoding="utf-8"))
                 entries.append((folder.name, descriptor, _read_marker(folder)))
-        _write_if_changed(self.root / "index.html", render_index(entries))
+        title = self.catalog.title if self.catalog else ""
+        _write_if_changed(self.root / "index.html", render_index(
+            entries, site=self._site(), title=title,
+            description=self.catalog.description if self.catalog else ""))
+        _write_if_changed(self.root / "catalog.json", json.dumps(
+            search_index(entries), ensure_ascii=False, indent=2) + "\n")
+        _write_if_changed(self.root / "feed.xml", history.atom_feed(
+            [(slug, d) for slug, d, _ in entries], title or "Offene Daten",
+            self.catalog.base_url if self.catalog else ""))
         if self.catalog is not None:
             self._write_catalog_rdf([name for name, _, _ in entries],
                                     max((m.get("published_at", "") for _, _, m in entries),
@@ -155,7 +200,7 @@ class LocalCatalog:
             digest.update(path.read_bytes() if path.is_file() else b"-")
         state = {"inputs": digest.hexdigest(),
                  "files": {suffix: _sha256_of(self.root / f"catalog.{suffix}")
-                           for suffix in RDF_FORMATS}}
+                           for suffix in FORMATS}}
         state_file = self.root / CATALOG_STATE
         if _read_json(state_file) == state:
             return
@@ -167,15 +212,30 @@ class LocalCatalog:
         assert self.catalog is not None
         graph = catalog_graph(self.catalog, graphs, modified or datetime.now(UTC).isoformat(
             timespec="seconds"))
-        for suffix, fmt in RDF_FORMATS.items():
-            _write_if_changed(self.root / f"catalog.{suffix}", graph.serialize(format=fmt))
+        for suffix in FORMATS:
+            _write_if_changed(self.root / f"catalog.{suffix}", serialise(graph, suffix))
         state["files"] = {suffix: _sha256_of(self.root / f"catalog.{suffix}")
-                          for suffix in RDF_FORMATS}
+                          for suffix in FORMATS}
         _write_if_changed(state_file, json.dumps(state, indent=2) + "\n")
 
 
 def _sha256_of(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def write_downloads(folder: Path, descriptor: dict[str, Any]) -> list[Path]:
+    """The Excel file of every table beside its CSV (a table too long for Excel gets none)."""
+    written = []
+    for resource in descriptor.get("resources", []):
+        source = folder / resource["path"]
+        target = source.with_suffix(".xlsx")
+        try:
+            write_xlsx(source, target, resource, citation(descriptor))
+        except TooLargeForExcelError:
+            target.unlink(missing_ok=True)
+            continue
+        written.append(target)
+    return written
 
 
 def _write_if_changed(path: Path, text: str) -> None:

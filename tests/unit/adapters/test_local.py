@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.adapters.local.target import LocalCatalog
+from flows.metadata.descriptor import load_catalog
 from flows.run import sequence
 from tests.helpers import ROOT
 
@@ -68,17 +69,25 @@ def test_a_swap_interrupted_between_renames_is_recovered(tmp_path: Path) -> None
 
 
 def test_index_lists_every_dataset_accessibly(tmp_path: Path) -> None:
-    catalog = LocalCatalog(tmp_path / "catalog")
+    catalog = LocalCatalog(tmp_path / "catalog", load_catalog(ROOT))
     for name in ("digitalisierung-kosten", "digitalstrategie-massnahmen"):
         catalog.publish(_bundle(ROOT, tmp_path / name, name))
     catalog.finish()
     page = (tmp_path / "catalog" / "index.html").read_text()
-    assert '<html lang="de">' in page and "<th scope=\"col\">" in page
+    assert '<html lang="de">' in page and page.count("<h1>") == 1
+    assert "<strong>Stadt Musterstadt</strong>" in page  # the municipality in the header
     assert 'href="digitalisierung-kosten/kosten.csv"' in page
-    assert 'href="digitalstrategie-massnahmen/massnahmen.json"' in page
-    assert "Datenlizenz Deutschland" in page
+    assert 'href="digitalstrategie-massnahmen/massnahmen.xlsx"' in page
+    assert "Lizenz: Datenlizenz Deutschland" in page
+    assert '<h2 id="thema-0">Regierung und öffentlicher Sektor</h2>' in page
+    assert 'href="https://www.musterstadt.example/impressum">Impressum</a>' in page
+    records = json.loads((tmp_path / "catalog" / "catalog.json").read_text())
+    assert [r["name"] for r in records] == ["digitalisierung-kosten",
+                                            "digitalstrategie-massnahmen"]
+    assert records[1]["frequency"] == "vierteljährlich"
+    assert records[1]["themes"] == ["Regierung und öffentlicher Sektor"]
     marker = json.loads((tmp_path / "catalog/digitalisierung-kosten/.kennzahlen.json").read_text())
-    assert set(marker["files"]) == {"kosten.csv", "kosten.json"}
+    assert set(marker["files"]) == {"kosten.csv", "kosten.json", "kosten.xlsx"}
     mtime = (tmp_path / "catalog" / "index.html").stat().st_mtime_ns
     catalog.finish()
     assert (tmp_path / "catalog" / "index.html").stat().st_mtime_ns == mtime
@@ -90,11 +99,15 @@ def test_each_dataset_has_a_page_documenting_its_fields(tmp_path: Path) -> None:
     catalog.finish()
     page = (tmp_path / "catalog/fallzahlen-verwaltungsleistungen/index.html").read_text()
     assert '<html lang="de">' in page and page.count("<h1>") == 1
-    assert '<th scope="row">anzahl</th><td>Anzahl der Fälle</td><td>ganze Zahl</td>' in page
+    assert ('<th scope="row">Anzahl der Fälle<span class="name">anzahl</span></th>'
+            "<td>ganze Zahl</td>") in page
     assert "einer von: online, Schalter, Post" in page and "gesperrten Wert" in page
     assert 'href="fallzahlen.csv"' in page and 'href="../index.html"' in page
+    assert 'href="fallzahlen.xlsx"' in page
     index = (tmp_path / "catalog/index.html").read_text()
     assert 'href="fallzahlen-verwaltungsleistungen/index.html"' in index
+    # without catalog.yaml the legal links are named as missing, not left out silently
+    assert "Impressum: noch nicht eingetragen (catalog.yaml, site.impressum)" in index
 
 
 def test_last_published_reads_back_exactly_what_was_published(tmp_path: Path) -> None:

@@ -72,8 +72,8 @@ def test_a_doubled_month_gives_exceeding_group_sums_and_a_rewritten_period() -> 
     found = _compare(new)
     sums = [e for e in found.entries if e["kind"] == "group-sum"]
     assert {(e["label"], e["old"], e["new"], e["change_percent"], e["exceeds"]) for e in sums} == {
-        ("Summe anzahl für Leistung=Pass, Monat 2025-02-01", 110, 220, 100.0, True),
-        ("Summe anzahl für Leistung=Ausweis, Monat 2025-02-01", 40, 80, 100.0, True)}
+        ("Anzahl, Pass, Februar 2025", 110, 220, 100.0, True),
+        ("Anzahl, Ausweis, Februar 2025", 40, 80, 100.0, True)}
     rewritten = [e for e in found.entries if e["kind"] == "period-rewritten"]
     assert [(e["old"], e["new"], e["exceeds"]) for e in rewritten] == [(150, 300, True)]
     assert {p.code for p in found.problems} == {"plausibility-sum", "plausibility-period"}
@@ -98,7 +98,7 @@ def test_a_period_that_went_missing() -> None:
     found = _compare([r for r in OLD if r[0] != "2025-01-01"])
     missing = [e for e in found.entries if e["kind"] == "period-missing"]
     assert missing == [{"resource": "fallzahlen", "kind": "period-missing",
-                        "label": "Monat 2025-01-01 fehlt", "old": 3, "new": None,
+                        "label": "Zeitraum Januar 2025 fehlt", "old": 3, "new": None,
                         "change_percent": -100.0, "threshold": 50, "exceeds": True}]
     assert "group-sum" not in _kinds(found)  # the missing month is not repeated per group
     row_count = found.entries[0]
@@ -120,8 +120,8 @@ def test_categories_that_appear_or_disappear() -> None:
     found = _compare(new)
     categories = [(e["kind"], e["label"], e["old"], e["new"]) for e in found.entries
                   if e["kind"].startswith("category")]
-    assert ("category-removed", "Kanal=Post fehlt", 2, None) in categories
-    assert ("category-added", "Kanal=Fax ist neu", None, 1) in categories
+    assert ("category-removed", "Kanal „Post“ fehlt", 2, None) in categories
+    assert ("category-added", "Kanal „Fax“ ist neu", None, 1) in categories
     assert all(not e["exceeds"] for e in found.entries if e["kind"].startswith("category"))
 
 
@@ -153,7 +153,7 @@ def test_sums_without_groups_or_period_cover_the_whole_table() -> None:
     found = _compare(new, PlausibilitySpec(measures=("anzahl",), max_change_percent=100))
     entry = next(e for e in found.entries if e["kind"] == "group-sum")
     assert (entry["label"], entry["old"], entry["new"], entry["exceeds"]) == (
-        "Summe anzahl (gesamt)", 320, 1320, True)
+        "Anzahl (gesamt)", 320, 1320, True)
 
 
 def test_files_read_row_by_row_compare_like_tables(tmp_path) -> None:  # noqa: ANN001
@@ -178,3 +178,18 @@ def test_files_read_row_by_row_compare_like_tables(tmp_path) -> None:  # noqa: A
     assert {"period-rewritten", "group-sum", "category-added"} <= set(_kinds(streamed))
     assert not any("Januar" in e["label"] or "2025-01-01" in e["label"]
                    for e in streamed.entries if e["kind"] == "period-rewritten")
+
+
+def test_a_value_suppressed_before_is_compared_as_hidden_not_as_zero() -> None:
+    new = [r[:] for r in OLD]
+    new[4][3] = "80"  # Pass/Post in February was "." and is now published: not +73 %
+    found = _compare(new)
+    sums = {e["label"]: e for e in found.entries if e["kind"] == "group-sum"}
+    entry = sums["Anzahl, Pass, Februar 2025 (gesperrte Werte unterschiedlich, nicht "
+                 "vergleichbar)"]
+    assert (entry["old"], entry["new"], entry["change_percent"], entry["exceeds"]) == (
+        110, 190, None, False)
+    assert "plausibility-sum" not in {p.code for p in found.problems}
+    period = next(e for e in found.entries if e["kind"] == "period-rewritten")
+    assert period["label"].endswith("(gesperrte Werte unterschiedlich, nicht vergleichbar)")
+    assert not any(e["exceeds"] for e in found.entries)

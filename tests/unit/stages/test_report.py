@@ -17,3 +17,15 @@ def test_reports_are_written_per_dataset_and_for_the_run(tmp_path: Path) -> None
     assert report["problem_counts"] == {"extra-label": 1, "type-error": 1}
     assert report["problems"][0]["row"] == 3 and report["problems"][0]["field"] == "anzahl"
     assert "| b | nicht veröffentlicht (ungültig) | 1 | 1 |" in (folder / "summary.md").read_text()
+
+
+def test_the_newest_run_is_also_at_a_stable_latest_address(tmp_path: Path) -> None:
+    from flows.stages.report import refresh_latest
+
+    first = write_reports(report_summary(), tmp_path / "reports" / "r1")
+    latest = refresh_latest(first, tmp_path / "reports" / "latest")
+    assert (latest / "index.html").read_bytes() == (first / "index.html").read_bytes()
+    (first / "b.html").write_text("neuer Lauf", encoding="utf-8")
+    refresh_latest(first, latest)
+    assert (latest / "b.html").read_text(encoding="utf-8") == "neuer Lauf"
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["latest", "r1"]

@@ -37,7 +37,9 @@ def _result() -> DatasetResult:
                          rows={"fallzahlen": 40},
                          provenance={"fallzahlen": {"kind": "csv", "file": "f.csv"}},
                          protection={"fallzahlen": {"suppressed_primary": 3,
-                                                    "suppressed_secondary": 1}})
+                                                    "suppressed_secondary": 1,
+                                                    "audit_hidden_cells": 4,
+                                                    "audit_narrowest_width": 1}})
 
 
 def test_dataset_page_is_german_structured_and_accessible() -> None:
@@ -50,8 +52,11 @@ def test_dataset_page_is_german_structured_and_accessible() -> None:
     assert tags.count("table") == tags.count("caption")
     text = " ".join(outline.text)
     assert "Ergebnis: nicht veröffentlicht (ungültig)." in text
-    assert "Falscher Datentyp (28, Fehler)" in text and "Die ersten Fälle (20 von 28)" in text
+    assert "Falscher Datentyp (28, Fehler)" in text \
+        and "Falscher Datentyp: die ersten Fälle (20 von 28)" in text
     assert "Was tun?" in text and "Gesperrte Werte" in text
+    assert "Mögliche Werte je gesperrter Zahl (mindestens)" in text
+    assert outline.text[outline.text.index("fallzahlen") + 1:][:3] == ["40", "4", "2"]
     assert "x<2>" in text and "x<2>" not in page  # escaped in the markup
     assert text.index("Falscher Datentyp") < text.index("Spalte nicht veröffentlicht")
 
@@ -110,3 +115,36 @@ def test_held_verdict_and_plausibility_chart_with_a_text_alternative() -> None:
     assert "## Vergleich mit der letzten Veröffentlichung" in markdown
     row = "| kosten | Summe einmalige Kosten | 100.000 | 250.000,5 | +150 % | 50 % | ja"
     assert row in markdown
+
+
+def test_run_page_speaks_german_dates_and_plurals_and_reports_link_each_other(
+        tmp_path: Path) -> None:
+    from flows.model.bundle import PublishOutcome
+    from tests.helpers import held_example
+
+    held = held_example()
+    published = DatasetResult("kosten", "Kosten", "published", outcomes=[
+        PublishOutcome(f"local:{tmp_path}", "published", str(tmp_path / "kosten"))])
+    page = run_page(RunSummary("r1", "2026-12-02T23:30:00+00:00", targets=["local"],
+                               results=[held, published]))
+    assert "<h1>Lauf vom 3. Dezember 2026, 00:30 Uhr</h1>" in page
+    assert "1 Datensatz wartet auf eine Freigabe" in page
+    report = dataset_page(published, tmp_path / "r1")
+    assert f'href="{(tmp_path / "r1" / "index.html").as_uri()}">Übersicht des Laufs' in report
+    assert f'href="{(tmp_path / "kosten" / "index.html").as_uri()}">veröffentlichte Seite' in report
+    assert "zurückgehaltene Version</a>" in dataset_page(held, tmp_path / "r1")
+
+
+def test_a_held_dataset_asks_for_a_decision_instead_of_nothing_to_do() -> None:
+    from tests.helpers import held_example
+
+    held = held_example()
+    held.problems.append(problems.make("plausibility-sum", "Summe stark verändert.",
+                                       severity="warning"))
+    page = dataset_page(held)
+    hints = [line for line in page.splitlines() if "Was tun?" in line]
+    assert any("kennzahlen approve digitalisierung-kosten" in h for h in hints)
+    assert not any("nichts zu tun" in h.lower() for h in hints if "Vergleichen" in h)
+    published = dataset_page(DatasetResult("d", "D", "published", problems=[
+        problems.make("plausibility-sum", "x", severity="warning")]))
+    assert "ist nichts zu tun" in published

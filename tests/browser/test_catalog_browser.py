@@ -1,0 +1,135 @@
+"""The public catalog and a staff report in headless Chromium, on a phone (390 px, and 320 px for
+overflow) and a desktop (1280 px): axe-core finds no violation, the page never scrolls sideways,
+a dataset page shows its chart and preview, and the index's search works with JavaScript and the
+full list without it. Screenshots go to out/test-artifacts/catalog/ (KENNZAHLEN_TEST_ARTIFACTS).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flows.adapters.local.target import LocalCatalog
+from flows.metadata.descriptor import load_catalog
+from flows.model.results import DatasetResult, RunSummary
+from flows.run import sequence
+from flows.stages.report import write_reports
+from tests.browser.pages import artifacts, overflow, violations
+from tests.helpers import MONTHLY, ROOT, held_example
+
+pytestmark = pytest.mark.browser
+
+DATASETS = (MONTHLY, "digitalstrategie-massnahmen", "bibliothek-ausleihen")
+WIDTHS = (390, 1280)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("site")
+    catalog = LocalCatalog(root / "catalog", load_catalog(ROOT))
+    for name in DATASETS:
+        prepared = sequence.prepare(ROOT, name, root / f"w-{name}")
+        assert prepared.bundle is not None
+        catalog.publish(prepared.bundle)
+    catalog.finish()
+    summary = RunSummary("r1", "2026-12-02T23:30:00+00:00", targets=["local"],
+                         results=[held_example(),
+                                  DatasetResult("online-dienste", "Online-Dienste", "published")])
+    reports = write_reports(summary, root / "reports")
+    return {"index": root / "catalog" / "index.html",
+            "fallzahlen": root / "catalog" / MONTHLY / "index.html",
+            "massnahmen": root / "catalog" / "digitalstrategie-massnahmen" / "index.html",
+            "report": reports / "digitalisierung-kosten.html",
+            "run": reports / "index.html"}
+
+
+@pytest.fixture(scope="module")
+def browser(browser_tools: dict[str, str]):  # noqa: ANN201
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=browser_tools["CHROMIUM"],
+                                        args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["index", "fallzahlen", "massnahmen", "report"])
+def test_pages_are_accessible_and_fit_the_screen(browser, browser_tools: dict[str, str],  # noqa: ANN001
+                                                 site: dict[str, Path], name: str,
+                                                 width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(site[name].as_uri())
+    shot = artifacts("catalog") / f"{name}-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    wider = overflow(page)
+    found = violations(page, browser_tools["AXE_JS"])
+    page.close()
+    assert wider == 0, f"{name} is {wider} px wider than {width} px"
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=2)
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("name", ["index", "fallzahlen", "massnahmen", "report", "run"])
+def test_no_page_scrolls_sideways_at_320_px(browser, site: dict[str, Path], name: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 320, "height": 700})
+    page.goto(site[name].as_uri())
+    wider = overflow(page)
+    page.close()
+    assert wider == 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["fallzahlen", "massnahmen"])
+def test_chart_and_preview_are_visible_without_javascript(browser, site: dict[str, Path],  # noqa: ANN001
+                                                          name: str, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    page.goto(site[name].as_uri())
+    chart = page.locator("figure svg[role=img]").first
+    preview = page.locator("table[aria-labelledby=vorschau-1]")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    visible = chart.is_visible() and preview.is_visible()
+    bars = page.locator("figure svg rect").count()
+    first_cell = preview.locator("tbody tr td").first.inner_text()
+    title = page.locator("#vorschau-1").bounding_box()
+    page.close()
+    assert visible and box is not None
+    assert box["width"] >= min(width - 40, 500) and box["height"] > 80
+    assert bars >= 2 and first_cell
+    assert title is not None and title["x"] + title["width"] <= width  # wraps on a phone
+
+
+def test_the_index_search_filters_with_javascript(browser, site: dict[str, Path]) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(site["index"].as_uri())
+    assert page.locator("#suche").is_visible()
+    page.fill("#suchtext", "Bibliothek")
+    status = page.locator("#treffer").inner_text()
+    shown = [li.get_attribute("data-name") for li in page.locator("li[data-name]").all()
+             if li.is_visible()]
+    page.fill("#suchtext", "")
+    page.select_option("#haeufigkeit", "vierteljährlich")
+    quarterly = [li.get_attribute("data-name") for li in page.locator("li[data-name]").all()
+                 if li.is_visible()]
+    page.screenshot(path=str(artifacts("catalog") / "index-filtered-390.png"), full_page=True)
+    page.close()
+    assert status == "1 von 3 Datensätzen gefunden."
+    assert shown == ["bibliothek-ausleihen"]
+    assert quarterly == ["digitalstrategie-massnahmen"]
+
+
+def test_without_javascript_the_index_is_the_full_list_in_theme_sections(
+        browser, site: dict[str, Path]) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 390, "height": 900}, java_script_enabled=False)
+    page.goto(site["index"].as_uri())
+    form_visible = page.locator("#suche").is_visible()
+    items = [li for li in page.locator("li[data-name]").all() if li.is_visible()]
+    sections = page.locator("section.thema h2").all_inner_texts()
+    page.close()
+    assert not form_visible
+    assert len(items) == 3
+    assert sections == ["Bildung, Kultur und Sport", "Regierung und öffentlicher Sektor"]
