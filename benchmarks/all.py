@@ -6,7 +6,9 @@
 
 "Previous" is another commit (default: where this branch left main, `git merge-base HEAD
 main`), checked out as a detached git worktree in the data folder and run with the same Python
-(`PYTHONPATH` points at it); `--previous none` measures only this checkout. Every figure is one
+(`PYTHONPATH` points at it); on main itself, or once the branch is merged, name the commit to
+compare with (`--previous ff66e1a`: before issue 19); `--previous none` measures only this
+checkout. Every figure is one
 child process (`python -m flows.cli …`) under GNU time (`/usr/bin/time`, Debian's `time`), so
 start-up and imports count; wall time and peak RSS are its own. The generated files
 (benchmarks/generate_keyfigures.py) are kept in the data folder for the next run.
