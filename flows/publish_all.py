@@ -109,16 +109,21 @@ def nightly_publish(
         # a time, so one slow source does not hold the others; its steps are Prefect tasks
         steps = TaskSteps(settings, specs, checked, Path(workdir), logger)
         unchanged = Unchanged.for_project(settings.project)
-        running = {name: pool.submit(copy_context().run, sequence.run_dataset, name, checked,
-                                     steps, gate, settings.out_dir / "locks", unchanged)
-                   for name in names}
-        for index, name in enumerate(names, start=1):
-            result = running[name].result()
-            summary.results.append(result)
-            logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
-                        STATUS_DE.get(result.status, result.status))
-            board.dataset_done(name, STATUS_DE.get(result.status, result.status))
-            dataset_artifacts(result)
+        index = 0
+        # a progress report that shows other datasets' figures waits for them (catalog.in_waves)
+        for wave in catalog.in_waves(settings.project, names):
+            running = {name: pool.submit(copy_context().run, sequence.run_dataset, name,
+                                         checked, steps, gate, settings.out_dir / "locks",
+                                         unchanged)
+                       for name in wave}
+            for name in wave:
+                index += 1
+                result = running[name].result()
+                summary.results.append(result)
+                logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
+                            STATUS_DE.get(result.status, result.status))
+                board.dataset_done(name, STATUS_DE.get(result.status, result.status))
+                dataset_artifacts(result)
     folder = batch.close(summary, settings, checked)
     summary_artifact(summary)
     record_artifact(record.read(settings.out_dir), summary.run_id)

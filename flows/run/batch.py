@@ -17,8 +17,9 @@ from flows.run.prepare import prepare_held
 from flows.run.sequence import PlainSteps
 from flows.run.targets import make_targets
 from flows.settings import Settings
+from flows.specs import catalog
 from flows.specs.operations import load_operations
-from flows.stages.report import refresh_latest, write_reports
+from flows.stages.report import LATEST, refresh_latest, write_reports
 
 Progress = Callable[[int, int, DatasetResult], None]
 
@@ -50,7 +51,9 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
     if targets and held is None:
         begin(summary, settings)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
-        for index, name in enumerate(names, start=1):
+        ordered = names if held is not None else [
+            name for wave in catalog.in_waves(settings.project, names) for name in wave]
+        for index, name in enumerate(ordered, start=1):
             if held is not None:
                 steps = PlainSteps(lambda slug: prepare_held(settings.project, slug, held[slug]))
                 result = sequence.run_dataset(name, targets, steps, gate,
@@ -100,7 +103,7 @@ def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Pat
         summary.housekeeping["notified"] = notify.notify(summary, settings,
                                                          notify.events(summary, settings))
     folder = write_reports(summary, report_dir(settings, summary.run_id))
-    refresh_latest(folder, settings.reports_dir / "latest")
+    refresh_latest(folder, settings.reports_dir / LATEST)
     store = ApprovalStore(settings.held_dir)
     for name in summary.held:
         store.attach_report(name, folder)

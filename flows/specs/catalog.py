@@ -70,6 +70,36 @@ def dataset_names(project: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "datapackage.yaml").is_file())
 
 
+def in_waves(project: Path, names: list[str]) -> list[list[str]]:
+    """`names` in the order they must run: a dataset whose progress report (progress.yaml)
+    shows key figures of other datasets of `names` comes in a later wave than those, so that
+    the report shows this run's figures and a second, unchanged run changes nothing. Within a
+    wave the given order is kept; a circle of references ends up in one last wave."""
+    needs = {name: _linked(project, name) & set(names) - {name} for name in names}
+    waves: list[list[str]] = []
+    done: set[str] = set()
+    while len(done) < len(names):
+        wave = [n for n in names if n not in done and needs[n] <= done]
+        wave = wave or [n for n in names if n not in done]
+        waves.append(wave)
+        done.update(wave)
+    return waves
+
+
+def _linked(project: Path, name: str) -> set[str]:
+    """The datasets whose figures `name`'s progress report shows (none if it has no report or
+    its declaration cannot be read; loading the dataset reports that)."""
+    path = project / "datapackages" / name / "progress.yaml"
+    if not path.is_file():
+        return set()
+    try:
+        data = read_yaml(path, name)
+    except ConfigError:
+        return set()
+    figures = data.get("key_figures") if isinstance(data, dict) else None
+    return {str(f["dataset"]) for f in figures or [] if isinstance(f, dict) and f.get("dataset")}
+
+
 def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
     """Load and check one dataset's declaration (`check=False` skips the frictionless check of
     the descriptor, for quick listings).

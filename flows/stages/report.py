@@ -41,6 +41,10 @@ def write_reports(summary: RunSummary, directory: Path) -> Path:
     return directory
 
 
+LATEST = "latest"
+"""The folder in reports/ that holds a copy of the newest run (not a run of its own)."""
+
+
 def refresh_latest(directory: Path, latest: Path) -> Path:
     """Copy the run's reports to `latest` (a stable address for the newest run), swapped in
     by rename so a reader never sees a half-written folder.

@@ -110,6 +110,9 @@ def _facts(descriptor: dict[str, Any], marker: dict[str, Any]) -> str:
              ("Lizenz", f'<a href="{esc(url)}">{esc(title)}</a>' if url else esc(title)),
              ("Themen", esc(themes or "nicht angegeben")),
              ("Schlagwörter", esc(", ".join(descriptor.get("keywords", []))))]
+    if marker.get("documents"):  # e.g. the progress report of a measures plan, HTML and PDF
+        facts.append(("Berichte", ", ".join(f'<a href="{esc(name)}">{esc(title)}</a>'
+                                            for name, title in marker["documents"].items())))
     return '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
 
 

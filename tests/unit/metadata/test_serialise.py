@@ -48,8 +48,12 @@ def test_an_unchanged_catalog_is_not_rewritten(tmp_path: Path) -> None:
     (folder / "dataset.ttl").write_text(serialise.serialise(_graph(), "ttl"))
     (folder / ".kennzahlen.json").write_text('{"published_at": "2026-01-01T00:00:00+00:00"}')
     LocalCatalog(tmp_path, metadata.load_catalog(ROOT)).finish()
-    written = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.glob("catalog.*")}
+    written = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in _rdf_files(tmp_path)}
     LocalCatalog(tmp_path, metadata.load_catalog(ROOT)).finish()
     assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in tmp_path.glob("catalog.*")} == written
+            for p in _rdf_files(tmp_path)} == written
     assert set(written) == {"catalog.ttl", "catalog.rdf"}
+
+
+def _rdf_files(folder: Path) -> list[Path]:
+    return [folder / "catalog.ttl", folder / "catalog.rdf"]
