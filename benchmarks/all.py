@@ -6,7 +6,9 @@
 
 "Previous" is another commit (default: where this branch left main, `git merge-base HEAD
 main`), checked out as a detached git worktree in the data folder and run with the same Python
-(`PYTHONPATH` points at it); `--previous none` measures only this checkout. Every figure is one
+(`PYTHONPATH` points at it); on main itself, or once the branch is merged, name the commit to
+compare with (`--previous ff66e1a`: before issue 19); `--previous none` measures only this
+checkout. Every figure is one
 child process (`python -m flows.cli …`) under GNU time (`/usr/bin/time`, Debian's `time`), so
 start-up and imports count; wall time and peak RSS are its own. The generated files
 (benchmarks/generate_keyfigures.py) are kept in the data folder for the next run.
@@ -51,13 +53,14 @@ print(len(outcome.findings))
 
 
 def timed(command: list[str], env: dict[str, str] | None = None,
-          cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+          cwd: Path | None = None, ok: tuple[int, ...] = (0, 1)) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process (exit codes other than `ok` stop
+    the benchmark: a publication that ends invalid measures nothing)."""
     started = time.perf_counter()
     done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True,
                           text=True, env=env, cwd=cwd)
     seconds = time.perf_counter() - started
-    if done.returncode not in (0, 1):
+    if done.returncode not in ok:
         raise SystemExit(f"{' '.join(command[:4])} … failed ({done.returncode}):\n"
                          f"{done.stdout[-1500:]}\n{done.stderr[-1500:]}")
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
@@ -76,7 +79,8 @@ class Version:
     def publish(self, project: Path, catalog: Path, names: list[str] | None = None,
                 **extra: str) -> tuple[float, float]:
         return timed([sys.executable, "-m", "flows.cli", "publish", *(names or []),
-                      "--target", f"local:{catalog}"], self.env(project, **extra), self.root)
+                      "--target", f"local:{catalog}"], self.env(project, **extra), self.root,
+                     ok=(0,))
 
     def validator(self, csv: Path) -> tuple[float, float]:
         return timed([sys.executable, "-c", OURS, str(csv)], self.env(csv.parent), self.root)

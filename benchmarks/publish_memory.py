@@ -45,11 +45,14 @@ INTERNAL = {
     "ckan": {"owner_org": "stadt-musterstadt", "organization_title": "Stadt Musterstadt"},
     "resources": {"fallzahlen": {"source": {"kind": "csv", "path": "source/fallzahlen.csv",
                                             "encoding": "utf-8", "delimiter": ","},
-                                 # an 8-digit municipality key looks like a phone number
+                                 # an 8-digit municipality key looks like a phone number,
+                                 # a day of the figures like a date of birth
                                  "protect": {"exceptions": [{
                                      "field": "ags", "kinds": ["phone"],
                                      "reason":
-                                         "Amtlicher Gemeindeschlüssel, keine Telefonnummer"}]}}},
+                                         "Amtlicher Gemeindeschlüssel, keine Telefonnummer"}, {
+                                     "field": "datum", "kinds": ["birth-date"],
+                                     "reason": "Tag der Fallzahlen, kein Geburtsdatum"}]}}},
 }
 
 

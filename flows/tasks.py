@@ -156,5 +156,9 @@ class ProgressBoard:
             self._update(f"{self.done} von {self.total} Datensätzen fertig; {item.text()}")
 
     def _update(self, description: str) -> None:
+        """Best effort: a progress update that fails never fails a dataset."""
         share = 100.0 * self.done / self.total if self.total else 100.0
-        update_progress_artifact(self._id, share, description=description)
+        try:
+            update_progress_artifact(self._id, share, description=description)
+        except Exception as exc:  # noqa: BLE001 - any failure of the API only costs the display
+            self.logger.warning("Fortschritt nicht aktualisiert (%s).", type(exc).__name__)

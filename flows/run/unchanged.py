@@ -10,7 +10,8 @@ parts: the declaration's hash is taken over the files' bytes without parsing the
 differs from the remembered one is the declaration loaded to find the source files (the record
 keeps their names). Only datasets whose
 sources are all files (csv, xlsx, ods, a saved JSON answer, a SQLite file) have one; a database
-server, a web API and the incremental council system are always read.
+server, a web API and the incremental council system are always read, and so is a measures plan
+with a progress report (`progress.yaml`): its report shows other datasets' last publications.
 
 A result is remembered only after a run in which the dataset was published or found unchanged
 on every target, without an error. It is taken over only when every target of this run still
@@ -43,6 +44,7 @@ from flows.run import cache
 from flows.run.prepare import Prepared
 from flows.specs import catalog
 from flows.specs.datasets import SourceSpec
+from flows.specs.progress import PROGRESS_FILE
 from flows.stages.plausibility import compare_same
 
 FORMAT = "1"
@@ -87,6 +89,8 @@ class Unchanged:
         declaration, a missing file; the full run reports it) and, if that is what was
         remembered and every target shows that version, the result to take over (`rejected`:
         content hashes a person rejected). The declaration is parsed only when it changed."""
+        if (self.project / "datapackages" / name / PROGRESS_FILE).is_file():
+            return None, None  # its report shows other datasets' last publications
         try:
             declaration = declaration_digest(self.project, name)
             record = self._read(name)

@@ -172,6 +172,9 @@ def test_a_database_server_or_web_api_is_always_read(project: Path, env: dict[st
     monkeypatch.setenv("GEWERBE_DB_URL", "postgresql://db.example/gewerbe")
     assert found.check("gewerbemeldungen-monatlich", [], set())[0] is None
     assert found.check("ratsinformation-kennzahlen", [], set())[0] is None  # incremental
+    assert found.check("digitalisierung-kosten", [], set())[0] is not None
+    # a measures plan's progress report shows other datasets' last publications
+    assert found.check("digitalstrategie-massnahmen", [], set())[0] is None
 
 
 def test_switched_off_with_the_validation_cache(project: Path, env: dict[str, str],
