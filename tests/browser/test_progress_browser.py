@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from flows.cli import EXIT_OK, main
-from tests.browser.test_report_browser import _artifacts, _violations
+from tests.browser.pages import artifacts as _artifacts
+from tests.browser.pages import violations as _violations
 from tests.helpers import FIXTURES, ROOT
 
 SLUG = "digitalstrategie-massnahmen"
