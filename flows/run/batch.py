@@ -98,7 +98,7 @@ def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Pat
         summary.housekeeping["notified"] = notify.notify(summary, settings,
                                                          notify.events(summary, settings))
     folder = write_reports(summary, report_dir(settings, summary.run_id))
-    refresh_latest(folder, settings.reports_dir / "latest")
+    refresh_latest(folder, settings.reports_dir.with_name("reports-latest"))
     store = ApprovalStore(settings.held_dir)
     for name in summary.held:
         store.attach_report(name, folder)

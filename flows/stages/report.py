@@ -2,8 +2,9 @@
 
 Writes, per run, `<slug>.json` and `<slug>.html` for every dataset plus `summary.json`,
 `summary.md` and `index.html` into the run's report folder; `refresh_latest` keeps a copy of
-the newest run at a stable address (`reports/latest/`). The text and markdown come from
-`report_text` (also used for Prefect artifacts by the flow layer), the pages from `report_html`.
+the newest run at a stable address (`out/reports-latest/`, beside the run folders). The text
+and markdown come from `report_text` (also used for Prefect artifacts by the flow layer), the
+pages from `report_html`.
 """
 
 from __future__ import annotations
