@@ -7,8 +7,9 @@ Builds a temporary project with N copies of an example dataset (renamed `nochang
 the same names every time), publishes it to the CKAN that `scripts/ckan-dev env` names (or
 CKAN_URL/CKAN_API_TOKEN), then runs again with unchanged data. Every CKAN API call passes a
 counting proxy (tests/fault_proxy.py without faults). Prints, per run: datasets, wall time,
-read calls, write calls, validations answered by the cache. Expected for the second run: at
-most one read call per dataset, no write, every validation from the cache. The names are the
+read calls, write calls, validations answered by the cache, datasets not read at all (their
+sources unchanged, flows/run/unchanged.py). Expected for the second run: at most one read call
+per dataset, no write, no dataset read. The names are the
 same every time, so once they exist in the portal the first run finds them unchanged too (it
 starts with an empty validation cache, though).
 """
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from flows.run import sequence  # noqa: E402
 from flows.run.prepare import Prepared, prepare  # noqa: E402
 from flows.run.targets import make_targets  # noqa: E402
+from flows.run.unchanged import Unchanged  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from tests.fault_proxy import FaultProxy  # noqa: E402
 
@@ -87,7 +89,7 @@ def run(project: Path, names: list[str], proxy: FaultProxy) -> dict[str, float]:
         for name in names:
             # the nightly sequence: prepare, compare with the last publication, publish
             result = sequence.run_dataset(name, targets, sequence.PlainSteps(prepare_one), None,
-                                          Path(work) / "locks")
+                                          Path(work) / "locks", Unchanged.for_project(project))
             statuses[result.status] += 1
         validations = sum(len(p.validations) for p in prepared_all)
         cached = sum(v.cached for p in prepared_all for v in p.validations)
@@ -101,6 +103,7 @@ def run(project: Path, names: list[str], proxy: FaultProxy) -> dict[str, float]:
     return {"seconds": seconds, "reads": reads, "writes": sum(actions.values()) - reads,
             "downloads": downloads,
             "cached": cached, "validations": validations, "statuses": dict(statuses),
+            "not_read": len(names) - len(prepared_all),
             "actions": dict(actions)}
 
 
@@ -119,10 +122,10 @@ def main() -> None:
         results = [("first run", run(project, names, proxy)),
                    ("second run, no change", run(project, names, proxy))]
     print(f"{'':24}{'datasets':>9}{'wall s':>9}{'reads':>7}{'writes':>8}{'downloads':>11}"
-          f"{'from cache':>12}")
+          f"{'from cache':>12}{'not read':>10}")
     for label, r in results:
         print(f"{label:24}{len(names):9d}{r['seconds']:9.1f}{r['reads']:7d}{r['writes']:8d}"
-              f"{r['downloads']:11d}{r['cached']:>7d}/{r['validations']}")
+              f"{r['downloads']:11d}{r['cached']:>7d}/{r['validations']:<4d}{r['not_read']:>10d}")
     for label, r in results:
         print(f"{label}: status {r['statuses']}; calls {r['actions']}")
 

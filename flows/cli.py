@@ -175,12 +175,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from flows.run import batch
+    from flows.run import batch, throughput
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
-    summary = batch.run(settings, names, [],
-                       progress=None if args.format == "json" else _progress)
+    with throughput.reporting(_rows_line):
+        summary = batch.run(settings, names, [],
+                            progress=None if args.format == "json" else _progress)
     if args.format == "json":
         reports = [r.to_dict() for r in summary.results]
         print(_safe(json.dumps(reports[0] if len(reports) == 1 else reports,
@@ -189,11 +190,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from flows.run import batch
+    from flows.run import batch, throughput
 
     settings = _settings(args)
     names = _names(settings, args.datasets)
-    summary = batch.run(settings, names, args.target or ["local"], progress=_progress)
+    with throughput.reporting(_rows_line):
+        summary = batch.run(settings, names, args.target or ["local"], progress=_progress)
     _footer(settings, summary)
     return _exit(summary.ok, summary.held)
 
@@ -260,6 +262,7 @@ def _cmd_approve(args: argparse.Namespace) -> int:
     from flows.specs import catalog
 
     settings = _settings(args)
+    _names(settings, [args.dataset])
     store = approval.ApprovalStore(settings.held_dir)
     record = store.held_record(args.dataset)
     spec = catalog.load(settings.project, args.dataset, check=False)
@@ -284,6 +287,7 @@ def _cmd_reject(args: argparse.Namespace) -> int:
     from flows.run import approval
 
     settings = _settings(args)
+    _names(settings, [args.dataset])
     store = approval.ApprovalStore(settings.held_dir)
     entry = store.decide(args.dataset, "rejected", args.by or approval.current_user(),
                          args.comment)
@@ -325,6 +329,11 @@ def _progress(index: int, total: int, result) -> None:  # noqa: ANN001
     if len(result.problems) > MAX_PRINTED:
         print(f"  … und {len(result.problems) - MAX_PRINTED} weitere Probleme "
               "(vollständig mit --format json oder im Bericht).")
+
+
+def _rows_line(item) -> None:  # noqa: ANN001 - a flows.run.throughput.RowsRead
+    """How far a large resource is, on stderr (stdout may carry the JSON report)."""
+    print(_safe(f"  … {item.text()}"), file=sys.stderr, flush=True)
 
 
 def _line(index: int, total: int, name: str, status: str, reason: str) -> None:

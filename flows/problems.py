@@ -140,6 +140,25 @@ register("source-missing", "Quelldatei fehlt",
 register("source-encoding", "Zeichenkodierung passt nicht",
          "Prüfen Sie die in dataset.yaml angegebene Kodierung (z. B. cp1252 oder utf-8) gegen den "
          "Export.")
+register("source-format", "Datei im falschen Format",
+         "Die richtige Datei angeben oder in dataset.yaml die passende Art (kind) eintragen, wie "
+         "in der Meldung genannt.")
+register("too-many-columns", "Zu viele Spalten",
+         "Die Datei hat mehr Spalten als erlaubt: oft das falsche Trennzeichen oder ein "
+         "gedrehter Export. Export prüfen; ist die Breite richtig, source.max_columns in "
+         "dataset.yaml erhöhen.")
+register("table-empty", "Tabelle ohne Daten",
+         "Der Export enthält nur die Kopfzeile oder leere Zeilen: Export in der Fachanwendung "
+         "wiederholen. Darf die Tabelle leer sein, in dataset.yaml allow_empty: true angeben.")
+register("cell-too-long", "Zelle zu lang",
+         "Die Zelle in der Quelle kürzen; oft verrutschte Anführungszeichen. Ist der lange Text "
+         "gewollt, source.max_cell_length in dataset.yaml erhöhen.")
+register("text-cleaned", "Unsichtbare Zeichen entfernt",
+         "Nichts zu tun: die Zeichen wurden vor der Veröffentlichung entfernt. Damit sie nicht "
+         "wiederkommen, den Export in der Fachanwendung prüfen.")
+register("text-bidi-control", "Steuerzeichen für die Schreibrichtung",
+         "Die Zeichen in der Quelle entfernen: sie können Text anders anzeigen, als er "
+         "gespeichert ist, und werden deshalb nicht veröffentlicht.")
 register("source-unreadable", "Quelle nicht lesbar",
          "Prüfen Sie, ob die Datei im angegebenen Format vorliegt und nicht beschädigt ist.")
 register("source-unreachable", "Quelle nicht erreichbar",
@@ -169,12 +188,19 @@ register("personal-data", "Personenbezogene Daten gefunden",
 register("personal-data-column", "Spalte mit personenbezogenen Daten",
          "Die Spalte aus Schema und Export entfernen oder, falls sie nichts Personenbezogenes "
          "enthält, in dataset.yaml unter protect.exceptions mit kinds: [label] freigeben.")
+register("case-level-data", "Einzelfälle statt Kennzahlen",
+         "Prüfen Sie, ob Einzelfälle veröffentlicht werden sollen. Meist ist eine Zählung gemeint: "
+         "in dataset.yaml unter aggregate Zeitraum (period), Gruppen (group_by) und Maße "
+         "(measures, z. B. count) angeben (siehe README, Abschnitt Aggregation).")
 register("small-count-unprotected", "Kleine Fallzahl ungeschützt",
          "Das Feld in dataset.yaml unter protect.small_counts.fields aufnehmen, damit kleine Werte "
          "gesperrt werden.")
 register("suppression-impossible", "Geheimhaltung nicht möglich",
          "Die Summen so veröffentlichen, dass kleine Werte nicht zurückgerechnet werden können "
          "(z. B. Gruppen zusammenfassen).")
+register("suppression-audit-undecided", "Geheimhaltung nicht geprüft",
+         "Die Tabelle in kleinere Tabellen teilen oder weniger Summen veröffentlichen, damit die "
+         "Prüfung in der Zeit fertig wird; bis dahin wird der Datensatz nicht veröffentlicht.")
 register("formula-neutralised", "Formel entschärft",
          "Nichts zu tun: der Text wird mit einem Apostroph davor veröffentlicht. Falls er keine "
          "Formel sein soll, die Quelle prüfen.")

@@ -5,10 +5,13 @@ Deployed by `prefect.yaml` as `nightly-publish`; run locally by `kennzahlen run`
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from contextvars import copy_context
 from logging import Logger, LoggerAdapter
 from pathlib import Path
@@ -18,16 +21,19 @@ from prefect import flow, get_run_logger
 from prefect.input import RunInput
 from prefect.states import Completed, Failed, State
 
+from flows.adapters.ckan import breaker
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import PublishOutcome, Target
 from flows.model.results import STATUS_DE, Comparison, RunSummary
-from flows.run import batch, notify, record, sequence
+from flows.run import batch, notify, record, sequence, throughput
 from flows.run.approval import Gate
 from flows.run.prepare import Prepared
 from flows.run.targets import make_targets
+from flows.run.unchanged import Unchanged
 from flows.settings import Settings
 from flows.specs import catalog
 from flows.tasks import (
+    ProgressBoard,
     compare_previous,
     dataset_artifacts,
     emit_run_events,
@@ -89,25 +95,35 @@ def nightly_publish(
                                  load_block=load_secret_block)
     specs = list(targets or settings.default_targets)
     checked = make_targets(specs, settings)  # fails fast on a missing token or unknown target
+    breaker.reset()  # a portal given up on in an earlier run in this process is tried again
     names = list(datasets or catalog.dataset_names(settings.project))
     summary = RunSummary(run_id=run_id or batch.new_run_id(), started_at=batch.now(),
                          targets=[t.label for t in checked])
     gate = batch.approval_gate(settings, summary.run_id, specs)
     batch.begin(summary, settings)
+    board = ProgressBoard(len(names), logger)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir, \
+            throughput.reporting(board.rows), _quiet_task_runs(), \
             ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="dataset") as pool:
         # every dataset runs the one per-dataset sequence in its own thread, up to CONCURRENCY at
         # a time, so one slow source does not hold the others; its steps are Prefect tasks
         steps = TaskSteps(settings, specs, checked, Path(workdir), logger)
-        running = {name: pool.submit(copy_context().run, sequence.run_dataset, name, checked,
-                                     steps, gate, settings.out_dir / "locks")
-                   for name in names}
-        for index, name in enumerate(names, start=1):
-            result = running[name].result()
-            summary.results.append(result)
-            logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
-                        STATUS_DE.get(result.status, result.status))
-            dataset_artifacts(result)
+        unchanged = Unchanged.for_project(settings.project)
+        index = 0
+        # a progress report that shows other datasets' figures waits for them (catalog.in_waves)
+        for wave in catalog.in_waves(settings.project, names):
+            running = {name: pool.submit(copy_context().run, sequence.run_dataset, name,
+                                         checked, steps, gate, settings.out_dir / "locks",
+                                         unchanged)
+                       for name in wave}
+            for name in wave:
+                index += 1
+                result = running[name].result()
+                summary.results.append(result)
+                logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
+                            STATUS_DE.get(result.status, result.status))
+                board.dataset_done(name, STATUS_DE.get(result.status, result.status))
+                dataset_artifacts(result)
     folder = batch.close(summary, settings, checked)
     summary_artifact(summary)
     record_artifact(record.read(settings.out_dir), summary.run_id)
@@ -117,6 +133,19 @@ def nightly_publish(
     if summary.ok:
         return Completed(message=message, data=summary.to_dict())
     return Failed(message=message, data=summary.to_dict())
+
+
+@contextmanager
+def _quiet_task_runs() -> Iterator[None]:
+    """No "Finished in state Completed()" line per task run (the run logs one line per dataset
+    and keeps a progress artifact); failed task runs are still logged, as errors."""
+    task_runs = logging.getLogger("prefect.task_runs")
+    before = task_runs.level
+    task_runs.setLevel(max(before, logging.WARNING))
+    try:
+        yield
+    finally:
+        task_runs.setLevel(before)
 
 
 class TaskSteps:

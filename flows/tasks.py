@@ -3,11 +3,18 @@ logic lives in flows/run and flows/stages."""
 
 from __future__ import annotations
 
+import threading
+from logging import Logger, LoggerAdapter
 from pathlib import Path
 from typing import Any
 
 from prefect import task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 
 from flows.errors import TransientError
@@ -17,6 +24,7 @@ from flows.run import sequence
 from flows.run.notify import Event
 from flows.run.prepare import Prepared, prepare
 from flows.run.targets import make_targets
+from flows.run.throughput import RowsRead
 from flows.settings import Settings
 from flows.stages.publish import publish
 from flows.stages.report_text import (
@@ -122,3 +130,31 @@ def emit_run_events(events: list[Event]) -> None:
                    resource={"prefect.resource.id": f"kennzahlen.dataset.{event.dataset}",
                              "prefect.resource.name": event.title},
                    payload=event.payload())
+
+
+class ProgressBoard:
+    """The progress of a nightly run in Prefect: one progress artifact (datasets done of all)
+    whose description names the last finished dataset and, while a large resource is read, its
+    rows per second; the same lines go to the run's log."""
+
+    def __init__(self, total: int, logger: Logger | LoggerAdapter) -> None:
+        self.total, self.done, self.logger = total, 0, logger
+        self._lock = threading.Lock()
+        self._id = create_progress_artifact(0.0, key="nightly-progress",
+                                            description=f"0 von {total} Datensätzen fertig")
+
+    def dataset_done(self, name: str, status: str) -> None:
+        with self._lock:
+            self.done += 1
+            self._update(f"{self.done} von {self.total} Datensätzen fertig; zuletzt {name}: "
+                         f"{status}")
+
+    def rows(self, item: RowsRead) -> None:
+        """A sink for `flows.run.throughput.reporting` (called from the dataset threads)."""
+        self.logger.info("%s", item.text())
+        with self._lock:
+            self._update(f"{self.done} von {self.total} Datensätzen fertig; {item.text()}")
+
+    def _update(self, description: str) -> None:
+        share = 100.0 * self.done / self.total if self.total else 100.0
+        update_progress_artifact(self._id, share, description=description)

@@ -204,7 +204,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=58983)
+    parser.add_argument("--schema", default="ckan-2.12",
+                        help="schema name CKAN checks at start-up (CKAN 2.11 wants ckan-2.11)")
     args = parser.parse_args()
+    global SCHEMA  # noqa: PLW0603 (set once, before serving)
+    SCHEMA = SCHEMA.replace("ckan-2.12", args.schema)
     ThreadingHTTPServer((args.host, args.port), Handler).serve_forever()
 
 

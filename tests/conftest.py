@@ -67,6 +67,15 @@ def env(monkeypatch: pytest.MonkeyPatch, project: Path, tmp_path: Path) -> dict[
     return values
 
 
+@pytest.fixture(autouse=True)
+def _closed_breakers() -> Iterator[None]:
+    """Every test starts with every portal's circuit breaker closed (flows/adapters/ckan)."""
+    from flows.adapters.ckan import breaker
+
+    breaker.reset()
+    yield
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One Prefect test harness per session (it takes ≈ 10 s to start)."""

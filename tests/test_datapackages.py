@@ -77,3 +77,17 @@ def test_yaml_syntax_error_names_the_line(project: Path) -> None:
     path.write_text("name: digitalisierung-kosten\ntitle: [kaputt\n")
     with pytest.raises(ConfigError, match="Zeile"):
         catalog.load(project, "digitalisierung-kosten")
+
+
+def test_a_protection_level_the_small_count_rule_cannot_give_is_refused(project: Path) -> None:
+    internal = project / "datapackages/fallzahlen-verwaltungsleistungen/dataset.yaml"
+    data = yaml.safe_load(internal.read_text())
+    counts = data["resources"]["fallzahlen"]["protect"]["small_counts"]
+    counts["k"] = 2  # a hidden count could only be 1
+    internal.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(ConfigError, match=r"k=2 .*nur 1 bis 1.*zeros: true"):
+        catalog.load(project, "fallzahlen-verwaltungsleistungen")
+    counts.update(zeros=True, min_width=1)
+    internal.write_text(yaml.safe_dump(data, allow_unicode=True))
+    spec = catalog.load(project, "fallzahlen-verwaltungsleistungen").resources[0].protect
+    assert (spec.k, spec.zeros, spec.min_width) == (2, True, 1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -18,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from flows.metadata import vocabularies as voc
 from flows.metadata.descriptor import CatalogInfo
-from flows.metadata.fields import DATASET_FIELDS, DCATAP, DCATDE, DcatField
+from flows.metadata.fields import DATASET_FIELDS, DCATAP, DCATDE, DISTRIBUTION_FIELDS, DcatField
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
@@ -208,39 +207,71 @@ def _agent(graph: Graph, publisher: dict[str, Any]) -> URIRef | BNode:
     return node
 
 
+def distribution_values(descriptor: dict[str, Any], item: Distribution, url: str,
+                        modified: str) -> dict[URIRef, Any]:
+    """The values of one file's DISTRIBUTION_FIELDS, keyed by predicate (codes without their
+    vocabulary base; None where a field does not apply). The local catalog states them, CKAN's
+    resource gets them (`url`: where the file is served)."""
+    code = licence_code(descriptor)
+    return {
+        DCTERMS.title: item.title, DCTERMS.description: item.description or None,
+        DCAT.accessURL: url, DCAT.downloadURL: url,  # K39: a plain download has one URL for both
+        DCTERMS.format: voc.FILE_TYPES[item.format], DCAT.mediaType: item.mediatype,
+        DCTERMS.license: code, DCTERMS.rights: rights(descriptor),
+        DCATDE.licenseAttributionByText:
+            attribution(descriptor) if code in voc.ATTRIBUTION_LICENCES else None,
+        DCAT.byteSize: item.bytes, DCTERMS.modified: modified,
+        DCTERMS.issued: (descriptor.get("dcat") or {}).get("issued"),
+        DCATAP.availability: "STABLE",
+    }
+
+
+def rights(descriptor: dict[str, Any]) -> str:
+    """The terms of use in words: the licence and the source to name (dct:rights)."""
+    code = licence_code(descriptor)
+    return f"{voc.LICENCES.get(code, code)}; Quelle: {attribution(descriptor)}"
+
+
 def _distribution(graph: Graph, descriptor: dict[str, Any], catalog: CatalogInfo,
                   item: Distribution, modified: str) -> URIRef:
     url = URIRef(f"{catalog.dataset_uri(descriptor['name'])}/{item.file}")
     node = URIRef(f"{url}#distribution")
+    values = distribution_values(descriptor, item, str(url), modified)
     add = graph.add
     add((node, RDF.type, DCAT.Distribution))
-    add((node, DCTERMS.title, Literal(item.title, lang=LANG)))
-    if item.description:
-        add((node, DCTERMS.description, Literal(item.description, lang=LANG)))
-    add((node, DCAT.accessURL, url))
-    add((node, DCAT.downloadURL, url))  # K39: a plain download has the same URL for both
-    add((node, DCTERMS.format, URIRef(voc.FILE_TYPE_BASE + voc.FILE_TYPES[item.format])))
-    media = URIRef(voc.IANA_BASE + item.mediatype)
-    add((node, DCAT.mediaType, media))
-    add((media, RDF.type, DCTERMS.MediaType))
-    code = licence_code(descriptor)
-    licence = URIRef(voc.LICENCE_BASE + code)
-    add((node, DCTERMS.license, licence))
-    add((licence, RDF.type, DCTERMS.LicenseDocument))
-    rights = URIRef(f"{catalog.dataset_uri(descriptor['name'])}/#nutzungsbedingungen")
-    add((rights, RDF.type, DCTERMS.RightsStatement))
-    text = attribution(descriptor)
-    add((rights, RDFS.label, Literal(f"{voc.LICENCES.get(code, code)}; Quelle: {text}", lang=LANG)))
-    add((node, DCTERMS.rights, rights))
-    if code in voc.ATTRIBUTION_LICENCES:
-        add((node, DCATDE.licenseAttributionByText, Literal(text, lang=LANG)))
-    add((node, DCAT.byteSize, Literal(Decimal(item.bytes), datatype=XSD.decimal)))
-    add((node, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
-    if (descriptor.get("dcat") or {}).get("issued"):
-        add((node, DCTERMS.issued, Literal(str(descriptor["dcat"]["issued"]), datatype=XSD.date)))
-    add((node, DCATAP.availability,
-         URIRef("http://publications.europa.eu/resource/authority/planned-availability/STABLE")))
+    for row in DISTRIBUTION_FIELDS:
+        value = values[row.predicate]
+        if value in (None, ""):
+            continue
+        if row.predicate == DCTERMS.rights:
+            term: URIRef | Literal = URIRef(
+                f"{catalog.dataset_uri(descriptor['name'])}/#nutzungsbedingungen")
+            add((term, RDF.type, DCTERMS.RightsStatement))
+            add((term, RDFS.label, Literal(value, lang=LANG)))
+        elif row.predicate == DCAT.byteSize:  # one lexical form: "1617", never "1617.0"
+            term = Literal(str(int(value)), datatype=XSD.decimal, normalize=False)
+        elif row.predicate == DCTERMS.modified:
+            term = Literal(value, datatype=XSD.dateTime)
+        elif row.kind == "date":
+            term = Literal(str(value), datatype=XSD.date)
+        elif row.kind == "text" or row.predicate == DCATDE.licenseAttributionByText:
+            term = Literal(value, lang=LANG)
+        else:
+            term = URIRef(row.base + str(value))
+        add((node, row.predicate, term))
+    _type_nodes(graph, node, descriptor)
     return node
+
+
+def _type_nodes(graph: Graph, node: URIRef, descriptor: dict[str, Any]) -> None:
+    """The classes of the vocabulary nodes a distribution points to; the licence with its
+    title, so a harvester can find it in its licence register by title too."""
+    for media in graph.objects(node, DCAT.mediaType):
+        graph.add((media, RDF.type, DCTERMS.MediaType))
+    for licence in graph.objects(node, DCTERMS.license):
+        graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
+        code = licence_code(descriptor)
+        graph.add((licence, DCTERMS.title, Literal(voc.LICENCES.get(code, code), lang=LANG)))
 
 
 def catalog_graph(catalog: CatalogInfo, datasets: list[Graph], modified: str) -> Graph:

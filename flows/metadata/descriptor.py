@@ -111,6 +111,8 @@ def complete(descriptor: dict[str, Any], catalog: CatalogInfo) -> dict[str, Any]
     # dct:identifier must be a Literal in DCAT-AP 2.1.1, and ckanext-dcat turns anything that
     # parses as a URI into an IRI: so the stable identifier is the dataset URI without its scheme
     block.setdefault("identifier", catalog.dataset_uri(str(result.get("name"))).split("://", 1)[1])
+    # the dataset's URI in the catalog: CKAN's `uri` extra and landing page are built from it
+    block["uri"] = catalog.dataset_uri(str(result.get("name")))
     return result
 
 

@@ -18,14 +18,14 @@ from datetime import date
 from typing import Any
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDFS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDFS
 
 from flows.metadata import vocabularies as voc
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "dcatde": DCATDE, "dcatap": DCATAP, "owl": OWL,
-            "rdfs": RDFS}
+            "rdfs": RDFS, "foaf": FOAF}
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 AGS = re.compile(r"^\d{8}$")
@@ -42,7 +42,9 @@ class Ckan:
     key: str
     form: str = "text"
     """text (as is), date (as text), uri (base + code), json-uri-list (a JSON list of base + code,
-    as ckanext-dcatde reads list extras), tags (CKAN's tag dicts)."""
+    as ckanext-dcatde reads list extras), tags (CKAN's tag dicts, with the Musterdatenkatalog
+    label), page (the landing page: the dataset URI + '/'), mediatype (the bare IANA type: CKAN
+    copies it into the download's Content-Type; our ckanext-dcat profile states the IRI)."""
     extra: bool = False
     dcatde: str = ""
     """The property ckanext-dcatde makes of an extra, if not the field's own predicate."""
@@ -124,9 +126,11 @@ DATASET_FIELDS: tuple[DcatField, ...] = (
               missing="Pflichtangabe in DCAT-AP.de", ckan=(Ckan("notes"),)),
     DcatField("dcat.identifier", DCTERMS.identifier, "identifier",
               ckan=(Ckan("identifier", extra=True),)),
-    DcatField("", DCAT.landingPage, "page"),
+    DcatField("dcat.uri", None, "literal", ckan=(Ckan("uri", extra=True),)),
+    DcatField("dcat.uri", DCAT.landingPage, "page", ckan=(Ckan("url", "page"),)),
     DcatField("version", OWL.versionInfo, "literal", ckan=(Ckan("version"),)),
-    DcatField("homepage", None, "literal", ckan=(Ckan("url"),)),
+    DcatField("homepage", FOAF.page, "uri", rdf_type=FOAF.Document,
+              ckan=(Ckan("documentation", "json-uri-list", extra=True),)),
     DcatField("keywords", DCAT.keyword, "keywords", obligation="recommended",
               missing="Schlagwörter machen den Datensatz auffindbar",
               ckan=(Ckan("tags", "tags"),)),
@@ -177,7 +181,8 @@ DATASET_FIELDS: tuple[DcatField, ...] = (
     DcatField("dcat.centroid", DCTERMS.spatial, "spatial",
               invalid="'{value}' ist kein WKT-Punkt wie 'POINT(8.4311 49.3172)' (erst Länge, dann "
                       "Breite).",
-              valid=lambda point: bool(WKT_POINT.match(str(point)))),
+              valid=lambda point: bool(WKT_POINT.match(str(point))),
+              ckan=(Ckan("spatial_centroid", extra=True, dcatde="dcat:centroid"),)),
     _code("dcat.geocoding_level", DCATDE.politicalGeocodingLevelURI, voc.LEVEL_BASE, voc.LEVELS,
           "Verwaltungsebene", "politicalGeocodingLevelURI"),
     DcatField("dcat.issued", DCTERMS.issued, "date",
@@ -197,26 +202,29 @@ DATASET_FIELDS: tuple[DcatField, ...] = (
 """Every field of a dcat:Dataset, in the order the check reports them."""
 
 DISTRIBUTION_FIELDS: tuple[DcatField, ...] = (
-    DcatField("resources.title", DCTERMS.title, "text"),
-    DcatField("resources.description", DCTERMS.description, "text"),
-    DcatField("", DCAT.accessURL, "uri", obligation="mandatory"),
-    DcatField("", DCAT.downloadURL, "uri"),
+    DcatField("resources.title", DCTERMS.title, "text", ckan=(Ckan("name"),)),
+    DcatField("resources.description", DCTERMS.description, "text",
+              ckan=(Ckan("description"),)),
+    DcatField("", DCAT.accessURL, "uri", obligation="mandatory", ckan=(Ckan("access_url"),)),
+    DcatField("", DCAT.downloadURL, "uri", ckan=(Ckan("download_url"),)),
     DcatField("resources.format", DCTERMS.format, "uri", voc.FILE_TYPE_BASE, voc.FILE_TYPES,
               "recommended", ckan=(Ckan("format", "uri"),)),
     DcatField("resources.mediatype", DCAT.mediaType, "uri", voc.IANA_BASE,
-              ckan=(Ckan("mimetype", "uri"),)),
-    DcatField("licenses.0.path", DCTERMS.license, "licence", codes=voc.LICENCES,
+              ckan=(Ckan("mimetype", "mediatype"),)),
+    DcatField("licenses.0.path", DCTERMS.license, "licence", voc.LICENCE_BASE, voc.LICENCES,
               obligation="mandatory", ckan=(Ckan("license", "uri"),)),
-    DcatField("", DCTERMS.rights, "licence"),
+    DcatField("", DCTERMS.rights, "licence", ckan=(Ckan("rights"),)),
     DcatField("", DCATDE.licenseAttributionByText, "licence", obligation="mandatory",
               ckan=(Ckan("licenseAttributionByText"),)),
     DcatField("resources.bytes", DCAT.byteSize, "literal", ckan=(Ckan("size"),)),
-    DcatField("", DCTERMS.modified, "modified", ckan=(Ckan("modified", "date"),)),
-    DcatField("dcat.issued", DCTERMS.issued, "date"),
-    DcatField("", DCATAP.availability, "uri", obligation="recommended"),
+    DcatField("", DCTERMS.modified, "modified"),
+    DcatField("dcat.issued", DCTERMS.issued, "date", ckan=(Ckan("issued", "date"),)),
+    DcatField("", DCATAP.availability, "uri", voc.AVAILABILITY_BASE, obligation="recommended",
+              ckan=(Ckan("availability", "uri"),)),
 )
-"""Every field of a dcat:Distribution; dcat._distribution states them, CKAN keeps them per
-resource (mapping.resource_fields)."""
+"""Every field of a dcat:Distribution. `dcat.distribution_values` gives their values (keyed by
+predicate), `dcat._distribution` states them, `mapping.resource_fields` puts them into a CKAN
+resource. The resource's `modified` is the upload time CKAN records."""
 
 
 def curie(predicate: URIRef) -> str:

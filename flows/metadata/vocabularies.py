@@ -11,20 +11,27 @@ DCATDE = "http://dcat-ap.de/def/"
 EU = "http://publications.europa.eu/resource/authority/"
 
 LICENCE_BASE = f"{DCATDE}licenses/"
-LICENCES = {  # the active entries of http://dcat-ap.de/def/licenses/ (no trailing slash)
-    "dl-by-de/2.0": "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+LICENCES = {  # the active entries of http://dcat-ap.de/def/licenses/ with their skos:prefLabel
+    # (exactly: GovData's licence register has the same titles, and ckanext-dcat finds a licence
+    # in a register by URL or title)
+    "dl-by-de/2.0": "Datenlizenz Deutschland Namensnennung 2.0",
     "dl-zero-de/2.0": "Datenlizenz Deutschland – Zero – Version 2.0",
-    "dl-by-de/1.0": "Datenlizenz Deutschland – Namensnennung – Version 1.0",
-    "dl-by-nc-de/1.0": "Datenlizenz Deutschland – Namensnennung – nicht kommerziell – Version 1.0",
+    "dl-by-de/1.0": "Datenlizenz Deutschland Namensnennung 1.0",
+    "dl-by-nc-de/1.0": "Datenlizenz Deutschland Namensnennung nicht-kommerziell 1.0",
     "cc-by/4.0": "Creative Commons Namensnennung – 4.0 International (CC BY 4.0)",
-    "cc-by-sa/4.0": "Creative Commons Namensnennung – Weitergabe unter gleichen Bedingungen 4.0",
-    "cc-by-nd/4.0": "Creative Commons Namensnennung – Keine Bearbeitung 4.0",
-    "cc-by-nc/4.0": "Creative Commons Namensnennung – Nicht kommerziell 4.0",
-    "cc-by-de/3.0": "Creative Commons Namensnennung 3.0 Deutschland",
-    "cc-by-sa-de/3.0":
-        "Creative Commons Namensnennung – Weitergabe unter gleichen Bedingungen 3.0 DE",
-    "cc-by-nd/3.0": "Creative Commons Namensnennung – Keine Bearbeitung 3.0",
-    "cc-by-nc-de/3.0": "Creative Commons Namensnennung – Nicht kommerziell 3.0 Deutschland",
+    "cc-by-sa/4.0": "Creative Commons Namensnennung - Weitergabe unter gleichen Bedingungen 4.0 "
+                    "International (CC-BY-SA 4.0)",
+    "cc-by-nd/4.0": "Creative Commons Namensnennung - - Keine Bearbeitung 4.0 International "
+                    "(CC BY-ND 4.0)",
+    "cc-by-nc/4.0": "Creative Commons Namensnennung - Nicht kommerziell 4.0 International "
+                    "(CC BY-NC 4.0)",
+    "cc-by-de/3.0": "Creative Commons Namensnennung 3.0 Deutschland (CC BY 3.0 DE)",
+    "cc-by-sa-de/3.0": "Creative Commons Namensnennung - Weitergabe unter gleichen Bedingungen "
+                       "3.0 Deutschland (CC BY-SA 3.0 DE)",
+    "cc-by-nd/3.0": "Creative Commons Namensnennung -- Keine Bearbeitung 3.0 Unported "
+                    "(CC BY-ND 3.0)",
+    "cc-by-nc-de/3.0": "Creative Commons Namensnennung-Nicht kommerziell 3.0 Deutschland "
+                       "(CC BY-NC 3.0 DE)",
     "cc-zero": "Creative Commons CC Zero License (cc-zero)",
     "ccpdm/1.0": "Public Domain Mark 1.0 (PDM)",
     "odbl": "Open Data Commons Open Database License (ODbL)",
@@ -73,6 +80,7 @@ FILE_TYPES = {"csv": "CSV", "json": "JSON", "html": "HTML", "pdf": "PDF"}
 NON_PROPRIETARY = {"CSV", "JSON", "GEOJSON", "XML", "ODS", "RDF_TURTLE", "RDF_XML", "TSV", "TXT"}
 MACHINE_READABLE = {"CSV", "JSON", "GEOJSON", "XML", "ODS", "XLSX", "RDF_TURTLE", "RDF_XML", "TSV"}
 IANA_BASE = "https://www.iana.org/assignments/media-types/"
+AVAILABILITY_BASE = f"{EU}planned-availability/"
 
 PUBLISHER_TYPE_BASE = "http://purl.org/adms/publishertype/"
 PUBLISHER_TYPE_SCHEME = "http://purl.org/adms/publishertype/1.0"
@@ -91,3 +99,15 @@ STATES = {f"{n:02d}" for n in range(1, 17)}
 
 CONTRIBUTOR_BASE = f"{DCATDE}contributors/"
 MUSTERDATENSATZ_BASE = "https://musterdatenkatalog.de/def/musterdatensatz/"
+
+
+def licence_register() -> list[dict[str, str]]:
+    """The dcat-ap.de licences as a CKAN licence register (`licenses_group_url`).
+
+    The id is the licence URI, as in GovData's register, so `license_id` means the same on both
+    portals; `url` is the URI too, because ckanext-dcat finds a harvested dataset's licence by the
+    register's url (or title), and the title is the German label the RDF gives the licence node.
+    """
+    return [{"id": LICENCE_BASE + code, "title": title, "url": LICENCE_BASE + code,
+             "status": "active", "od_conformance": "approved", "osd_conformance": "not reviewed"}
+            for code, title in sorted(LICENCES.items())]

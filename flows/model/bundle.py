@@ -34,6 +34,11 @@ class BundleFile:
     title: str
     description: str
 
+    def distribution(self) -> dcat.Distribution:
+        """The file as a DCAT distribution (what the RDF and the CKAN resource say of it)."""
+        return dcat.Distribution(self.path.name, self.title, self.description,
+                                 self.format.lower(), self.mediatype, self.bytes)
+
 
 @dataclass(frozen=True)
 class Bundle:
@@ -50,9 +55,7 @@ class Bundle:
     def graph(self, catalog: CatalogInfo, modified: str | None = None) -> Graph:
         """The DCAT-AP.de graph of this version (`modified`: when published; default now)."""
         stamp = modified or datetime.now(UTC).isoformat(timespec="seconds")
-        files = [dcat.Distribution(item.path.name, item.title, item.description,
-                                   item.format.lower(), item.mediatype, item.bytes)
-                 for item in self.files]
+        files = [item.distribution() for item in self.files]
         return dcat.dataset_graph(self.descriptor, catalog, stamp, files)
 
 

@@ -100,6 +100,7 @@ class DatasetResult:
 
     def to_dict(self) -> dict[str, Any]:
         counts = Counter(p.code for p in self.problems)
+        listed, omitted = bounded(self.problems)
         return {
             "dataset": self.name,
             "title": self.title,
@@ -109,7 +110,8 @@ class DatasetResult:
             "rows": self.rows,
             "seconds": round(self.seconds, 3),
             "problem_counts": dict(sorted(counts.items())),
-            "problems": [p.to_dict() for p in self.problems],
+            "problems": [p.to_dict() for p in listed],
+            "problems_omitted": omitted,
             "targets": [o.__dict__ for o in self.outcomes],
             "provenance": self.provenance,
             "protection": self.protection,
@@ -118,6 +120,40 @@ class DatasetResult:
             "approval": self.approval,
             "content_hash": self.content_hash,
         }
+
+
+CASES_PER_FIELD = 20
+"""Problems listed per code and field in a JSON report; the rest are counted."""
+CASES_PER_CODE = 100
+"""Problems listed per code in a JSON report (a file with thousands of columns)."""
+
+
+def bounded(found: list[Problem]) -> tuple[list[Problem], list[dict[str, Any]]]:
+    """The problems a report lists (at most CASES_PER_FIELD per code and field and
+    CASES_PER_CODE per code, in their order) and, per code with more, how many it lists and
+    has in all, with the totals of the first CASES_PER_FIELD fields that have more (as
+    frictionless's error limit does, but saying how many)."""
+    seen_field: Counter[tuple[str, str | None]] = Counter()
+    seen_code: Counter[str] = Counter()
+    totals: Counter[tuple[str, str | None]] = Counter()
+    listed = []
+    for problem in found:
+        key = (problem.code, problem.field)
+        totals[key] += 1
+        if seen_field[key] < CASES_PER_FIELD and seen_code[problem.code] < CASES_PER_CODE:
+            listed.append(problem)
+            seen_field[key] += 1
+            seen_code[problem.code] += 1
+    omitted: dict[str, dict[str, Any]] = {}
+    for (code, name), total in totals.items():
+        if total > seen_field[(code, name)]:
+            entry = omitted.setdefault(code, {"code": code, "listed": seen_code[code],
+                                              "total": 0, "fields": {}})
+            if len(entry["fields"]) < CASES_PER_FIELD:
+                entry["fields"][name or ""] = total
+    for code, entry in omitted.items():
+        entry["total"] = sum(t for (c, _), t in totals.items() if c == code)
+    return listed, list(omitted.values())
 
 
 @dataclass

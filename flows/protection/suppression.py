@@ -1,96 +1,127 @@
 """Small-count suppression with secondary suppression, as pure functions over cell indices.
 
-Primary suppression hides every sensitive count from 1 to k−1. Where cells sum to a published
-figure (a group with a total, in the table or published elsewhere), a reader could recompute a
-lone hidden cell from the total and the visible cells. Secondary suppression therefore hides
-further cells until no hidden cell is determined by the published sums. "Determined" is decided
-exactly: each group is a linear equation over the hidden cells, and a hidden cell is determined
-iff its unit vector lies in the row space (checked by Gaussian elimination over fractions, per
-connected component). This also catches patterns a per-group count misses, e.g. a hidden cell
-that bridges two otherwise safe blocks of a two-way table.
+Primary suppression hides every sensitive count from 1 to k−1 (from 0 if zeros are declared
+sensitive). Where cells sum to a published figure (a group with a total, in the table, in a
+sibling resource or published elsewhere), a reader could recompute a hidden cell from the total,
+the visible cells and what every reader knows about counts. Secondary suppression therefore hides
+further cells until the audit (`flows.protection.audit`: each hidden cell's feasible range, by
+mixed-integer programming) leaves every hidden cell at least `min_width` wide.
+
+Which cell to hide next: one next to the narrowest hidden cell, from the sum that pins it, and
+not the smallest one. A small extra cell adds little slack: if two hidden 1s sit next to a hidden
+3 (k = 3) whose sum 5 is known, the 3 cannot be below 3, so both 1s are exact. The rule takes the
+smallest visible member that is at least k + min_width (it can give way by min_width and still be
+no small count), else the largest; totals and zeros only when nothing else is left. The audit
+decides, so the rule only needs to be good, not perfect: the loop goes on until the audit passes.
+
+`determined` is the older, purely linear test (Gaussian elimination over fractions): kept as a
+fast cross-check; the audit is strictly stronger.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fractions import Fraction
 
+from flows.protection.audit import Auditor, AuditResult, Group, Knowledge, UndecidedError
 
-@dataclass(frozen=True)
-class Group:
-    """Cells whose sum is published: `members` sum to the cell `total`, or to a figure published
-    elsewhere when `total` is None."""
-
-    members: tuple[int, ...]
-    total: int | None = None
-
-    def cells(self) -> tuple[int, ...]:
-        return self.members + ((self.total,) if self.total is not None else ())
+__all__ = ["AuditUndecidedError", "Group", "Knowledge", "SuppressionImpossibleError",
+           "determined", "primary", "required_width", "secondary"]
 
 
 class SuppressionImpossibleError(ValueError):
-    """A hidden cell cannot be protected: its group has no other cell left to hide."""
+    """A hidden cell cannot be protected: nothing linked to it is left to hide."""
 
     def __init__(self, cell: int) -> None:
         super().__init__(f"cell={cell}")
         self.cell = cell
 
 
-def primary(values: list[int | None], sensitive: Iterable[int], k: int) -> set[int]:
-    """Indices of sensitive cells with a value from 1 to k−1."""
-    return {i for i in sensitive if values[i] is not None and 1 <= values[i] < k}  # type: ignore[operator]
+class AuditUndecidedError(ValueError):
+    """The solver ran out of time on a hidden cell: the pattern is not known to be safe."""
+
+    def __init__(self, cell: int) -> None:
+        super().__init__(f"cell={cell}")
+        self.cell = cell
 
 
-def secondary(values: list[int | None], hidden: set[int], groups: list[Group]) -> set[int]:
-    """The extra cells to hide so that no hidden cell is determined by the groups' sums.
+def primary(values: list[int | None], sensitive: Iterable[int], k: int,
+            zeros: bool = False) -> set[int]:
+    """Indices of sensitive cells with a value from 1 (0 with `zeros`) to k−1."""
+    low = 0 if zeros else 1
+    return {i for i in sensitive if (v := values[i]) is not None and low <= v < k}
+
+
+def required_width(knowledge: Knowledge, cell: int, min_width: int) -> int:
+    """The width a hidden cell must keep: `min_width`, but never more than a small count's own
+    range (a hidden count below k = 3 can only be 1 or 2)."""
+    if cell in knowledge.primary:
+        return min(min_width, knowledge.k - 1 - (0 if knowledge.zeros else 1))
+    return min_width
+
+
+def secondary(knowledge: Knowledge, hidden: set[int], min_width: int = 1,
+              auditor: Auditor | None = None) -> tuple[set[int], AuditResult]:
+    """The extra cells to hide so that the audit leaves every hidden cell `min_width` wide, and
+    the audit of the final pattern.
 
     Raises:
-        SuppressionImpossibleError: a determined cell's groups offer nothing more to hide.
+        SuppressionImpossibleError: a too narrow cell has nothing left to hide next to it.
+        AuditUndecidedError: the solver could not decide a cell in time.
     """
+    auditor = auditor or Auditor(knowledge)
     hidden = set(hidden)
     extra: set[int] = set()
     by_cell: dict[int, list[Group]] = {}
-    for group in groups:
+    for group in knowledge.groups:
         for cell in group.cells():
             by_cell.setdefault(cell, []).append(group)
-    while True:
-        exposed = determined(hidden | _unknown(values), groups)
-        exposed &= hidden
-        if not exposed:
-            return extra
-        lone = [g for g in groups if len(_unknown_cells(g, values, hidden)) == 1
-                and _unknown_cells(g, values, hidden) <= hidden]
-        if lone:  # a group that gives its only hidden cell away: hide another cell there
-            choice = _complement(min(_unknown_cells(lone[0], values, hidden)), values, hidden,
-                                 lone[:1])
-        else:
-            cell = min(exposed)
-            choice = _complement(cell, values, hidden, by_cell.get(cell, []))
-        if choice is None:
-            raise SuppressionImpossibleError(cell)
-        hidden.add(choice)
-        extra.add(choice)
+    need = functools.partial(required_width, knowledge, min_width=min_width)
+    try:
+        while (found := auditor.exposed(hidden, need)) is not None:
+            choice = _choose(found[0], knowledge, hidden, by_cell, min_width)
+            if choice is None:
+                raise SuppressionImpossibleError(found[0])
+            hidden.add(choice)
+            extra.add(choice)
+    except UndecidedError as exc:
+        raise AuditUndecidedError(exc.cell) from exc
+    result = auditor.audit(hidden)
+    if result.undecided:
+        raise AuditUndecidedError(min(result.undecided))
+    return extra, result
 
 
-def _unknown_cells(group: Group, values: list[int | None], hidden: set[int]) -> set[int]:
-    return {c for c in group.cells() if c in hidden or values[c] is None}
+def _choose(cell: int, knowledge: Knowledge, hidden: set[int],
+            by_cell: dict[int, list[Group]], min_width: int) -> int | None:
+    """A visible cell to hide next to `cell`: from its sums with the fewest unknown cells first,
+    then, if those are all hidden, one step further through the hidden cells."""
+    values = knowledge.values
+    target = knowledge.k + max(min_width, 1)
 
+    def unknown(group: Group) -> int:
+        return sum(1 for c in group.cells() if c in hidden or values[c] is None)
 
-def _unknown(values: list[int | None]) -> set[int]:
-    return {i for i, v in enumerate(values) if v is None}
-
-
-def _complement(cell: int, values: list[int | None], hidden: set[int],
-                groups: list[Group]) -> int | None:
-    """A visible cell to hide next: from the group with the fewest hidden cells (the one that
-    gives `cell` away), its smallest member, preferring non-zero values over zeros and members
-    over the total."""
-    for group in sorted(groups, key=lambda g: len(_unknown_cells(g, values, hidden))):
-        candidates = [c for c in group.cells() if c not in hidden and values[c] is not None]
-        if candidates:
-            return min(candidates, key=lambda c: (c == group.total, values[c] == 0, values[c], c))
+    frontier, seen = [cell], {cell}
+    while frontier:
+        groups = sorted({g for c in frontier for g in by_cell.get(c, [])},
+                        key=lambda g: (unknown(g), g.members, g.total or -1))
+        for group in groups:
+            candidates = [c for c in group.cells() if c not in hidden and values[c] is not None
+                          and (knowledge.hideable is None or c in knowledge.hideable)]
+            if candidates:
+                return min(candidates, key=lambda c: _rank(c, group, values, target))
+        frontier = [c for g in groups for c in g.cells() if c not in seen]
+        seen.update(frontier)
     return None
+
+
+def _rank(cell: int, group: Group, values: list[int | None], target: int) -> tuple[int, ...]:
+    value = values[cell] or 0
+    big_enough = value >= target
+    return (cell == group.total, value == 0, not big_enough,
+            value if big_enough else -value, cell)
 
 
 def determined(unknowns: set[int], groups: list[Group]) -> set[int]:

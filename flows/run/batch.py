@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flows.adapters.ckan import breaker
 from flows.model.bundle import Bundle, Target
 from flows.model.results import DatasetResult, RunSummary
 from flows.run import notify, record, retention, sequence
@@ -16,8 +17,9 @@ from flows.run.prepare import prepare_held
 from flows.run.sequence import PlainSteps
 from flows.run.targets import make_targets
 from flows.settings import Settings
+from flows.specs import catalog
 from flows.specs.operations import load_operations
-from flows.stages.report import refresh_latest, write_reports
+from flows.stages.report import LATEST, refresh_latest, write_reports
 
 Progress = Callable[[int, int, DatasetResult], None]
 
@@ -42,13 +44,16 @@ def run(settings: Settings, names: list[str], target_specs: list[str],
         ConfigError: a target cannot be set up (e.g. missing CKAN token), before any dataset runs.
     """
     targets = make_targets(target_specs, settings)
+    breaker.reset()  # a portal given up on in an earlier run is tried again
     summary = RunSummary(run_id=run_id or new_run_id(), started_at=now(),
                          targets=[t.label for t in targets])
     gate = approval_gate(settings, summary.run_id, target_specs)
     if targets and held is None:
         begin(summary, settings)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir:
-        for index, name in enumerate(names, start=1):
+        ordered = names if held is not None else [
+            name for wave in catalog.in_waves(settings.project, names) for name in wave]
+        for index, name in enumerate(ordered, start=1):
             if held is not None:
                 steps = PlainSteps(lambda slug: prepare_held(settings.project, slug, held[slug]))
                 result = sequence.run_dataset(name, targets, steps, gate,
@@ -98,7 +103,7 @@ def close(summary: RunSummary, settings: Settings, targets: list[Target]) -> Pat
         summary.housekeeping["notified"] = notify.notify(summary, settings,
                                                          notify.events(summary, settings))
     folder = write_reports(summary, report_dir(settings, summary.run_id))
-    refresh_latest(folder, settings.reports_dir.with_name("reports-latest"))
+    refresh_latest(folder, settings.reports_dir / LATEST)
     store = ApprovalStore(settings.held_dir)
     for name in summary.held:
         store.attach_report(name, folder)

@@ -19,6 +19,7 @@ from flows.run.record import german_time
 from flows.settings import Settings
 from flows.specs import catalog
 from flows.specs.operations import max_age_days
+from flows.stages.report import LATEST
 
 
 @dataclass
@@ -38,7 +39,8 @@ def finished_runs(reports: Path) -> list[tuple[Path, dict[str, Any]]]:
     if not reports.is_dir():
         return []
     runs = []
-    for folder in sorted((p for p in reports.iterdir() if p.is_dir()), reverse=True):
+    folders = (p for p in reports.iterdir() if p.is_dir() and p.name != LATEST)
+    for folder in sorted(folders, reverse=True):
         try:
             summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):

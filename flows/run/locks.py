@@ -21,7 +21,8 @@ class LockTimeoutError(TransientError):
     code = "publish-failed"
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether a process `pid` runs (on this machine)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -38,7 +39,7 @@ def _stale(path: Path, stale_after: float) -> bool:
         return time.time() - path.stat().st_mtime > 5  # half-written by a crashed run
     if time.time() - float(holder.get("since", 0)) > stale_after:
         return True
-    return holder.get("host") == socket.gethostname() and not _alive(int(holder.get("pid", 0)))
+    return holder.get("host") == socket.gethostname() and not alive(int(holder.get("pid", 0)))
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from flows.specs.datasets import DatasetSpec, ResourceSpec
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
 from flows.stages.describe import describe
+from flows.stages.disclosure import Protected, protect_dataset
 from flows.stages.protect import protect
 from flows.stages.publish import build_bundle
 from flows.stages.rules import check_rules
@@ -58,14 +59,15 @@ def prepare(project: Path, name: str, workdir: Path | None,
         return done(prepared)
     if workdir is not None:  # chunked resources are written next to their bundle
         workdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kennzahlen-stream-", dir=workdir) as spool:
-        return _prepare(prepared, spec, project, workdir, Path(spool), secrets)
+    with streaming.private_spool(workdir) as spool:
+        return _prepare(prepared, spec, project, workdir, spool, secrets)
 
 
 def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path | None,
              spool: Path, secrets: Secrets | None) -> Prepared:
     result, name = prepared.result, spec.name
     tables: dict[str, Table | WrittenTable] = {}
+    protected: list[Protected] = []
     for resource in spec.resources:
         shown = resource.source.display_path(project)
         try:
@@ -77,8 +79,14 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
             result.problems.append(streaming.not_streamed(resource, reason, name, shown))
         if chunked:
             _prepare_streamed(prepared, resource, shown, spool, tables)
-        else:
-            _prepare_in_memory(prepared, resource, shown, project, secrets, tables)
+        elif item := _protect_in_memory(prepared, resource, shown, project, secrets):
+            protected.append(item)
+    result.problems.extend(protect_dataset(protected, name))
+    for item in protected:
+        _check_in_memory(prepared, item, project, tables)
+    for resource in spec.resources:
+        if result.rows.get(resource.name) == 0 and not _unreadable(result, resource.name):
+            result.problems.append(empty(resource, name, resource.source.display_path(project)))
     if result.errors:
         result.status = "invalid"
         return done(prepared)
@@ -98,16 +106,16 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
     return done(prepared)
 
 
-def _prepare_in_memory(prepared: Prepared, resource: ResourceSpec, shown: str, project: Path,
-                       secrets: Secrets | None, tables: dict[str, Table | WrittenTable]) -> None:
-    """The stages for one resource held in memory: collect → aggregate → transform → protect →
-    validate (cached) → rules."""
+def _protect_in_memory(prepared: Prepared, resource: ResourceSpec, shown: str, project: Path,
+                       secrets: Secrets | None) -> Protected | None:
+    """The first stages for one resource held in memory: collect → aggregate → transform →
+    protect (None if nothing could be read)."""
     result, name = prepared.result, prepared.result.name
     raw = collect(resource, name, project, secrets)
     result.problems.extend(raw.problems)
     result.provenance[resource.name] = raw.provenance
     if not raw.header:
-        return
+        return None
     if resource.aggregate is not None:
         raw = aggregate(raw, resource, name, shown)
         result.problems.extend(raw.problems)
@@ -117,6 +125,16 @@ def _prepare_in_memory(prepared: Prepared, resource: ResourceSpec, shown: str, p
     result.problems.extend(table.problems)
     protection = protect(table, resource, name, shown)
     result.problems.extend(protection.problems)
+    return Protected(resource, protection, shown)
+
+
+def _check_in_memory(prepared: Prepared, item: Protected, project: Path,
+                     tables: dict[str, Table | WrittenTable]) -> None:
+    """The last stages for one resource held in memory, after the dataset's protection:
+    validate (cached) → rules."""
+    result, name = prepared.result, prepared.result.name
+    resource, protection, shown, table = (item.resource, item.protection, item.file,
+                                          item.protection.table)
     result.protection[resource.name] = protection.stats()
     validation = cache.validate_cached(project, table, resource, name, shown,
                                        masked=protection.masked)
@@ -192,6 +210,24 @@ def prepare_held(project: Path, name: str, held: Bundle) -> Prepared:
     if not result.errors:
         prepared.bundle = bundle
     return done(prepared)
+
+
+def _unreadable(result: DatasetResult, resource: str) -> bool:
+    """Whether reading the resource's source already failed (then it being empty says nothing
+    new: an unmatched quote can swallow every row)."""
+    return any(p.resource == resource and p.code.startswith("source-") and p.severity == "error"
+               for p in result.problems)
+
+
+def empty(resource: ResourceSpec, dataset: str, shown: str) -> problems.Problem:
+    """A resource without data rows: an error unless dataset.yaml allows it (`allow_empty`)."""
+    if resource.allow_empty:
+        return problems.make("table-empty", "Die Tabelle enthält keine Datenzeilen (laut "
+                             "dataset.yaml erlaubt: allow_empty).", severity="info",
+                             dataset=dataset, resource=resource.name, file=shown)
+    return problems.make("table-empty", "Die Tabelle enthält keine Datenzeilen, nur die "
+                         "Kopfzeile oder leere Zeilen; sie wird nicht veröffentlicht.",
+                         dataset=dataset, resource=resource.name, file=shown)
 
 
 def problem_from(exc: PipelineError, dataset: str) -> problems.Problem:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flows.run.record import RUN_ID_FORMAT
+from flows.stages.report import LATEST
 
 RUN_FILES = ("summary.json", "summary.md", "index.html")
 
@@ -43,7 +44,8 @@ def _reports(root: Path, limit: datetime) -> int:
     """Dataset reports removed (a `<slug>.json` with its page)."""
     if not root.is_dir():
         return 0
-    runs = sorted((p for p in root.iterdir() if p.is_dir()), key=_run_time)
+    runs = sorted((p for p in root.iterdir() if p.is_dir() and p.name != LATEST),
+                  key=_run_time)
     newest: dict[str, Path] = {}
     for run in runs:
         for report in run.glob("*.json"):

@@ -24,6 +24,7 @@ from flows.run import progress
 from flows.run.approval import Gate
 from flows.run.locks import LockTimeoutError, dataset_lock
 from flows.run.prepare import Prepared, done, prepare, problem_from
+from flows.run.unchanged import Unchanged
 from flows.specs.datasets import ResourceSpec
 from flows.stages.plausibility import compare_csv
 from flows.stages.publish import InvalidBundleError, publish
@@ -71,10 +72,35 @@ class PlainSteps:
 
 
 def run_dataset(name: str, targets: list[Target], steps: Steps, gate: Gate | None,
-                locks: Path) -> DatasetResult:
+                locks: Path, unchanged: Unchanged | None = None) -> DatasetResult:
     """Prepare `name` and, if it is valid and there are targets, compare, ask the gate and
-    publish to every target, all under the dataset's lock; without a gate nothing is held."""
+    publish to every target, all under the dataset's lock; without a gate nothing is held.
+
+    With `unchanged`, a dataset whose inputs are those of its last good publication, which
+    every target still shows, is not prepared at all: its result is taken over
+    (flows/run/unchanged.py); a full run's result is remembered for the next run."""
+    inputs = None
+    if unchanged is not None and targets:
+        inputs, reused = unchanged.check(name, targets, _rejected(gate, name))
+        if reused is not None:
+            return reused
     prepared = steps.prepare(name)
+    found = list(prepared.result.problems)
+    result = _compare_and_publish(prepared, name, targets, steps, gate, locks)
+    if unchanged is not None and targets:
+        unchanged.remember(prepared, inputs, found)
+    return result
+
+
+def _rejected(gate: Gate | None, name: str) -> set[str]:
+    """The content hashes of `name` a person rejected (never taken over as unchanged)."""
+    if gate is None:
+        return set()
+    return {d["content_hash"] for d in gate.store.decisions(name) if d["decision"] == "rejected"}
+
+
+def _compare_and_publish(prepared: Prepared, name: str, targets: list[Target], steps: Steps,
+                         gate: Gate | None, locks: Path) -> DatasetResult:
     if prepared.bundle is not None and targets:
         try:
             with dataset_lock(locks, name):
@@ -93,9 +119,11 @@ def run_dataset(name: str, targets: list[Target], steps: Steps, gate: Gate | Non
 def process(project: Path, name: str, targets: list[Target], workdir: Path,
             locks: Path | None = None, gate: Gate | None = None,
             secrets: Secrets | None = None) -> DatasetResult:
-    """`run_dataset` with plain steps that prepare `name` from its sources (in `workdir`)."""
+    """`run_dataset` with plain steps that prepare `name` from its sources (in `workdir`);
+    an unchanged dataset is taken over (unless the caches are switched off)."""
     steps = PlainSteps(lambda slug: prepare(project, slug, workdir if targets else None, secrets))
-    return run_dataset(name, targets, steps, gate, locks or workdir / "locks")
+    return run_dataset(name, targets, steps, gate, locks or workdir / "locks",
+                       Unchanged.for_project(project))
 
 
 def _publish_one(prepared: Prepared, target: Target, steps: Steps) -> None:

@@ -11,12 +11,22 @@ What needs the whole table stays in memory, and the report says why (`streaming-
 aggregation, secondary suppression over declared sums (`protect.small_counts.groups`), business
 rules (Great Expectations) and schemas the columnar validator does not cover. The validation
 cache is not used: the findings are computed while the files are written.
+
+Nothing unprotected touches disk: each chunk is protected before it is written, cells and
+columns protect flagged are written blank (the dataset is blocked anyway), and the files live in
+a folder only this user can read, which the next run removes if a killed run left it
+(`private_spool`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import time
 from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,15 +35,17 @@ from flows import problems
 from flows.adapters.sources.delimited import read_chunks
 from flows.errors import ConfigError
 from flows.model.results import Validation
-from flows.model.tables import WrittenTable
+from flows.model.tables import Table, WrittenTable
 from flows.problems import Problem
+from flows.run import locks, throughput
 from flows.specs.datasets import ResourceSpec
-from flows.stages.protect import MAX_FINDINGS_PER_FIELD, findings_summary, protect
+from flows.stages.protect import MAX_FINDINGS_PER_FIELD, Protection, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv
 from flows.stages.transform import transform
 from flows.stages.validate import ChunkValidator, columnar_covers
 
 CHUNK_ROWS = 100_000
+SPOOL_ROOT = "kennzahlen-spool"
 DEFAULT_STREAM_BYTES = 16 << 20
 PERIOD_TYPES = ("date", "year", "yearmonth")
 
@@ -105,6 +117,7 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
     kinds = {f["name"]: f.get("type") for f in resource.schema.get("fields", [])}
     extremes: dict[str, list[str]] = {}
     folder.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     for raw in read_chunks(resource.source, context, CHUNK_ROWS):
         provenance = provenance or raw.provenance
         stages["collect"] += raw.problems
@@ -115,17 +128,21 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
         protection = protect(table, resource, dataset, file)
         stages["protect"] += protection.problems
         for key, value in protection.stats().items():
-            if key in counts:
-                counts[key] += value
+            if key == "audit_narrowest_width":  # the chunks' audits: narrowest of all
+                counts[key] = min(counts.get(key, value), value)
+            elif key in counts or key.startswith("audit_"):
+                counts[key] = counts.get(key, 0) + value
         masked |= protection.masked
         if writer is None:
             writer = RowWriter(folder / Path(resource.path).name, table.fields, resource.schema,
                                with_json=False)
-        writer.write(table)
+        writer.write(_redacted(table, protection))
         checker.feed(table)
         row_numbers.extend(table.row_numbers)
         _widen(extremes, table.fields, table.rows, kinds)
+        throughput.rows_read(dataset, resource.name, len(row_numbers), started)
     provenance["rows"] = len(row_numbers)
+    throughput.rows_read(dataset, resource.name, len(row_numbers), started, finished=True)
     found = _unique(stages["collect"]) + _unique(stages["transform"])
     found += _personal_data_counted(_unique(stages["protect"]), masked, context)
     counts["personal_data_findings"] = sum(p.code.startswith("personal-data") for p in found)
@@ -137,6 +154,47 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
         json_from_csv(writer.csv_path, resource.schema, CHUNK_ROWS)
     return Streamed(WrittenTable(writer.fields, writer.csv_path, writer.json_path, extremes),
                     validation, found, provenance, counts)
+
+
+def _redacted(table: Table, protection: Protection) -> Table:
+    """`table` as it may touch disk: every cell protect flagged, and every column whose name
+    it flagged, blanked (the dataset is blocked then; the spool file holds nothing personal
+    even if the run is killed before it is cleaned up)."""
+    columns = {name for name in table.fields
+               if any(p.code == "personal-data-column" and p.field == name
+                      for p in protection.problems)}
+    if not protection.masked and not columns:
+        return table
+    blank = {table.fields.index(name) for name in columns}
+    cells: dict[int, set[int]] = {}
+    for number, name in protection.masked:
+        cells.setdefault(number, set()).add(table.fields.index(name))
+    rows = [[("" if i in blank or i in cells.get(number, ()) else cell)
+             for i, cell in enumerate(row)]
+            for row, number in zip(table.rows, table.row_numbers, strict=True)]
+    return Table(table.fields, rows, table.row_numbers)
+
+
+@contextmanager
+def private_spool(workdir: Path | None) -> Iterator[Path]:
+    """A folder for the chunked files of one run, readable only by this user: inside `workdir`
+    if given, else in SPOOL_ROOT under the temporary folder; the folders of earlier runs whose
+    process is gone (killed before it could clean up) are removed first."""
+    if workdir is not None:
+        with tempfile.TemporaryDirectory(prefix="kennzahlen-stream-", dir=workdir) as spool:
+            yield Path(spool)
+        return
+    root = Path(tempfile.gettempdir()) / f"{SPOOL_ROOT}-{os.getuid()}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    if root.is_symlink() or root.stat().st_uid != os.getuid():
+        raise ConfigError(f"Der Ordner {root} gehört nicht diesem Benutzer; bitte entfernen.")
+    root.chmod(0o700)
+    for stale in root.iterdir():
+        pid = stale.name.split("-", 1)[0]
+        if not pid.isdigit() or not locks.alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{os.getpid()}-", dir=root) as spool:
+        yield Path(spool)
 
 
 def _widen(extremes: dict[str, list[str]], fields: list[str], rows: list[list[str]],

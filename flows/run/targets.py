@@ -17,13 +17,20 @@ def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list
     before any dataset runs.
 
     Raises:
-        ConfigError: unknown target, or `ckan` without URL or token.
+        ConfigError: unknown target, `local:<dir>` whose parent folder does not exist, or
+            `ckan` without URL or token.
     """
     targets: list[Target] = []
     for spec in specs:
         kind, _, arg = spec.partition(":")
         if kind == "local":
             root = Path(arg).expanduser() if arg else settings.catalog_dir
+            if arg and not root.resolve().parent.is_dir():
+                raise ConfigError(
+                    f"Ziel '{spec}': der Ordner {root.resolve().parent} existiert nicht. "
+                    "Bitte einen vorhandenen Ordner angeben (der Katalogordner selbst wird "
+                    "angelegt)."
+                )
             targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project)))
         elif kind == "ckan":
             url = arg or settings.ckan_url

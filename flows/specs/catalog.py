@@ -17,6 +17,7 @@ from typing import Any
 from flows.errors import ConfigError, UnknownDatasetError
 from flows.metadata import descriptor as metadata
 from flows.metadata import reference
+from flows.specs.consistency import check_resource, period_formats
 from flows.specs.datasets import (
     AggregateSpec,
     DatasetSpec,
@@ -67,6 +68,36 @@ def dataset_names(project: Path) -> list[str]:
     """
     root = require_project(project)
     return sorted(p.name for p in root.iterdir() if (p / "datapackage.yaml").is_file())
+
+
+def in_waves(project: Path, names: list[str]) -> list[list[str]]:
+    """`names` in the order they must run: a dataset whose progress report (progress.yaml)
+    shows key figures of other datasets of `names` comes in a later wave than those, so that
+    the report shows this run's figures and a second, unchanged run changes nothing. Within a
+    wave the given order is kept; a circle of references ends up in one last wave."""
+    needs = {name: _linked(project, name) & set(names) - {name} for name in names}
+    waves: list[list[str]] = []
+    done: set[str] = set()
+    while len(done) < len(names):
+        wave = [n for n in names if n not in done and needs[n] <= done]
+        wave = wave or [n for n in names if n not in done]
+        waves.append(wave)
+        done.update(wave)
+    return waves
+
+
+def _linked(project: Path, name: str) -> set[str]:
+    """The datasets whose figures `name`'s progress report shows (none if it has no report or
+    its declaration cannot be read; loading the dataset reports that)."""
+    path = project / "datapackages" / name / "progress.yaml"
+    if not path.is_file():
+        return set()
+    try:
+        data = read_yaml(path, name)
+    except ConfigError:
+        return set()
+    figures = data.get("key_figures") if isinstance(data, dict) else None
+    return {str(f["dataset"]) for f in figures or [] if isinstance(f, dict) and f.get("dataset")}
 
 
 def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
@@ -184,6 +215,7 @@ def _resource(
         raw_path = Path(os.path.expandvars(str(src.pop("path"))))
         src_path = raw_path if raw_path.is_absolute() else folder / raw_path
     missing = tuple(str(v) for v in src.pop("missing_values", [""]))
+    src.update(period_formats(src.pop("date_format", None)))
     common = {f.name for f in dataclasses.fields(SourceSpec)}
     options = {k: src.pop(k) for k in list(src) if k not in common}
     url = str(options.get("url", ""))
@@ -195,6 +227,8 @@ def _resource(
     aggregate = AggregateSpec(tuple(agg["group_by"]), tuple(agg["measures"]),
                               agg.get("period")) if agg else None
     protect = _protect(source_decl.get("protect") or {}, schema, dataset, rname)
+    check_resource(schema, source, protect, f"dataset.yaml von '{dataset}', resources.{rname}",
+                   dataset=dataset, aggregated=bool(agg))
     compared = plausibility_spec(source_decl.get("plausibility"), schema, dataset, rname)
     return ResourceSpec(
         name=rname,
@@ -205,6 +239,7 @@ def _resource(
         protect=protect,
         aggregate=aggregate,
         plausibility=compared,
+        allow_empty=bool(source_decl.get("allow_empty", False)),
     )
 
 
@@ -215,6 +250,8 @@ def _protect(decl: dict[str, Any], schema: dict[str, Any], dataset: str, rname: 
         k=int(counts.get("k", 3)),
         marker=str(counts.get("marker", ".")),
         groups=tuple(counts.get("groups") or ()),
+        zeros=bool(counts.get("zeros", False)),
+        min_width=int(counts.get("min_width", 1)),
         exceptions=tuple(decl.get("exceptions") or ()),
     )
     types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
@@ -228,6 +265,12 @@ def _protect(decl: dict[str, Any], schema: dict[str, Any], dataset: str, rname: 
         if types[name] != "integer":
             raise ConfigError(f"{where}: '{name}' ist kein integer-Feld und kann nicht als "
                               "Fallzahl geschützt werden.", dataset=dataset)
+    if spec.small_count_fields and spec.k - (1 if spec.zeros else 2) < spec.min_width:
+        raise ConfigError(
+            f"{where}: Mit k={spec.k} kann ein gesperrter Wert nur "
+            f"{'0 bis' if spec.zeros else '1 bis'} {spec.k - 1} sein; wer die Regel kennt, grenzt "
+            f"ihn damit enger ein als die verlangte Schutzbreite min_width={spec.min_width}. "
+            "k erhöhen, min_width senken oder Nullen mitsperren (zeros: true).", dataset=dataset)
     if spec.small_count_fields and spec.marker not in schema.get("missingValues", [""]):
         raise ConfigError(
             f"{where}: Das Sperrzeichen '{spec.marker}' muss im Table Schema unter missingValues "

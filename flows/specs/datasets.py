@@ -23,6 +23,13 @@ class SourceSpec:
     decimal: str = "."
     thousands: str = ""
     date_format: str = "%Y-%m-%d"
+    """strptime format of `date` fields in the export."""
+    period_formats: dict[str, str] = field(default_factory=dict)
+    """Declared strptime format per field type (`date`, `yearmonth`, `year`)."""
+    max_cell_length: int = 10_000
+    """Longest text cell allowed, in characters; a longer one is the problem `cell-too-long`."""
+    max_columns: int = 1_000
+    """Most columns a file may have; a wider one is not read (`too-many-columns`)."""
     missing_values: tuple[str, ...] = ("",)
     """Source spellings of 'no value' (e.g. '–'); published as an empty cell."""
     sheet: str | None = None
@@ -32,6 +39,11 @@ class SourceSpec:
     """Source column label → Table Schema field name, where they differ."""
     options: dict[str, Any] = field(default_factory=dict)
     """Kind-specific settings of sql and json sources (url_env, query, records, pagination …)."""
+
+    def format_for(self, ftype: str) -> str | None:
+        """The declared source format of fields of type `ftype` (None: none declared; for
+        `date` always `date_format`)."""
+        return self.date_format if ftype == "date" else self.period_formats.get(ftype)
 
     def display_path(self, base: Path) -> str:
         if self.path is None:
@@ -54,6 +66,11 @@ class ProtectSpec:
     k: int = 3
     marker: str = "."
     groups: tuple[dict[str, Any], ...] = ()
+    zeros: bool = False
+    """Zeros are sensitive too: a suppressed count lies in [0, k−1] instead of [1, k−1]."""
+    min_width: int = 1
+    """Protection level: the smallest width (largest minus smallest possible value) the audit
+    must leave for every hidden cell; 1 means no hidden cell is ever exactly determined."""
     exceptions: tuple[dict[str, Any], ...] = ()
     """Reviewed exceptions: {field, reason, kinds?}; without kinds every kind is allowed."""
 
@@ -95,6 +112,8 @@ class ResourceSpec:
     """Business rules from rules.yaml (see flows/stages/rules.py)."""
     plausibility: PlausibilitySpec = field(default_factory=PlausibilitySpec)
     """How the resource is compared with its last publication."""
+    allow_empty: bool = False
+    """The resource may have no data rows (otherwise an empty table is an error)."""
 
 
 @dataclass(frozen=True)

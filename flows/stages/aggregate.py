@@ -26,7 +26,8 @@ from flows.model.tables import RawTable
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.stages.transform import _number_text
 
-CANONICAL = {"decimal": ".", "thousands": "", "date_format": "%Y-%m-%d", "columns": {},
+CANONICAL = {"decimal": ".", "thousands": "", "date_format": "%Y-%m-%d", "period_formats": {},
+             "columns": {},
              "missing_values": ("",)}
 
 

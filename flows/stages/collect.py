@@ -15,6 +15,8 @@ from typing import Any
 
 from flows import problems
 from flows.adapters.sources import delimited, spreadsheets
+from flows.adapters.sources.rows import too_wide
+from flows.adapters.sources.sniff import sniff
 from flows.model.secrets import Secrets
 from flows.model.tables import RawTable
 from flows.specs.datasets import ResourceSpec
@@ -44,6 +46,9 @@ def collect(resource: ResourceSpec, dataset: str, base: Path,
             f"Die Quelldatei {shown} wurde nicht gefunden.",
             **context,
         )])
+    elif source.kind in ("xlsx", "ods") and (wrong := _not_spreadsheet(source.path, source.kind,
+                                                                        context)):
+        return RawTable(header=[], problems=[wrong])
     elif source.kind == "xlsx":
         table = spreadsheets.read_xlsx(source, context)
     elif source.kind == "ods":
@@ -52,6 +57,8 @@ def collect(resource: ResourceSpec, dataset: str, base: Path,
         table = _read_remote(resource, context, base, secrets or Secrets())
     else:
         table = delimited.read(source, context)
+    if wide := too_wide(table.header, source.max_columns, context):
+        return RawTable(header=[], provenance=table.provenance, problems=[wide])
     table.provenance = {
         "kind": source.kind,
         "file": shown,
@@ -60,6 +67,15 @@ def collect(resource: ResourceSpec, dataset: str, base: Path,
         "rows": len(table.rows),
     }
     return table
+
+
+def _not_spreadsheet(path: Path, kind: str, context: dict[str, Any]) -> problems.Problem | None:
+    """A file declared as a workbook of `kind` that its first bytes show to be something else."""
+    found = sniff(path)
+    if found is None or found.kind == kind:
+        return None
+    return problems.make("source-format", found.message(f"{kind.upper()}-Arbeitsmappe"),
+                         **context)
 
 
 def _read_remote(resource: ResourceSpec, context: dict[str, Any], base: Path,

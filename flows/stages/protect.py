@@ -15,18 +15,25 @@ reported there) and before validate, on exactly the table that will be published
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flows import problems
 from flows.model.tables import Table
 from flows.problems import Problem
-from flows.protection import detectors, suppression
+from flows.protection import columns, detectors, suppression
+from flows.protection.describing import quote
 from flows.specs.datasets import ProtectSpec, ResourceSpec
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_FINDINGS_PER_FIELD = 50
-ID_KINDS = {"iban", "tax-id", "pension-number"}
+NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
+CANONICAL = {"date": re.compile(r"\d{4}-\d{2}-\d{2}"), "year": re.compile(r"\d{4}"),
+             "yearmonth": re.compile(r"\d{4}-\d{2}"), "boolean": re.compile(
+                 r"true|false|ja|nein|yes|no|0|1", re.IGNORECASE)}
+"""The forms the transform writes for typed fields: values of these forms hold no text."""
 
 
 @dataclass
@@ -40,16 +47,26 @@ class Protection:
     suppressed: int = 0
     secondary: int = 0
     neutralised: int = 0
+    originals: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(row index, column index) → value of every hidden count, for the audit across the
+    dataset's resources (flows/stages/disclosure.py); kept in memory only."""
+    primary: set[tuple[int, int]] = field(default_factory=set)
+    """The hidden counts that are small (primary suppression), as (row index, column index)."""
+    audit: dict[str, int] = field(default_factory=dict)
+    """The suppression audit: hidden cells and the narrowest interval an attacker can compute
+    for one of them (absent without hidden cells)."""
 
     def stats(self) -> dict[str, int]:
-        """The counts for the dataset result: suppressed cells, neutralised formulas, findings."""
+        """The counts for the dataset result: suppressed cells, neutralised formulas, findings,
+        and the audit's figures."""
         return {"suppressed_primary": self.suppressed, "suppressed_secondary": self.secondary,
                 "formulas_neutralised": self.neutralised,
                 "personal_data_findings": sum(p.code.startswith("personal-data")
-                                              for p in self.problems)}
+                                              for p in self.problems), **self.audit}
 
 
-def protect(table: Table, resource: ResourceSpec, dataset: str, file: str) -> Protection:
+def protect(table: Table, resource: ResourceSpec, dataset: str, file: str,
+            today: date | None = None) -> Protection:
     """Detect personal data, suppress small counts and neutralise formulas in `table`.
 
     Args:
@@ -57,6 +74,7 @@ def protect(table: Table, resource: ResourceSpec, dataset: str, file: str) -> Pr
         resource: the declared resource with its schema and protect rules.
         dataset: dataset name, for problem records.
         file: source file as shown to the user.
+        today: the reference date for birth dates found by value (default: today).
 
     Returns:
         The protected table with its problems, the cells that must not be shown (`masked`)
@@ -65,40 +83,85 @@ def protect(table: Table, resource: ResourceSpec, dataset: str, file: str) -> Pr
     rules = resource.protect
     context = {"dataset": dataset, "resource": resource.name, "file": file}
     result = Protection(table)
-    kinds = {f["name"]: f.get("type", "string") for f in resource.schema.get("fields", [])}
-    titles = {f["name"]: f.get("title", "") for f in resource.schema.get("fields", [])}
+    specs = {f["name"]: f for f in resource.schema.get("fields", [])}
+    keys = columns.official_keys(resource.schema)
     for index, name in enumerate(table.fields):
         allowed = rules.allowed_kinds(name)
-        label_hit = detectors.label_suggests_personal_data(f"{name} {titles.get(name, '')}")
+        label = f"{name} {specs.get(name, {}).get('title', '')}"
+        label_hit = detectors.label_suggests_personal_data(label)
         if label_hit and "label" not in allowed:
             result.problems.append(problems.make(
                 "personal-data-column",
-                f"Der Spaltenname '{name}' deutet auf personenbezogene Daten hin.",
+                f"Der Spaltenname {quote(name)} deutet auf personenbezogene Daten hin.",
                 field=name, **context))
-        _scan_column(result, index, name, kinds.get(name, "string"), allowed,
-                     birth=label_hit and "geburt" in name.lower(), context=context)
+        column = Column(index, name, specs.get(name, {}).get("type", "string"),
+                        allowed | ({"phone"} if name in keys else set()),
+                        detectors.label_suggests_birth_date(label))
+        _scan_column(result, column, today or date.today(), context)
+    if not result.problems:
+        _warn_case_level(result, list(specs.values()), context)
     if rules.small_count_fields:
         _suppress(result, rules, context)
-    _neutralise(result, kinds, context)
+    _neutralise(result, {n: s.get("type", "string") for n, s in specs.items()}, context)
     return result
 
 
-def _scan_column(result: Protection, index: int, name: str, kind: str, allowed: set[str],
-                 birth: bool, context: dict[str, Any]) -> None:
-    table, reported = result.table, 0
-    # typed columns can only hide identifiers; the rest is text. Key-figure tables repeat their
-    # values (months, services, channels), so each distinct value is scanned once.
-    wanted = (set(detectors.KIND_DE) if kind == "string" else ID_KINDS) - allowed
+@dataclass(frozen=True)
+class Column:
+    """One column as the detectors see it."""
+
+    index: int
+    name: str
+    kind: str
+    """Its Table Schema type."""
+    allowed: set[str]
+    """Kinds of findings not reported here (declared exceptions, "phone" for official keys)."""
+    birth: bool
+    """Its label names a birth date: any value with a digit is one."""
+
+
+def _scan_column(result: Protection, column: Column, today: date,
+                 context: dict[str, Any]) -> None:
+    """Flag every cell of `column` that holds personal data, whatever the column's type.
+
+    Typed values the transform could read (a number, an ISO date) cannot hide a name or an
+    e-mail address: only a number with a leading zero is checked (for a phone number); every
+    other value, text or not, goes through all detectors. Key-figure tables repeat their values
+    (months, services, channels), so each distinct value is scanned once."""
+    wanted = set(detectors.KIND_DE) - column.allowed
     if not wanted:
         return
+    values = {row[column.index] for row in result.table.rows}
     flagged: dict[str, list[detectors.Finding]] = {}
-    for value in {row[index] for row in table.rows}:
-        if value and (found := [f for f in detectors.scan(value, is_birth_field=birth,
-                                                          kinds=wanted) if f.kind in wanted]):
+    for value in values:
+        if value and (found := [f for f in detectors.scan(
+                value, is_birth_field=column.birth, kinds=_kinds(column.kind, value, wanted))
+                if f.kind in wanted]):
             flagged[value] = found
-    if not flagged:
-        return
-    for row, number in zip(table.rows, table.row_numbers, strict=True):
+    if "birth-date" in wanted and columns.holds_birth_dates(values, today):
+        for value in values:
+            if columns.as_date(value) is not None:
+                flagged.setdefault(value, []).append(detectors.Finding("birth-date", len(value)))
+    if flagged:
+        _report_flagged(result, column.name, column.index, flagged, context)
+
+
+def _kinds(kind: str, value: str, wanted: set[str]) -> set[str]:
+    """What a value of a field of type `kind` can hide: a number only a tax ID (or, with a
+    leading zero, a phone number), a canonical date or year nothing (birth dates are judged by
+    column), any other value everything."""
+    if kind in ("integer", "number") and NUMBER.fullmatch(value):
+        leading_zero = value.lstrip("+-").startswith("0") and len(value) > 5
+        return wanted & ({"tax-id", "phone"} if leading_zero else {"tax-id"})
+    if kind in CANONICAL and CANONICAL[kind].fullmatch(value):
+        return set()
+    return wanted
+
+
+def _report_flagged(result: Protection, name: str, index: int,
+                    flagged: dict[str, list[detectors.Finding]], context: dict[str, Any]) -> None:
+    reported = 0
+    for row, number in zip(result.table.rows, result.table.row_numbers, strict=True):
         found = flagged.get(row[index])
         if not found:
             continue
@@ -115,6 +178,17 @@ def _scan_column(result: Protection, index: int, name: str, kind: str, allowed: 
     if reported == MAX_FINDINGS_PER_FIELD:
         total = sum(1 for r, f in result.masked if f == name)
         result.problems.append(findings_summary(name, total, context))
+
+
+def _warn_case_level(result: Protection, fields: list[dict[str, Any]],
+                     context: dict[str, Any]) -> None:
+    table = result.table
+    why = columns.case_level([f for f in fields if f["name"] in table.fields], table.rows)
+    if why:
+        result.problems.append(problems.make(
+            "case-level-data",
+            f"Die Tabelle sieht aus wie eine Zeile je Fall ({why}). Einzelfälle lassen sich "
+            "oft Personen zuordnen, auch ohne Namen.", severity="warning", **context))
 
 
 def findings_summary(name: str, total: int, context: dict[str, Any]) -> Problem:
@@ -134,26 +208,50 @@ def _suppress(result: Protection, rules: ProtectSpec, context: dict[str, Any]) -
         cells += [(r, columns[name]) for r in range(len(table.rows))]
     position = {cell: i for i, cell in enumerate(cells)}
     values = [_as_count(table.rows[r][c]) for r, c in cells]
-    groups = _groups(table, rules, columns, position)
-    hidden = suppression.primary(values, range(len(cells)), rules.k)
+    hidden = suppression.primary(values, range(len(cells)), rules.k, rules.zeros)
+    # a count column without a single 0 tells the reader that rows exist only with a case
+    zero_columns = {c for (_, c), v in zip(cells, values, strict=True) if v == 0}
+    knowledge = suppression.Knowledge(
+        values, sum_groups(table, rules, columns, position), rules.k, hidden, rules.zeros,
+        {i for i, (_, c) in enumerate(cells) if c not in zero_columns})
+    extra: set[int] = set()
     try:
-        extra = suppression.secondary(values, hidden, groups)
-    except suppression.SuppressionImpossibleError as exc:
+        extra, audited = suppression.secondary(knowledge, hidden, rules.min_width)
+        result.audit = {"audit_hidden_cells": len(audited.intervals)}
+        if (narrowest := audited.narrowest()) is not None:
+            result.audit["audit_narrowest_width"] = narrowest
+    except (suppression.SuppressionImpossibleError, suppression.AuditUndecidedError) as exc:
         r, c = cells[exc.cell]
-        result.problems.append(problems.make(
-            "suppression-impossible",
-            f"Zeile {table.row_numbers[r]}, Feld '{table.fields[c]}': ein kleiner Wert ließe sich "
-            "aus den veröffentlichten Summen zurückrechnen, und es gibt keine weitere Zelle zum "
-            "Sperren.", row=table.row_numbers[r], field=table.fields[c], **context))
-        extra = set()
+        result.problems.append(not_protected(exc, table.row_numbers[r], table.fields[c],
+                                             rules, context))
+    result.primary = {cells[i] for i in hidden}
     for i in hidden | extra:
         r, c = cells[i]
+        result.originals[r, c] = values[i] or 0
         table.rows[r][c] = rules.marker
     result.suppressed, result.secondary = len(hidden), len(extra)
 
 
-def _groups(table: Table, rules: ProtectSpec, columns: dict[str, int],
-            position: dict[tuple[int, int], int]) -> list[suppression.Group]:
+def not_protected(exc: ValueError, row: int, name: str, rules: ProtectSpec,
+                  context: dict[str, Any]) -> Problem:
+    """The problem for a hidden count that could not be protected or audited in time."""
+    where = f"Zeile {row}, Feld '{name}'"
+    if isinstance(exc, suppression.AuditUndecidedError):
+        return problems.make(
+            "suppression-audit-undecided",
+            f"{where}: Die Prüfung der Geheimhaltung ist nicht rechtzeitig fertig geworden; "
+            "ob sich der gesperrte Wert zurückrechnen lässt, ist offen. Deshalb wird nicht "
+            "veröffentlicht.", row=row, field=name, **context)
+    return problems.make(
+        "suppression-impossible",
+        f"{where}: ein gesperrter Wert ließe sich aus den veröffentlichten Summen auf weniger als "
+        f"{rules.min_width + 1} mögliche Werte eingrenzen, und es gibt keine weitere Zelle zum "
+        "Sperren.", row=row, field=name, **context)
+
+
+def sum_groups(table: Table, rules: ProtectSpec, columns: dict[str, int],
+               position: dict[tuple[int, int], int]) -> list[suppression.Group]:
+    """The published sums `rules.groups` declares, over the cell numbers in `position`."""
     groups: list[suppression.Group] = []
     for name in rules.small_count_fields:
         col = columns[name]

@@ -2,9 +2,8 @@
 
 Writes, per run, `<slug>.json` and `<slug>.html` for every dataset plus `summary.json`,
 `summary.md` and `index.html` into the run's report folder; `refresh_latest` keeps a copy of
-the newest run at a stable address (`out/reports-latest/`, beside the run folders). The text
-and markdown come from `report_text` (also used for Prefect artifacts by the flow layer), the
-pages from `report_html`.
+the newest run at a stable address (`reports/latest/`). The text and markdown come from
+`report_text` (also used for Prefect artifacts by the flow layer), the pages from `report_html`.
 """
 
 from __future__ import annotations
@@ -40,6 +39,10 @@ def write_reports(summary: RunSummary, directory: Path) -> Path:
                                                        encoding="utf-8")
     (directory / "index.html").write_text(run_page(summary), encoding="utf-8")
     return directory
+
+
+LATEST = "latest"
+"""The folder in reports/ that holds a copy of the newest run (not a run of its own)."""
 
 
 def refresh_latest(directory: Path, latest: Path) -> Path:

@@ -121,11 +121,13 @@ def dataset_page(result: DatasetResult, run_folder: Path | None = None) -> str:
     parts = [f"<h1>Prüfbericht: {escape(result.title or result.name)}</h1>",
              _links(result, run_folder), _verdict(result)]
     rows = [[name, count, result.protection.get(name, {}).get("suppressed_primary", 0)
-             + result.protection.get(name, {}).get("suppressed_secondary", 0)]
+             + result.protection.get(name, {}).get("suppressed_secondary", 0),
+             _narrowest(result.protection.get(name, {}))]
             for name, count in result.rows.items()]
     parts += ["<h2>Überblick</h2>",
-              _table("Gelesene Daten je Ressource", ["Ressource", "Zeilen", "Gesperrte Werte"],
-                     rows)]
+              _table("Gelesene Daten je Ressource",
+                     ["Ressource", "Zeilen", "Gesperrte Werte",
+                      "Mögliche Werte je gesperrter Zahl (mindestens)"], rows)]
     sources = [[name, p.get("kind", ""), p.get("file") or p.get("location", ""),
                 p.get("fetched_at", "")] for name, p in result.provenance.items()]
     if sources:
@@ -137,6 +139,13 @@ def dataset_page(result: DatasetResult, run_folder: Path | None = None) -> str:
         parts += _quality(result.metadata_quality)
     parts += _problems(result)
     return _page(f"Prüfbericht {result.title or result.name}", "\n".join(parts))
+
+
+def _narrowest(protection: dict[str, int]) -> str:
+    """What the suppression audit leaves a reader: the fewest values a hidden count can still
+    take (width + 1), or a dash without hidden counts."""
+    width = protection.get("audit_narrowest_width")
+    return "–" if width is None else str(width + 1)
 
 
 def _plausibility(result: DatasetResult) -> list[str]:

@@ -106,6 +106,11 @@ def markdown_dataset(result: DatasetResult, limit: int = 20) -> str:
         if len(result.plausibility) > limit:
             lines.append(f"\n… und {len(result.plausibility) - limit} weitere im JSON-Bericht.")
         lines.append("")
+    for name, figures in sorted(result.protection.items()):
+        if figures.get("audit_hidden_cells") and "audit_narrowest_width" in figures:
+            lines += [f"**Geheimhaltung ({name}):** {figures['audit_hidden_cells']} Werte "
+                      "gesperrt; jeder lässt sich aus allem Veröffentlichten auf nicht weniger als "
+                      f"{figures['audit_narrowest_width'] + 1} mögliche Werte eingrenzen.", ""]
     if result.metadata_quality:
         quality = result.metadata_quality
         lines += [f"**Metadatenqualität (MQA):** {quality['score']} von {quality['max']} Punkten "

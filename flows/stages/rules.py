@@ -26,6 +26,7 @@ from typing import Any
 from flows import problems
 from flows.model.tables import Table
 from flows.problems import Problem
+from flows.protection.describing import show
 from flows.specs.datasets import ResourceSpec
 from flows.specs.rules import RuleSpec
 from flows.stages.transform import typed_records
@@ -230,7 +231,7 @@ def _row_problem(check: _Check, index: int, masked: set[tuple[int, str]],
                              f"fehlt (Regel {rule.quoted}).",
                              field=rule.options["field"], **base)
     if rule.kind == "sum_equals_total":
-        group = ", ".join(f"{c}={frame.at[index, c]}" for c in frame.columns
+        group = ", ".join(f"{c}={_shown(frame.at[index, c])}" for c in frame.columns
                           if c not in (SUM_COLUMN, TOTAL_COLUMN)) or "alle Zeilen"
         total = frame.at[index, TOTAL_COLUMN]
         stated = "fehlt" if total != total else _text(total)  # NaN: no total row
@@ -240,7 +241,7 @@ def _row_problem(check: _Check, index: int, masked: set[tuple[int, str]],
             f"(Regel {rule.quoted}).", row=row, field=rule.options["measure"], **base)
     names = rule.fields()
     shown = ", ".join(
-        f"{n}=«verborgen»" if (row, n) in masked else f"{n}={_text(frame.at[index, n])}"
+        f"{n}=«verborgen»" if (row, n) in masked else f"{n}={_shown(frame.at[index, n])}"
         for n in names)
     return problems.make("rule-violated", f"{where}: {shown} verletzt die Regel "
                          f"{rule.quoted}.", row=row, field=", ".join(names) or None, **base)
@@ -259,6 +260,11 @@ def _exception(info: dict[str, Any]) -> str | None:
         if isinstance(item, dict) and item.get("raised_exception"):
             return str(item.get("exception_message") or "unbekannter Fehler")
     return None
+
+
+def _shown(value: Any) -> str:
+    """A cell of the protected table as a message shows it (described where not safe)."""
+    return show(_text(value), protected=True)
 
 
 def _text(value: Any) -> str:

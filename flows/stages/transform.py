@@ -17,7 +17,10 @@ from typing import Any
 
 from flows import problems
 from flows.model.tables import RawTable, Table
+from flows.protection.describing import is_safe, quote
 from flows.specs.datasets import ResourceSpec, SourceSpec
+from flows.validation import dates
+from flows.validation.text import CLASS_NAMES, Finding, clean_column, clean_label
 
 MEMO_SIZE = 65_536
 """Distinct source texts per column whose conversion is remembered (dates, channels and
@@ -48,19 +51,20 @@ def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
     mapping = resource.source.columns
     positions: dict[str, int] = {}
     for index, label in enumerate(raw.header):
+        label = clean_label(label)
         name = mapping.get(label, label)
         if name in positions:
             table.problems.append(problems.make(
-                "duplicate-label", f"Die Spalte '{label}' kommt mehrfach vor.",
+                "duplicate-label", f"Die Spalte {quote(label)} kommt mehrfach vor.",
                 row=resource.source.header_row, field=name, **context,
             ))
             continue
         if name not in names:
             table.problems.append(problems.make(
                 "extra-label",
-                f"Die Spalte '{label}' ist im Table Schema nicht deklariert und wird nicht "
+                f"Die Spalte {quote(label)} ist im Table Schema nicht deklariert und wird nicht "
                 "veröffentlicht.",
-                severity="warning", field=label, **context,
+                severity="warning", field=label if is_safe(label) else None, **context,
             ))
             continue
         positions[name] = index
@@ -77,12 +81,47 @@ def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
         raise ValueError("every row needs its source row number")
     # column by column: a remembered conversion is a dict lookup, not a call
     columns = [[""] * len(raw.rows) if pos is None else
-               convert_column([record[pos] for record in raw.rows], _converter(f, resource.source))
+               convert_column(_clean(raw, pos, f["name"], resource.source, table, context),
+                              _converter(f, resource.source))
                for f, pos in ((f, positions.get(f["name"])) for f in schema_fields)]
     table.rows = [list(row) for row in zip(*columns, strict=True)] if columns else \
         [[] for _ in raw.rows]
     table.row_numbers = list(raw.row_numbers)
     return table
+
+
+def _clean(raw: RawTable, pos: int, name: str, source: SourceSpec, table: Table,
+           context: dict[str, Any]) -> list[Any]:
+    """Column `pos` of `raw` after the text-hygiene rule (flows/validation/text.py); what was
+    removed, rejected or cut is reported per class in `table.problems`."""
+    values, findings = clean_column([record[pos] for record in raw.rows], source.max_cell_length)
+    for kind, finding in findings.items():
+        rows = [raw.row_numbers[i] for i in finding.rows]
+        table.problems.append(_hygiene_problem(kind, finding, rows, name, source, context))
+    return values
+
+
+def _hygiene_problem(kind: str, finding: Finding, rows: list[int], name: str,
+                     source: SourceSpec, context: dict[str, Any]) -> problems.Problem:
+    listed = ", ".join(str(r) for r in rows) + (" …" if finding.count > len(rows) else "")
+    cells = "1 Zelle" if finding.count == 1 else f"{finding.count} Zellen"
+    where = f"Feld '{name}', {cells} (Zeile {listed})"
+    details = {"cells": finding.count, "rows": rows}
+    if kind == "too-long":
+        return problems.make(
+            "cell-too-long",
+            f"{where}: länger als {source.max_cell_length} Zeichen (max_cell_length); "
+            "nur der Anfang wurde geprüft.", row=rows[0], field=name, details=details,
+            **context)
+    chars = " ".join(f"U+{ord(c):04X}" for c in sorted(finding.chars))
+    if kind == "bidi":
+        return problems.make(
+            "text-bidi-control",
+            f"{where}: enthält {CLASS_NAMES[kind]} ({chars}), die die Anzeige umordnen.",
+            row=rows[0], field=name, details=details, **context)
+    return problems.make(
+        "text-cleaned", f"{where}: {CLASS_NAMES[kind]} ({chars}) entfernt.",
+        severity="warning", row=rows[0], field=name, details=details, **context)
 
 
 def convert_column(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
@@ -147,6 +186,15 @@ def _converter(schema_field: dict[str, Any], source: SourceSpec):  # noqa: ANN20
             return value.isoformat()
         return str(value).strip()
 
+    def period(value: Any) -> str:
+        blank = text(value)
+        if blank is not None:
+            return blank
+        return dates.parse(value, ftype, fmt) or plain(value)
+
+    fmt = source.format_for(ftype)
+    if ftype in ("yearmonth", "year") and fmt:
+        return period
     if ftype in ("number", "integer"):
         return number
     if ftype == "date":

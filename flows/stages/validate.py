@@ -17,12 +17,17 @@ from flows import problems
 from flows.model.results import Validation
 from flows.model.tables import Table
 from flows.problems import Problem
-from flows.specs.datasets import ResourceSpec
+from flows.protection.describing import quote, scrub
+from flows.specs.datasets import ResourceSpec, SourceSpec
+from flows.validation import dates
+from flows.validation.text import visible
 
 ERROR_LIMIT = 1000
+MASKED = "«verborgen: personenbezogen»"
+QUOTED = re.compile(r"'([^']*)'")
 
 TYPE_NAMES = {
-    "integer": "ganze Zahl", "number": "Zahl", "date": "Datum (TT.MM.JJJJ in der Quelle)",
+    "integer": "ganze Zahl", "number": "Zahl", "date": "Datum",
     "boolean": "Wahrheitswert", "year": "Jahr", "yearmonth": "Jahr und Monat",
     "datetime": "Zeitpunkt",
     "string": "Text",
@@ -79,11 +84,13 @@ def validate(table: Table, resource: ResourceSpec, dataset: str, file: str,
             return result
         result.problems.append(problems.make(
             "validation-fallback",
-            f"Die schnelle spaltenweise Prüfung deckt dies nicht ab: {exc}. Die Tabelle wurde "
+            f"Die schnelle spaltenweise Prüfung deckt dies nicht ab: {_scrubbed(exc)}. Die "
+            "Tabelle wurde "
             "deshalb mit frictionless geprüft (gleiche Regeln, langsamer).",
             severity="info", **context,
         ))
-    result.problems += _problems(findings, limited, table, context, schema_descriptor, masked)
+    result.problems += _problems(findings, limited, table, context, schema_descriptor, masked,
+                                 resource.source)
     return result
 
 
@@ -123,7 +130,7 @@ class ChunkValidator:
         findings = [(f.code, f.row, f.field, f.cell, f.note, f.message) for f in outcome.findings]
         numbered = Table(fields=self._present, row_numbers=row_numbers)  # type: ignore[arg-type]
         result.problems += _problems(findings, outcome.limit_reached, numbered, self.context,
-                                     self.schema, masked)
+                                     self.schema, masked, self.resource.source)
         return result
 
 
@@ -140,14 +147,16 @@ def columnar_covers(resource: ResourceSpec) -> str | None:
 
 
 def _problems(findings: list[Finding], limited: bool, table: Table, context: dict[str, Any],
-              schema: dict[str, Any], masked: set[tuple[int, str]] | None) -> list[Problem]:
+              schema: dict[str, Any], masked: set[tuple[int, str]] | None,
+              source: SourceSpec) -> list[Problem]:
     found = []
     for code, row_number, field_name, cell, note, message in findings:
         row = _source_row(table, row_number)
         if masked and (row, field_name) in masked:
-            cell = "«verborgen: personenbezogen»"
+            cell = MASKED
             message = ""
-        found.append(_problem(code, row, field_name, cell, note, message, table, context, schema))
+        found.append(_problem(code, row, field_name, cell, note, message, table, context, schema,
+                              source))
     if limited:
         found.append(problems.make(
             "error-limit-reached",
@@ -193,6 +202,11 @@ def _frictionless(table: Table, schema_descriptor: dict[str, Any], present: list
                                                 "message"])], limited)
 
 
+def _scrubbed(exc: Exception) -> str:
+    """The columnar validator's reason, with any value it quotes described unless safe."""
+    return QUOTED.sub(lambda m: quote(m.group(1), "number"), str(exc))
+
+
 def _present_fields(schema: dict[str, Any], missing: list[str]) -> dict[str, Any]:
     if not missing:
         return schema
@@ -212,21 +226,35 @@ def _source_row(table: Table, row_number: int | None) -> int | None:
     return table.row_numbers[row_number - 2]
 
 
+def _type_name(ftype: str, source: SourceSpec) -> str:
+    """The German name of a field type; for dates, months and years with the format the
+    source declares (TT.MM.JJJJ, MM.JJJJ …)."""
+    name = TYPE_NAMES.get(ftype, ftype)
+    if ftype not in dates.PERIOD_TYPES:
+        return name
+    fmt = source.format_for(ftype) or dates.DEFAULTS[ftype]
+    return f"{name} ({dates.german(fmt)} in der Quelle)"
+
+
 def _problem(
     code: str, row: int | None, field_name: str | None, cell: Any, note: str, message: str,
-    table: Table, context: dict[str, Any], schema: dict[str, Any],
+    table: Table, context: dict[str, Any], schema: dict[str, Any], source: SourceSpec,
 ) -> Problem:
     fields = {f["name"]: f for f in schema.get("fields", [])}
     where = f"Zeile {row}" if row else "Tabelle"
+    ftype = fields.get(field_name or "", {}).get("type", "string")
+    if cell != MASKED:  # a cell is shown only if the detectors judge it safe (describing.py)
+        message = scrub(message or "", cell, ftype)
+        cell = visible(quote(cell, ftype))
     if code == "type-error" and field_name in fields:
-        kind = TYPE_NAMES.get(fields[field_name].get("type", ""), fields[field_name].get("type"))
-        text = f"{where}, Feld '{field_name}': '{cell}' ist keine gültige Angabe vom Typ {kind}."
+        text = (f"{where}, Feld '{field_name}': {cell} ist keine gültige Angabe vom "
+                f"Typ {_type_name(fields[field_name].get('type', ''), source)}.")
     elif code == "constraint-error":
         match = re.match(r'constraint "(\w+)" is "(.*)"', note or "")
         name, value = (match.group(1), match.group(2)) if match else ("", note)
         reason = CONSTRAINT_TEXT.get(name, "Regel '{name}' ist verletzt ({value})").format(
             name=name, value=value)
-        shown = f" (Wert '{cell}')" if cell not in (None, "") else ""
+        shown = f" (Wert {cell})" if cell != "''" else ""
         text = f"{where}, Feld '{field_name}': {reason}{shown}."
     elif code == "small-count-unprotected":
         text = (f"{where}, Feld '{field_name}': kleine Fallzahl (1 bis {note.split('=')[-1]}"

@@ -19,7 +19,11 @@ pytestmark = pytest.mark.harness
 def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
         prefect_harness: None, env: dict[str, str], project: Path, tmp_path: Path) -> None:
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
 
     from flows.publish_all import nightly_publish
 
@@ -46,6 +50,11 @@ def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
             key=ArtifactFilterKey(like_="validation-")))}
         summary_artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
             key=ArtifactFilterKey(any_=["run-summary"])))
+        progress = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["nightly-progress"]),
+            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+    assert [(p.type, p.data) for p in progress] == [("progress", 100.0)]
+    assert progress[0].description.startswith("3 von 3 Datensätzen fertig")
     assert {"validation-digitalisierung-kosten", "validation-fallzahlen-verwaltungsleistungen",
             "validation-fallzahlen-verwaltungsleistungen-problems"} <= keys
     assert "fallzahlen-verwaltungsleistungen" in summary_artifacts[0].data

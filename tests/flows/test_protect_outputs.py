@@ -101,7 +101,7 @@ def test_seeded_export_is_blocked_or_protected_exactly_as_declared(
     assert aggregiert.status == "published"
     assert aggregiert.protection["faelle"] == {
         "suppressed_primary": 2, "suppressed_secondary": 2, "formulas_neutralised": 2,
-        "personal_data_findings": 0}
+        "personal_data_findings": 0, "audit_hidden_cells": 4, "audit_narrowest_width": 1}
     with (seeded["out"] / "catalog/faelle-aggregiert/faelle.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [r["anzahl"] for r in rows] == [".", ".", "25", ".", ".", "30"]

@@ -28,7 +28,7 @@ def _via(proxy: FaultProxy, portal: dict[str, str], **kwargs: float) -> Recordin
 
 def _assert_portal_matches(portal: dict[str, str], name: str, workdir: Path) -> None:
     package = ckan_target(portal).call("package_show", id=name)
-    names = [r["name"] for r in package["resources"]]
+    names = [r["kennzahlen_file"] for r in package["resources"]]
     files = [p for p in (workdir / name).iterdir() if p.name != "datapackage.json"]
     assert len(names) == len(set(names)) == len(files), names  # no duplicates, none missing
     for resource in package["resources"]:
@@ -98,7 +98,7 @@ def test_slow_create_beyond_the_timeout_is_not_duplicated(portal: dict[str, str]
     # the create that timed out went through later: the next run finds and removes the duplicate
     assert cleanup.status in ("published", "unchanged"), cleanup.problems
     package = ckan_target(portal).call("package_show", id=name)
-    assert sorted(r["name"] for r in package["resources"]) == sorted(
+    assert sorted(r["kennzahlen_file"] for r in package["resources"]) == sorted(
         ["massnahmen", "massnahmen-json", *REPORT])
     _converges(portal, project, name, tmp_path / "third")
 
@@ -153,7 +153,7 @@ def test_sigkilled_run_is_resumed_without_publishing_twice(
                              env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     package = ckan_target(portal).call("package_show", id=name)
-    names = [r["name"] for r in package["resources"]]
+    names = [r["kennzahlen_file"] for r in package["resources"]]
     assert sorted(names) == ["kosten", "kosten-json"]
     _converges(portal, project, name, tmp_path)
 
@@ -170,7 +170,7 @@ def test_two_concurrent_runs_are_serialised(portal: dict[str, str], project: Pat
     assert sorted(o.split(": ")[1].split(" ")[0] for o in outputs if ": " in o) == [
         "unverändert", "veröffentlicht"]
     package = ckan_target(portal).call("package_show", id=name)
-    assert sorted(r["name"] for r in package["resources"]) == sorted(
+    assert sorted(r["kennzahlen_file"] for r in package["resources"]) == sorted(
         ["massnahmen", "massnahmen-json", *REPORT])
 
 

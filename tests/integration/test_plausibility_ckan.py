@@ -79,7 +79,7 @@ def test_a_doubled_month_is_held_back_from_ckan_until_approved(
 def _portal_csv(portal: dict[str, str], name: str) -> bytes:
     package = ckan_target(portal).show(name)
     assert package is not None
-    url = next(r["url"] for r in package["resources"] if r["name"] == "fallzahlen")
+    url = next(r["url"] for r in package["resources"] if r["kennzahlen_file"] == "fallzahlen")
     return download(url, portal["CKAN_API_TOKEN"])
 
 

@@ -31,7 +31,7 @@ def test_publish_creates_dataset_and_resources_with_identical_bytes(
     assert package["organization"]["name"] == "stadt-musterstadt"
     assert package["maintainer"] == "Stabsstelle Digitalisierung"
     assert {t["name"] for t in package["tags"]} >= {"Digitalisierung", "E-Government"}
-    assert [r["name"] for r in package["resources"]] == ["kosten", "kosten-json"]
+    assert [r["kennzahlen_file"] for r in package["resources"]] == ["kosten", "kosten-json"]
     staged = tmp_path / "w" / name
     for resource, file_name in zip(package["resources"], ["kosten.csv", "kosten.json"],
                                    strict=True):
@@ -73,7 +73,7 @@ def test_changed_data_updates_resources_in_place(
     after = target.call("package_show", id=name)
     assert after["id"] == before["id"]
     # only the changed file gets a new resource (staged, verified, then switched in one update)
-    assert [r["name"] for r in after["resources"]] == ["kosten", "kosten-json"]
+    assert [r["kennzahlen_file"] for r in after["resources"]] == ["kosten", "kosten-json"]
     assert after["resources"][0]["id"] != before["resources"][0]["id"]
     assert extra(after, HASH_EXTRA) != extra(before, HASH_EXTRA)
     data = download(after["resources"][0]["url"], portal["CKAN_API_TOKEN"])
@@ -158,8 +158,8 @@ def test_nightly_flow_publishes_to_ckan_under_prefect(
     assert state.is_completed(), state.message
     assert state.message == "1 veröffentlicht"
     package = ckan_target(portal).call("package_show", id=name)
-    assert [r["name"] for r in package["resources"]] == ["massnahmen", "massnahmen-json",
-                                                         *REPORT]
+    assert [r["kennzahlen_file"] for r in package["resources"]] == [
+        "massnahmen", "massnahmen-json", *REPORT]
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
             key=ArtifactFilterKey(any_=[f"validation-{name}", "run-summary"])))

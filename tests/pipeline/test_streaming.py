@@ -146,3 +146,63 @@ def test_a_resource_below_the_size_limit_is_read_in_memory(
     monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "viel")
     with pytest.raises(streaming.ConfigError, match="KENNZAHLEN_STREAM_BYTES"):
         streaming.decide(resource)
+
+
+def test_a_flagged_cell_never_reaches_the_spool_file(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunked path writes each chunk after protect: flagged cells go to disk blank."""
+    project = tmp_path / "seeded"
+    shutil.copytree(SEEDED, project)
+    spec = prepare.catalog.load(project, "faelle-roh")
+    (resource,) = spec.resources
+    monkeypatch.setattr(streaming, "CHUNK_ROWS", 2)
+    written: list[str] = []
+    real_close = streaming.RowWriter.close
+
+    def close(writer: streaming.RowWriter) -> None:
+        real_close(writer)
+        written.append(writer.csv_path.read_text(encoding="utf-8"))
+
+    monkeypatch.setattr(streaming.RowWriter, "close", close)
+    done = streaming.process(resource, "faelle-roh", "faelle.csv", tmp_path / "spool")
+    assert {p.row for p in done.problems if p.code == "personal-data"} == {2, 3, 4, 5}
+    (text,) = written
+    for value in ("erika.mustermann@example.org", "Max Mustermann", "0176 12345678",
+                  "DE02 1203 0000 0000 2020 51", "03.04.1971"):
+        assert value not in text
+    assert "Wohngeld" in text  # the rest of the row is written
+
+
+def test_the_next_run_removes_a_spool_a_killed_run_left(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    root = tmp_path / f"{streaming.SPOOL_ROOT}-{os.getuid()}"
+    root.mkdir(mode=0o700)
+    dead = root / "999999999-abc"  # no such process
+    dead.mkdir()
+    (dead / "faelle.csv").write_text("left behind", encoding="utf-8")
+    with streaming.private_spool(None) as spool:
+        assert spool.parent == root and spool.is_dir()
+        assert not dead.exists()
+        assert oct(root.stat().st_mode & 0o777) == "0o700"
+    assert not spool.exists()
+
+
+def test_a_streamed_resource_reports_its_rows(project: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.run import throughput
+
+    _without_rules(project, KOSTEN)
+    monkeypatch.setenv("KENNZAHLEN_STREAM_BYTES", "1")
+    monkeypatch.setattr(streaming, "CHUNK_ROWS", 2)
+    seen: list[throughput.RowsRead] = []
+    with throughput.reporting(seen.append, every=0):
+        prepared = prepare.prepare(project, KOSTEN, tmp_path / "work")
+    rows = prepared.result.rows["kosten"]
+    assert rows > 2
+    assert [item.rows for item in seen] == [*range(2, rows + 1, 2), *([rows] if rows % 2 else []),
+                                            rows]
+    assert seen[-1].finished and seen[-1].dataset == KOSTEN

@@ -33,7 +33,25 @@ def test_validate_valid_and_invalid_exit_codes(env: dict[str, str], project: Pat
     assert main(["validate", "fallzahlen-verwaltungsleistungen"]) == 1
     out = capsys.readouterr().out
     assert "Datensatz fallzahlen-verwaltungsleistungen, Datei " in out
-    assert "Zeile 3, Feld anzahl" in out and "'zwölf'" in out
+    assert "Zeile 3, Feld anzahl" in out and "«Text, 5 Zeichen, enthält Buchstaben»" in out
     assert main(["validate", "--format", "json", "fallzahlen-verwaltungsleistungen"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False and report["problem_counts"]["type-error"] == 1
+
+
+@pytest.mark.parametrize("args", [["approve", "gibt-es-nicht"],
+                                  ["reject", "gibt-es-nicht", "--comment", "x"]])
+def test_deciding_on_an_unknown_dataset_says_so(env: dict[str, str], args: list[str],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Unbekannter Datensatz 'gibt-es-nicht'" in err and "zurückgehalten" not in err
+
+
+def test_a_local_target_whose_parent_is_missing_is_a_usage_error(
+        env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "gibt" / "es-nicht" / "katalog"
+    assert main(["publish", "digitalisierung-kosten", "--target", f"local:{missing}"]) == 2
+    err = capsys.readouterr().err
+    assert f"{missing.parent} existiert nicht" in err
+    assert not missing.parent.exists()

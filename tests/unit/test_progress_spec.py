@@ -55,3 +55,25 @@ def test_a_wrong_declaration_is_refused_with_its_place(project: Path, edit: obje
         _load(project)
     assert expected in caught.value.message
     assert "progress.yaml" in caught.value.message
+
+
+def test_a_report_runs_after_the_datasets_whose_figures_it_shows(project: Path) -> None:
+    names = catalog.dataset_names(project)
+    waves = catalog.in_waves(project, names)
+    assert [n for wave in waves for n in wave] != names  # the plan moved behind its figures
+    assert sorted(n for wave in waves for n in wave) == names
+    (last,) = [wave for wave in waves if "digitalstrategie-massnahmen" in wave]
+    assert waves[-1] == last == ["digitalstrategie-massnahmen"]
+    assert "fallzahlen-verwaltungsleistungen" in waves[0]
+    # only datasets of this run count: alone, the plan runs at once
+    assert catalog.in_waves(project, ["digitalstrategie-massnahmen"]) == [
+        ["digitalstrategie-massnahmen"]]
+
+
+def test_datasets_that_show_each_others_figures_still_run(project: Path) -> None:
+    for name, other in (("a", "b"), ("b", "a")):
+        folder = project / "datapackages" / name
+        folder.mkdir()
+        (folder / "progress.yaml").write_text(yaml.safe_dump(
+            {"key_figures": [{"dataset": other}]}), encoding="utf-8")
+    assert catalog.in_waves(project, ["a", "b", "c"]) == [["c"], ["a", "b"]]

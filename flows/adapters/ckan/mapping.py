@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flows.metadata import vocabularies as voc
+from flows.metadata.dcat import Distribution, distribution_values, keywords
 from flows.metadata.fields import DATASET_FIELDS, DISTRIBUTION_FIELDS, DcatField, curie, get
 
 HASH_EXTRA = "kennzahlen_content_hash"
@@ -47,6 +47,8 @@ def _converters(row: DcatField, form: str) -> tuple[Callable[[Any], Any], Callab
     if form == "tags":
         return (lambda words: [{"name": w} for w in words],
                 lambda tags: sorted(t["name"] for t in tags))
+    if form == "page":
+        return lambda uri: f"{uri}/", lambda url: str(url).removesuffix("/")
     if form == "json-uri-list" and row.many:
         return (lambda items: json.dumps([base + str(i) for i in items], ensure_ascii=False),
                 lambda text: [str(i).removeprefix(base) for i in json.loads(text)])
@@ -66,8 +68,8 @@ def _rows(extras: bool) -> tuple[Row, ...]:
         for target in (t for t in field.ckan if t.extra == extras):
             to, back = _converters(field, target.form)
             dcatde = (target.dcatde or curie(field.predicate)) if extras and field.predicate else ""
-            rows.append(Row(target.key, field.get, field.put, to, back,
-                            dcatde, target.form))
+            read = keywords if target.form == "tags" else field.get
+            rows.append(Row(target.key, read, field.put, to, back, dcatde, target.form))
     return tuple(rows)
 
 
@@ -100,24 +102,27 @@ def extras_from_ckan(package: dict[str, Any]) -> dict[str, Any]:
     return descriptor
 
 
-def resource_fields(descriptor: dict[str, Any], format_name: str, mediatype: str) -> dict[str, Any]:
-    """DCAT-AP.de fields of one resource (K31 format, K32 licence, K35 attribution)."""
-    from flows.metadata.dcat import attribution, licence_code
-
-    code = licence_code(descriptor)
-    fields = {
-        "format": voc.FILE_TYPE_BASE + voc.FILE_TYPES[format_name.lower()],
-        "mimetype": voc.IANA_BASE + mediatype,
-        "license": voc.LICENCE_BASE + code,
-    }
-    if code in voc.ATTRIBUTION_LICENCES:
-        fields["licenseAttributionByText"] = attribution(descriptor)
+def resource_fields(descriptor: dict[str, Any], item: Distribution, url: str
+                    ) -> dict[str, Any]:
+    """The DCAT-AP.de fields of one CKAN resource, from the DISTRIBUTION_FIELDS rows: the same
+    values the local catalog states (`dcat.distribution_values`), with `url` (the portal's
+    copy) as download URL. Codes become vocabulary URIs, except the media type: CKAN serves
+    `mimetype` as the download's Content-Type, so it stays `text/csv`, and our ckanext-dcat
+    profile (ckan/ckanext-kennzahlen) states the IANA IRI in the RDF."""
+    values = distribution_values(descriptor, item, url, "")
+    fields: dict[str, Any] = {}
+    for row in DISTRIBUTION_FIELDS:
+        value = values[row.predicate]
+        for target in row.ckan:
+            if value not in (None, ""):
+                fields[target.key] = row.base + str(value) if target.form == "uri" else \
+                    str(value) if target.form in ("date", "mediatype") else value
     return fields
 
 
 RESOURCE_FIELDS = {target.key: curie(field.predicate) for field in DISTRIBUTION_FIELDS
                    if field.predicate for target in field.ckan}
-"""Resource fields ckanext-dcatde reads, with the property they become."""
+"""Resource fields ckanext-dcat and ckanext-dcatde read, with the property they become."""
 
 
 def to_ckan(descriptor: dict[str, Any]) -> dict[str, Any]:

@@ -21,11 +21,11 @@ from typing import IO, Any, TypeVar
 
 import ckanapi
 
-from flows.adapters.ckan import datastore, owners, snapshots, upload
+from flows.adapters.ckan import breaker, datastore, owners, snapshots, upload
 from flows.adapters.ckan.client import ActionClient
 from flows.adapters.ckan.mapping import HASH_EXTRA, extra, groups, to_ckan
 from flows.adapters.ckan.retry import RetryPolicy
-from flows.errors import NameConflictError, NotAuthorizedError
+from flows.errors import NameConflictError, NotAuthorizedError, TargetUnreachableError
 from flows.model.bundle import Bundle, PublishOutcome
 from flows.model.tables import read_table
 from flows.specs.datasets import ResourceSpec
@@ -123,7 +123,7 @@ class CkanTarget:
     def current_hash(self, slug: str) -> str | None:
         """The content hash of the version the portal shows, or None if it has none (retried
         like publishing; the read is kept for the steps that follow, see `show`)."""
-        package = self._retry.run(lambda: self.show(slug, keep=True, take=True))
+        package = self._guarded(lambda: self.show(slug, keep=True, take=True), slug)
         if package is None or package.get("state") != "active":
             return None
         return extra(package, HASH_EXTRA) or None
@@ -131,14 +131,30 @@ class CkanTarget:
     def publish(self, bundle: Bundle) -> PublishOutcome:
         """Make the portal show `bundle`, retrying transient failures with exponential backoff
         and jitter (or the server's Retry-After) until the retry budget is spent."""
-        return self._retry.run(lambda: self._converge(bundle))
+        return self._guarded(lambda: self._converge(bundle), bundle.dataset.name)
 
     def last_published(self, dataset: str, resource: ResourceSpec,
                        read: Callable[[IO[str]], R] = read_table) -> R | None:
         """Download the resource's current CSV from the portal (streamed, with the token, retried
         like publishing) and give it to `read` (default: read into a `Table`); None if the
         dataset or the resource is not there yet."""
-        return self._retry.run(lambda: self._fetch_current(dataset, resource.name, read))
+        return self._guarded(lambda: self._fetch_current(dataset, resource.name, read), dataset)
+
+    def _guarded(self, attempt: Callable[[], R], dataset: str) -> R:
+        """`attempt` retried within the budget, unless the portal was given up on earlier in
+        this run (`breaker`); giving up on an unreachable portal opens the breaker.
+
+        Raises:
+            TargetDownError: the breaker is open; nothing was sent.
+            TargetUnreachableError: the budget is spent (the breaker is now open).
+        """
+        breaker.check(self.url, dataset)
+        try:
+            return self._retry.run(attempt)
+        except TargetUnreachableError as exc:
+            exc.dataset = exc.dataset or dataset
+            breaker.trip(self.url, exc)
+            raise
 
     def _fetch_current(self, slug: str, name: str, read: Callable[[IO[str]], R]) -> R | None:
         package = self.show(slug, keep=True, take=True)

@@ -38,6 +38,14 @@ MANAGED = "kennzahlen_managed"
 STAGED = "kennzahlen_staged"
 """Resource field marking an uploaded new version that is not switched in yet."""
 STAGED_SUFFIX = " (neue Version, in Vorbereitung)"
+FILE = "kennzahlen_file"
+"""Resource field with the bundle file's name, by which a resource is matched: its `name` is the
+declared title (ckanext-dcat's dct:title). Resources from before it are matched by `name`."""
+
+
+def file_key(resource: Resource) -> str:
+    """The bundle file a resource holds (see FILE)."""
+    return str(resource.get(FILE) or resource.get("name", "")).removesuffix(STAGED_SUFFIX)
 
 
 def is_current(package: dict[str, Any], bundle: Bundle) -> bool:
@@ -57,10 +65,10 @@ def is_current(package: dict[str, Any], bundle: Bundle) -> bool:
             None, bundle.dataset.owner_org):
         return False
     resources = package.get("resources", [])
-    managed = [r.get("name") for r in resources if r.get(MANAGED) == "true"]
+    managed = [file_key(r) for r in resources if r.get(MANAGED) == "true"]
     if len(managed) != len(set(managed)) or any(r.get(STAGED) == "true" for r in resources):
         return False  # a late create or an interrupted switch left something to clean up
-    hashes = {r.get("name"): r.get(CHECKSUM) for r in resources}
+    hashes = {file_key(r): r.get(CHECKSUM) for r in resources}
     return all(hashes.get(item.name) == item.sha256 for item in bundle.files)
 
 
@@ -71,7 +79,7 @@ def live_resource(package: dict[str, Any], name: str) -> Resource | None:
         package: The dataset as `package_show` returns it.
         name: The resource name (the file's name in the bundle).
     """
-    return next((r for r in package.get("resources", []) if r.get("name") == name
+    return next((r for r in package.get("resources", []) if file_key(r) == name
                  and r.get(MANAGED) == "true" and r.get(STAGED) != "true"), None)
 
 
@@ -116,14 +124,12 @@ class Uploader:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for item in bundle.files:
             current = live.get(item.name)
-            described = {"description": item.description, "size": item.bytes,
-                         **resource_fields(bundle.descriptor, item.format, item.mediatype)}
             if current is not None and current.get(CHECKSUM) == item.sha256:
-                resources.append({**current, **described})
+                resources.append({**current, **self._described(bundle, item, current)})
                 continue
             new = staged.get(item.name) or self._stage(package["id"], item, slug)
             self._verify(new.get("url", ""), item, slug, new["id"])
-            resources.append({**new, **described, "name": item.name, STAGED: "false",
+            resources.append({**new, **self._described(bundle, item, new), STAGED: "false",
                               "modified": now})
         extras = merge_extras(package.get("extras") or [], {
             **extras_to_ckan(bundle.descriptor), "modified": now,
@@ -131,6 +137,12 @@ class Uploader:
         self.published = self._call("package_patch", slug, id=package["id"], state="active",
                                     extras=extras, resources=resources + others, **desired)
         return removed
+
+    @staticmethod
+    def _described(bundle: Bundle, item: BundleFile, resource: Resource) -> Resource:
+        """The resource's metadata: the file's DCAT fields, its download URL the portal's."""
+        return {**resource_fields(bundle.descriptor, item.distribution(), resource.get("url", "")),
+                FILE: item.name}
 
     def _sort(self, package: dict[str, Any], hashes: dict[str, str], slug: str
               ) -> tuple[dict[str, Resource], dict[str, Resource], list[Resource], int]:
@@ -142,9 +154,9 @@ class Uploader:
         others: list[Resource] = []
         removed = 0
         for resource in package.get("resources", []):
-            name = resource.get("name", "")
+            name = file_key(resource)
             if resource.get(STAGED) == "true":
-                final = name.removesuffix(STAGED_SUFFIX)
+                final = name
                 if hashes.get(final) == resource.get(CHECKSUM) and final not in staged:
                     staged[final] = resource
                 else:
@@ -163,8 +175,9 @@ class Uploader:
     def _stage(self, package_id: str, item: BundleFile, slug: str) -> Resource:
         """Upload one file as a staged resource (the switch renames it)."""
         fields = {
-            "name": item.name + STAGED_SUFFIX, "description": item.description,
+            "name": item.title + STAGED_SUFFIX, "description": item.description,
             "format": item.format, CHECKSUM: item.sha256, MANAGED: "true", STAGED: "true",
+            FILE: item.name,
         }
         with item.path.open("rb") as handle:
             return self._call("resource_create", slug, files={"upload": handle},

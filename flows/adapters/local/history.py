@@ -138,11 +138,13 @@ def record(previous: dict[str, Any] | None, previous_dir: Path | None,
 def atom_feed(entries: list[tuple[str, dict[str, Any]]], title: str, base_url: str) -> str:
     """An Atom feed of the newest changes of all datasets (`entries`: slug, descriptor)."""
     base = base_url.rstrip("/") + "/" if base_url else ""
-    items = sorted(((c.get("date", ""), slug, d, c) for slug, d in entries
-                    for c in d.get("changes") or []), key=lambda e: e[0], reverse=True)
+    # newest first; two changes of one dataset within a second keep their order of publication
+    items = sorted(((c.get("date", ""), n, slug, d, c) for slug, d in entries
+                    for n, c in enumerate(d.get("changes") or [])),
+                   key=lambda e: (e[0], e[1]), reverse=True)
     updated = items[0][0] if items else "1970-01-01T00:00:00+00:00"
     body = []
-    for when, slug, descriptor, change in items[:FEED_ENTRIES]:
+    for when, _, slug, descriptor, change in items[:FEED_ENTRIES]:
         link = f"{base}{slug}/index.html"
         name = descriptor.get("title") or slug
         body.append(

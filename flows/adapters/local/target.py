@@ -15,6 +15,7 @@ the last good version stays. An unchanged bundle causes no write.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -30,15 +31,17 @@ from flows.adapters.local.digest import digest
 from flows.adapters.local.excel import TooLargeForExcelError, write_xlsx
 from flows.adapters.local.index_page import render_index, search_index
 from flows.metadata.descriptor import CatalogInfo
+from flows.metadata.serialise import FORMATS, serialise
 from flows.model.bundle import Bundle, PublishOutcome, file_sha256
 from flows.model.tables import read_table
 from flows.specs.datasets import ResourceSpec
 
 T = TypeVar("T")
 
-RDF_FORMATS = {"ttl": "turtle", "rdf": "pretty-xml"}
-
 MARKER = ".kennzahlen.json"
+
+CATALOG_STATE = ".catalog-state.json"
+"""At the root: what `catalog.ttl`/`catalog.rdf` were last written from."""
 
 
 class LocalCatalog:
@@ -87,8 +90,9 @@ class LocalCatalog:
             if self.catalog is not None:
                 graph = dataclasses.replace(bundle, descriptor=descriptor).graph(self.catalog,
                                                                                  when)
-                for suffix, fmt in RDF_FORMATS.items():
-                    graph.serialize(staging / f"dataset.{suffix}", format=fmt, encoding="utf-8")
+                for suffix in FORMATS:
+                    (staging / f"dataset.{suffix}").write_text(serialise(graph, suffix),
+                                                               encoding="utf-8")
             (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
             (staging / "index.html").write_text(self._page(slug, descriptor, marker, staging),
                                                 encoding="utf-8")
@@ -181,11 +185,25 @@ class LocalCatalog:
                                         default=""))
 
     def _write_catalog_rdf(self, slugs: list[str], modified: str) -> None:
-        """`catalog.ttl` and `catalog.rdf`: the catalog with every published dataset's graph."""
+        """`catalog.ttl` and `catalog.rdf`: the catalog with every published dataset's graph.
+        Skipped when its inputs (each `dataset.ttl`, the catalog metadata, the code that writes
+        it) and both files are those of the last time (`CATALOG_STATE`): the RDF of many
+        datasets takes seconds to parse and write."""
         from rdflib import Graph
 
+        from flows.metadata import dcat
         from flows.metadata.dcat import catalog_graph
 
+        digest = hashlib.sha256(repr((self.catalog, modified, slugs)).encode())
+        for path in [Path(__file__), Path(dcat.__file__),
+                     *(self.root / slug / "dataset.ttl" for slug in slugs)]:
+            digest.update(path.read_bytes() if path.is_file() else b"-")
+        state = {"inputs": digest.hexdigest(),
+                 "files": {suffix: _sha256_of(self.root / f"catalog.{suffix}")
+                           for suffix in FORMATS}}
+        state_file = self.root / CATALOG_STATE
+        if _read_json(state_file) == state:
+            return
         graphs = []
         for slug in slugs:
             path = self.root / slug / "dataset.ttl"
@@ -194,8 +212,15 @@ class LocalCatalog:
         assert self.catalog is not None
         graph = catalog_graph(self.catalog, graphs, modified or datetime.now(UTC).isoformat(
             timespec="seconds"))
-        for suffix, fmt in RDF_FORMATS.items():
-            _write_if_changed(self.root / f"catalog.{suffix}", graph.serialize(format=fmt))
+        for suffix in FORMATS:
+            _write_if_changed(self.root / f"catalog.{suffix}", serialise(graph, suffix))
+        state["files"] = {suffix: _sha256_of(self.root / f"catalog.{suffix}")
+                          for suffix in FORMATS}
+        _write_if_changed(state_file, json.dumps(state, indent=2) + "\n")
+
+
+def _sha256_of(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def write_downloads(folder: Path, descriptor: dict[str, Any]) -> list[Path]:
@@ -223,7 +248,12 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def _read_marker(folder: Path) -> dict[str, Any]:
+    return _read_json(folder / MARKER)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
     try:
-        return json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return found if isinstance(found, dict) else {}

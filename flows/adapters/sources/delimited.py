@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
-from flows.adapters.sources.rows import fit_row
+from flows.adapters.sources.rows import fit_row, too_wide
+from flows.adapters.sources.sniff import Sniffed, sniff
 from flows.model.tables import RawTable
 from flows.problems import Problem
 from flows.specs.datasets import SourceSpec
@@ -65,6 +66,11 @@ def read_chunks(source: SourceSpec, context: dict[str, Any], rows: int | None = 
         reader = csv.reader(handle, delimiter=source.delimiter, strict=True)
         try:
             chunk.header = _header(reader, source.header_row)
+            if wide := too_wide(chunk.header, source.max_columns, context):
+                chunk.header = []
+                chunk.problems.append(wide)
+                yield chunk
+                return
             width = len(chunk.header)
             found, numbers = chunk.rows, chunk.row_numbers
             for record in reader:
@@ -101,11 +107,24 @@ def blank(record: list[str]) -> bool:
 def csv_broken(exc: csv.Error, line: int, context: dict[str, Any]) -> Problem:
     """The file cannot be parsed from `line` on (usually an unmatched quote)."""
     return problems.make(
-        "source-unreadable",
-        f"Die CSV-Datei ist ab Zeile {line} nicht lesbar ({exc}); oft ein "
-        "Anführungszeichen ohne Gegenstück.",
+        "source-unreadable", f"Die CSV-Datei ist ab Zeile {line} nicht lesbar: {_csv_reason(exc)}",
         row=line, **context,
     )
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The German reason for one of the csv module's (English) errors."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return (f"eine Zelle ist länger als {csv.field_size_limit():,} Zeichen".replace(",", ".")
+                + " (oft ein Anführungszeichen ohne Gegenstück, das den Rest der Datei zu einer "
+                "Zelle macht).")
+    if "expected after" in text:
+        return ("nach einem schließenden Anführungszeichen folgt kein Trennzeichen; "
+                "Anführungszeichen im Text müssen verdoppelt werden (\"\").")
+    if "new-line" in text:
+        return "ein Zeilenumbruch steht mitten in einer Zelle ohne Anführungszeichen."
+    return "die Datei endet mitten in einer Zelle; oft ein Anführungszeichen ohne Gegenstück."
 
 
 def header_problems(header: list[str], source: SourceSpec,
@@ -134,6 +153,9 @@ def check_encoding(path: Path, encoding: str, context: dict[str, Any]
     codec = codec_for(encoding)
     if not _text_codec(codec):
         return codec, encoding_unknown(encoding, context)
+    found = sniff(path, codec)
+    if found is not None:
+        return codec, not_text(found, encoding, context)
     single_byte = codec not in UTF8_NAMES
     codec, checked, bom = _opening(path, codec)
     decoder = codecs.getincrementaldecoder(checked)()
@@ -224,6 +246,13 @@ def codec_for(encoding: str) -> str:
     """The codec a declared encoding is read with (UTF-8 with or without BOM)."""
     declared = encoding.lower()
     return "utf-8-sig" if declared in UTF8_NAMES else declared
+
+
+def not_text(found: Sniffed, encoding: str, context: dict[str, Any]) -> Problem:
+    """The file is not delimited text in the declared encoding (a workbook, an archive, an
+    image, UTF-16 text …): what it is and what to declare."""
+    return problems.make("source-encoding" if found.encoding else "source-format",
+                         found.message("CSV-Datei", encoding), **context)
 
 
 def encoding_unknown(encoding: str, context: dict[str, Any]) -> Problem:

@@ -25,3 +25,14 @@ def fit_row(record: list[Any], table: RawTable, line: int,
             row=line, field=table.header[len(record)], **context,
         ))
     return (list(record) + [""] * width)[:width]
+
+
+def too_wide(header: list[str], limit: int, context: dict[str, Any]) -> problems.Problem | None:
+    """The problem of a header with more than `limit` columns (None if it fits): such a file is
+    not read further, so one wrong delimiter or a turned export cannot flood the report."""
+    if len(header) <= limit:
+        return None
+    return problems.make(
+        "too-many-columns",
+        f"Die Kopfzeile hat {len(header)} Spalten, erlaubt sind höchstens {limit} "
+        "(source.max_columns); die Datei wird nicht weiter gelesen.", **context)

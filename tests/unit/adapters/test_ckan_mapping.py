@@ -17,6 +17,7 @@ from flows.adapters.ckan.mapping import (
     resource_fields,
     to_ckan,
 )
+from flows.metadata.dcat import Distribution, keywords
 from flows.specs import catalog
 from tests.helpers import ROOT
 
@@ -25,13 +26,13 @@ DESCRIPTOR = {
     "title": "Beispiel",
     "description": "Text",
     "version": "1.2.0",
-    "homepage": "https://example.org/x",
     "licenses": [{"path": "http://dcat-ap.de/def/licenses/dl-by-de/2.0"}],
     "keywords": ["Haushalt", "Kosten"],
     "contributors": [
         {"title": "Amt A", "email": "a@example.org", "roles": ["maintainer"]},
         {"title": "Amt B", "email": "b@example.org", "roles": ["author"]},
     ],
+    "dcat": {"uri": "https://daten.example.org/kennzahlen/beispiel"},
 }
 
 
@@ -52,6 +53,7 @@ def test_expected_ckan_fields() -> None:
     assert package["notes"] == "Text"
     assert package["license_id"] == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
     assert package["tags"] == [{"name": "Haushalt"}, {"name": "Kosten"}]
+    assert package["url"] == "https://daten.example.org/kennzahlen/beispiel/"  # catalog page
     assert (package["maintainer"], package["maintainer_email"]) == ("Amt A", "a@example.org")
 
 
@@ -60,7 +62,9 @@ def test_shipped_descriptors_map_without_loss() -> None:
         descriptor = catalog.load(ROOT, name).descriptor
         package = to_ckan(descriptor)
         assert package["name"] == name and package["title"] and package["license_id"]
-        assert from_ckan(package)["keywords"] == sorted(descriptor["keywords"])
+        assert from_ckan(package)["keywords"] == sorted(keywords(descriptor))
+        label = descriptor["dcat"]["musterdatensatz"]["label"]
+        assert {"name": label} in package["tags"], "the Musterdatensatz is a keyword on CKAN too"
 
 
 def test_merge_extras_keeps_foreign_extras_and_replaces_ours() -> None:
@@ -100,13 +104,25 @@ def test_list_extras_are_json_lists_of_uris_as_ckanext_dcatde_reads_them() -> No
     assert groups(_shipped()) == [{"name": "gove"}]
 
 
-def test_resource_fields_use_vocabulary_uris() -> None:
-    fields = resource_fields(_shipped(), "CSV", "text/csv")
+def test_resource_fields_are_the_distribution_fields_with_the_portal_download_url() -> None:
+    url = "http://ckan.example/dataset/x/resource/1/download/fallzahlen.csv"
+    item = Distribution("fallzahlen.csv", "Fallzahlen je Monat", "", "csv", "text/csv", 1617)
+    fields = resource_fields(_shipped(), item, url)
     assert fields == {
+        "name": "Fallzahlen je Monat",
+        "access_url": url,  # K39: the same URL for both; DCAT-AP requires an access URL
+        "download_url": url,
         "format": "http://publications.europa.eu/resource/authority/file-type/CSV",
-        "mimetype": "https://www.iana.org/assignments/media-types/text/csv",
+        "mimetype": "text/csv",  # CKAN's Content-Type; the profile states the IANA IRI
         "license": "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+        "rights": "Datenlizenz Deutschland Namensnennung 2.0; Quelle: Stadt "
+                  "Musterstadt: Fallzahlen der Verwaltungsleistungen nach Zugangskanal "
+                  "(Beispieldaten)",
         "licenseAttributionByText": "Stadt Musterstadt: Fallzahlen der Verwaltungsleistungen "
                                     "nach Zugangskanal (Beispieldaten)",
+        "size": 1617,
+        "issued": "2025-01-15",
+        "availability":
+            "http://publications.europa.eu/resource/authority/planned-availability/STABLE",
     }
     assert set(RESOURCE_FIELDS) >= set(fields)

@@ -130,3 +130,28 @@ def test_last_published_reads_back_exactly_what_was_published(tmp_path: Path) ->
     again = catalog.last_published(bundle.dataset.name, resource)
     assert again is not None and again.rows == table.rows
     assert not folder.exists()
+
+
+def test_the_catalog_rdf_is_built_again_only_when_something_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.metadata import dcat
+    from flows.metadata.descriptor import load_catalog
+
+    catalog = LocalCatalog(tmp_path / "catalog", load_catalog(ROOT))
+    catalog.publish(_bundle(ROOT, tmp_path / "w1"))
+    catalog.finish()
+    turtle = tmp_path / "catalog" / "catalog.ttl"
+    assert "digitalisierung-kosten" in turtle.read_text(encoding="utf-8")
+    built = []
+    real = dcat.catalog_graph
+    monkeypatch.setattr(dcat, "catalog_graph", lambda *a: built.append(1) or real(*a))
+    catalog.finish()
+    assert built == []  # nothing changed: not built again
+    turtle.write_text("# verändert\n", encoding="utf-8")
+    catalog.finish()
+    assert built == [1] and "digitalisierung-kosten" in turtle.read_text(encoding="utf-8")
+    catalog.publish(_bundle(ROOT, tmp_path / "w2", "digitalstrategie-massnahmen"))
+    before = len(built)
+    catalog.finish()
+    assert len(built) == before + 1
+    assert "digitalstrategie-massnahmen" in turtle.read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flows.model.tables import Table
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.specs.rules import PlausibilitySpec
-from flows.stages.plausibility import compare, describe_change
+from flows.stages.plausibility import compare, compare_same, describe_change
 from tests.helpers import FIXTURES
 
 FIELDS = ["monat", "leistung", "kanal", "anzahl"]
@@ -46,6 +46,15 @@ def test_identical_data_gives_only_the_row_count_and_no_warning() -> None:
                               "label": "Anzahl Zeilen", "old": 6, "new": 6,
                               "change_percent": 0.0, "threshold": 50, "exceeds": False}]
     assert found.problems == []
+
+
+def test_compare_same_is_what_comparing_a_version_with_itself_finds() -> None:
+    for rows, spec in ((OLD, DECLARED), ([], DECLARED), (OLD[:2], PlausibilitySpec())):
+        resource = ResourceSpec("fallzahlen", "f.csv", "s", SCHEMA, SourceSpec(kind="csv"),
+                                plausibility=spec)
+        itself = compare(_table(rows), _table(rows), resource, "d")
+        same = compare_same(resource, len(rows), "d")
+        assert (same.entries, same.problems) == (itself.entries, itself.problems)
 
 
 def test_a_new_month_is_growth_not_a_finding() -> None:

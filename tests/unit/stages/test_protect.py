@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,21 +119,22 @@ def _recomputable(hidden: set[int], groups: list[suppression.Group]) -> set[int]
     return suppression.determined(hidden, groups) & hidden
 
 
-matrix = st.integers(min_value=1, max_value=4).flatmap(
+matrix = st.integers(min_value=1, max_value=3).flatmap(
     lambda r: st.integers(min_value=1, max_value=4).flatmap(
         lambda c: st.lists(st.lists(st.integers(min_value=0, max_value=12), min_size=c,
                                     max_size=c), min_size=r, max_size=r)))
 
 
-@settings(max_examples=150, deadline=None)
-@given(matrix, st.integers(min_value=2, max_value=5))
+@settings(max_examples=60, deadline=None)
+@given(matrix, st.integers(min_value=3, max_value=5))  # k = 2: a hidden count is 1 (refused)
 def test_property_no_small_count_published_and_none_recomputable(values: list[list[int]],
                                                                   k: int) -> None:
     cells, groups = _two_way(values)
     inner = range(len(values) * len(values[0]))
     hidden = suppression.primary(cells, inner, k)
     try:
-        extra = suppression.secondary(cells, hidden, groups)
+        extra, _ = suppression.secondary(
+            suppression.Knowledge(cells, groups, k, hidden, sensitive=set(inner)), hidden)
     except suppression.SuppressionImpossibleError:
         return  # reported as a problem by the stage; nothing is published then
     shown = [None if i in hidden | extra else v for i, v in enumerate(cells)]
@@ -147,7 +149,7 @@ def test_property_no_small_count_published_and_none_recomputable(values: list[li
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=12),
-       st.integers(min_value=2, max_value=6))
+       st.integers(min_value=3, max_value=6))
 def test_property_protected_column_never_holds_a_small_count(counts: list[int], k: int) -> None:
     fields = [{"name": "nr", "type": "integer"}, {"name": "anzahl", "type": "integer"}]
     table = _table(["nr", "anzahl"], [[str(i), str(v)] for i, v in enumerate(counts)])
@@ -171,13 +173,44 @@ def test_two_blocks_joined_by_one_hidden_cell_are_not_left_recomputable() -> Non
     assert 4 in suppression.determined(everything, groups)
 
 
-def test_a_repeated_value_is_masked_in_every_row_and_typed_columns_only_hide_identifiers() -> None:
-    rows = [["Amt 1", SEEDED["tax-id"], "0176123456"] for _ in range(5)]
+def test_a_repeated_value_is_masked_in_every_row_and_typed_columns_are_scanned_too() -> None:
+    rows = [["Amt 1", SEEDED["tax-id"], "017612345678"] for _ in range(5)]
     rows[2][0] = SEEDED["email"]
     res = _resource([{"name": "amt", "type": "string"}, {"name": "nummer", "type": "integer"},
                      {"name": "anzahl", "type": "integer"}])
     result = protect(_table(["amt", "nummer", "anzahl"], rows), res, "d", "f.csv")
-    assert {(n, f) for n, f in result.masked} == {(4, "amt")} | {(n, "nummer")
-                                                                 for n in range(2, 7)}
-    kinds = {p.row: p.details["kinds"] for p in result.problems if p.field == "nummer"}
-    assert kinds == {n: ["tax-id"] for n in range(2, 7)}
+    assert {(n, f) for n, f in result.masked} == {(4, "amt")} | {
+        (n, f) for n in range(2, 7) for f in ("nummer", "anzahl")}
+    kinds = {(p.row, p.field): p.details["kinds"] for p in result.problems
+             if p.field in ("nummer", "anzahl")}
+    assert kinds == {(n, f): [k] for n in range(2, 7)
+                     for f, k in (("nummer", "tax-id"), ("anzahl", "phone"))}
+
+
+def test_three_hidden_ones_of_a_known_total_are_not_published_as_recomputable() -> None:
+    # issue 15: no zero in the column, so every row counts a case; 1 + 1 + 1 = 23 − 20
+    fields = [{"name": "kanal", "type": "string"}, {"name": "anzahl", "type": "integer"}]
+    table = _table(["kanal", "anzahl"], [["online", "1"], ["Post", "1"], ["Fax", "1"],
+                                         ["Schalter", "20"], ["gesamt", "23"]])
+    spec = ProtectSpec(small_count_fields=("anzahl",), groups=({"by": [], "total":
+                                                                {"kanal": "gesamt"}},))
+    result = protect(table, _resource(fields, spec), "d", "f")
+    assert [r[1] for r in result.table.rows] == [".", ".", ".", ".", "23"]
+    assert result.stats()["audit_hidden_cells"] == 4
+    assert result.stats()["audit_narrowest_width"] == 1
+
+
+def test_a_pattern_the_audit_cannot_settle_is_an_error_naming_row_and_field(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.protection import audit
+
+    monkeypatch.setattr(audit, "BUDGET_SECONDS", 0.0)
+    fields = [{"name": "kanal", "type": "string"}, {"name": "anzahl", "type": "integer"}]
+    table = _table(["kanal", "anzahl"], [["online", "2"], ["Schalter", "40"], ["Post", "9"],
+                                         ["gesamt", "51"]])
+    spec = ProtectSpec(small_count_fields=("anzahl",), groups=({"by": [], "total":
+                                                                {"kanal": "gesamt"}},))
+    result = protect(table, _resource(fields, spec), "d", "f")
+    undecided = [p for p in result.problems if p.code == "suppression-audit-undecided"]
+    assert [(p.row, p.field, p.severity) for p in undecided] == [(2, "anzahl", "error")]
+    assert "2" not in undecided[0].message.replace("Zeile 2", "")

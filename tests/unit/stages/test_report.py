@@ -23,11 +23,9 @@ def test_the_newest_run_is_also_at_a_stable_latest_address(tmp_path: Path) -> No
     from flows.stages.report import refresh_latest
 
     first = write_reports(report_summary(), tmp_path / "reports" / "r1")
-    latest = refresh_latest(first, tmp_path / "reports-latest")
+    latest = refresh_latest(first, tmp_path / "reports" / "latest")
     assert (latest / "index.html").read_bytes() == (first / "index.html").read_bytes()
     (first / "b.html").write_text("neuer Lauf", encoding="utf-8")
     refresh_latest(first, latest)
     assert (latest / "b.html").read_text(encoding="utf-8") == "neuer Lauf"
-    # beside the run folders, so whatever lists the runs never takes it for one
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports", "reports-latest"]
-    assert [p.name for p in (tmp_path / "reports").iterdir()] == ["r1"]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["latest", "r1"]

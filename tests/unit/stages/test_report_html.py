@@ -37,7 +37,9 @@ def _result() -> DatasetResult:
                          rows={"fallzahlen": 40},
                          provenance={"fallzahlen": {"kind": "csv", "file": "f.csv"}},
                          protection={"fallzahlen": {"suppressed_primary": 3,
-                                                    "suppressed_secondary": 1}})
+                                                    "suppressed_secondary": 1,
+                                                    "audit_hidden_cells": 4,
+                                                    "audit_narrowest_width": 1}})
 
 
 def test_dataset_page_is_german_structured_and_accessible() -> None:
@@ -53,6 +55,8 @@ def test_dataset_page_is_german_structured_and_accessible() -> None:
     assert "Falscher Datentyp (28, Fehler)" in text \
         and "Falscher Datentyp: die ersten Fälle (20 von 28)" in text
     assert "Was tun?" in text and "Gesperrte Werte" in text
+    assert "Mögliche Werte je gesperrter Zahl (mindestens)" in text
+    assert outline.text[outline.text.index("fallzahlen") + 1:][:3] == ["40", "4", "2"]
     assert "x<2>" in text and "x<2>" not in page  # escaped in the markup
     assert text.index("Falscher Datentyp") < text.index("Spalte nicht veröffentlicht")
 

@@ -49,3 +49,14 @@ def test_the_run_summary_counts_what_was_removed_and_whom_it_told() -> None:
     assert ("Aufgeräumt (älter als die Aufbewahrungsfrist): 3 Berichte, 1 zurückgehaltene "
             "Versionen, 0 Cache-Dateien.") in text
     assert "Benachrichtigungen: 2 verschickt, 1 nicht zugestellt.\n- E-Mail an x fehlt." in text
+
+
+def test_markdown_names_the_suppression_audit_figures() -> None:
+    result = DatasetResult("fallzahlen", "Fallzahlen", "published", protection={
+        "fallzahlen": {"suppressed_primary": 3, "audit_hidden_cells": 5,
+                       "audit_narrowest_width": 1},
+        "summen": {"suppressed_primary": 0, "audit_hidden_cells": 0}})
+    text = markdown_dataset(result)
+    assert ("**Geheimhaltung (fallzahlen):** 5 Werte gesperrt; jeder lässt sich aus allem "
+            "Veröffentlichten auf nicht weniger als 2 mögliche Werte eingrenzen.") in text
+    assert "summen" not in text

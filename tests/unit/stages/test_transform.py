@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -87,3 +88,50 @@ def test_typed_records_type_each_declared_kind() -> None:
     assert typed_records(table, schema) == [{"n": 3, "x": 2.5, "b": True, "s": None},
                                             {"n": None, "x": 4, "b": None, "s": None}]
     assert isinstance(typed_records(table, schema)[1]["x"], int)
+
+
+def _raw(header: list[str], *rows: list[str]) -> RawTable:
+    return RawTable(header=header, rows=[list(r) for r in rows],
+                    row_numbers=list(range(2, len(rows) + 2)))
+
+
+def test_text_cells_are_cleaned_and_each_class_reported_once_per_field() -> None:
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    labels = [next((k for k, v in res.source.columns.items() if v == f["name"]), f["name"])
+              for f in res.schema["fields"]]
+    raw = _raw([labels[0] + "\u200b", *labels[1:]],
+               *([f"Projekt\x00 {i}", "Tablets\u200b", "1", "1", "01.03.2019", ""]
+                 for i in range(8)),
+               ["Bu\u0308rgerbu\u0308ro", "\u202eText", "1", "1", "01.03.2019", ""])
+    table = transform(raw, res, "d", "f.csv")
+    assert [row[0] for row in table.rows][:2] == ["Projekt 0", "Projekt 1"]
+    assert table.rows[-1][:2] == ["Bürgerbüro", "\u202eText"]  # NFC; bidi stays, rejected
+    found = {(p.code, p.field): p for p in table.problems}
+    control = found[("text-cleaned", "projekt")]
+    assert control.severity == "warning" and "U+0000" in control.message
+    assert "8 Zellen (Zeile 2, 3, 4, 5, 6 …)" in control.message and control.row == 2
+    assert "U+200B" in found[("text-cleaned", "beschreibung")].message
+    bidi = found[("text-bidi-control", "beschreibung")]
+    assert bidi.severity == "error" and bidi.row == 10 and "U+202E" in bidi.message
+    assert not [p for p in table.problems if p.code in ("missing-label", "extra-label")]
+
+
+def test_a_cell_longer_than_the_limit_is_an_error_and_cut() -> None:
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv", max_cell_length=20)
+    labels = [next((k for k, v in res.source.columns.items() if v == f["name"]), f["name"])
+              for f in res.schema["fields"]]
+    raw = _raw(labels, ["Projekt", "x" * 25, "1", "1", "01.03.2019", ""])
+    table = transform(raw, res, "d", "f.csv")
+    (long,) = [p for p in table.problems if p.code == "cell-too-long"]
+    assert long.field == "beschreibung" and "länger als 20 Zeichen" in long.message
+    assert table.rows[0][1] == "x" * 20
+
+
+def test_months_and_years_are_read_in_their_declared_format() -> None:
+    res = resource("digitalisierung-kosten", FIXTURES / "kosten-valid.csv")
+    schema = {"fields": [{"name": "monat", "type": "yearmonth"}, {"name": "jahr", "type": "year"}]}
+    source = SourceSpec(kind="csv", period_formats={"yearmonth": "%m.%Y", "year": "%y"})
+    res = dataclasses.replace(res, schema=schema, source=source)
+    table = transform(_raw(["monat", "jahr"], ["03.2025", "24"], ["13.2025", "x"], ["", ""]),
+                      res, "d", "f.csv")
+    assert table.rows == [["2025-03", "2024"], ["13.2025", "x"], ["", ""]]

@@ -17,7 +17,8 @@ def test_non_numeric_count_names_source_row_and_field() -> None:
     assert ("type-error", 3, "anzahl") in found
     assert ("constraint-error", 4, "kanal") in found
     type_error = next(p for p in result.problems if p.code == "type-error")
-    assert "zwölf" in type_error.message and "ganze Zahl" in type_error.message
+    assert "zwölf" not in type_error.message and "ganze Zahl" in type_error.message
+    assert "«Text, 5 Zeichen, enthält Buchstaben»" in type_error.message  # described, not quoted
     assert type_error.file == "fallzahlen-invalid-non-numeric-count.csv"
     assert type_error.hint
 
@@ -89,3 +90,18 @@ def test_bound_the_field_type_cannot_read_is_a_schema_problem_not_a_crash() -> N
     result = validate(Table(fields=["betrag"], rows=[["1"]], row_numbers=[2]), res, "d", "f")
     assert [p.code for p in result.problems] == ["schema-error"]
     assert "decimalChar" in result.problems[0].message and not result.valid
+
+
+def test_messages_name_the_declared_format_and_show_invisible_characters(tmp_path) -> None:  # noqa: ANN001
+    source = tmp_path / "fallzahlen.csv"
+    text = (FIXTURES / "fallzahlen-valid-utf8-no-bom-comma.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    cells = lines[1].split(",")
+    cells[0], cells[2] = "2025/13/01", "onl\u00a0ine"
+    source.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n",
+                      encoding="utf-8")
+    _, _, result = checked("fallzahlen-verwaltungsleistungen", source, delimiter=",",
+                           date_format="%Y/%m/%d", encoding="utf-8")
+    messages = " ".join(p.message for p in result.problems)
+    assert "Datum (JJJJ/MM/TT in der Quelle)" in messages
+    assert "onl[U+00A0]ine" in messages

@@ -1,0 +1,1 @@
+"""ckanext-kennzahlen: a ckanext-dcat RDF profile for portals kennzahlen publishes to."""
