@@ -71,7 +71,8 @@ def main() -> None:
                                f"local:{folder / 'katalog'}"], env=env, capture_output=True,
                               text=True)
         seconds = time.monotonic() - started
-        (summary_file,) = (folder / "out" / "reports").glob("*/summary.json")
+        (summary_file,) = [p for p in (folder / "out" / "reports").glob("*/summary.json")
+                           if p.parent.name != "latest"]
         summary = json.loads(summary_file.read_text(encoding="utf-8"))
         local = sum(1 for n in names if (folder / "katalog" / n).is_dir())
     failed = sum(1 for d in summary["datasets"] if d["status"] == "failed")

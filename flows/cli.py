@@ -16,8 +16,9 @@ Exit codes: 0 all good, 1 a dataset is invalid or failed, 2 wrong usage or confi
 3 nothing failed but a dataset is held for approval (`kennzahlen review`).
 Heavy libraries (Prefect, frictionless) are imported only by the commands that need them.
 
-Longer than 300 lines: the parser and one short handler per command, kept together so the whole
-command line reads in one place; the work itself is in flows/run.
+Longer than 300 lines: one short handler per command, kept together so what each command does
+reads in one place; the parser with its German help is in flows/cli_parser.py, the work itself
+in flows/run.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import os
 import sys
 from pathlib import Path
 
+from flows.cli_parser import build_parser
 from flows.errors import ConfigError, UnknownDatasetError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_HELD = 0, 1, 2, 3
@@ -53,69 +55,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kennzahlen",
-        description="Publish the key figures of a municipal administration as open data.",
-    )
-    parser.add_argument("--project", type=Path, help="folder with datapackages/ and schemas/")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    listing = commands.add_parser("list", help="show the declared datasets")
-    listing.add_argument("--format", choices=["text", "json"], default="text")
-    listing.set_defaults(handler=_cmd_list)
-
-    check = commands.add_parser("validate", help="validate datasets without publishing")
-    check.add_argument("datasets", nargs="+", metavar="dataset")
-    check.add_argument("--format", choices=["text", "json"], default="text")
-    check.set_defaults(handler=_cmd_validate)
-
-    publish = commands.add_parser("publish", help="validate and publish datasets")
-    publish.add_argument("datasets", nargs="*", metavar="dataset", help="default: all")
-    publish.add_argument("--target", action="append", metavar="TARGET",
-                         help="local, local:<dir> or ckan (repeatable; default: local)")
-    publish.set_defaults(handler=_cmd_publish)
-
-    nightly = commands.add_parser("run", help="run the nightly flow locally under Prefect")
-    nightly.add_argument("datasets", nargs="*", metavar="dataset", help="default: all")
-    nightly.add_argument("--target", action="append", metavar="TARGET",
-                         help="local, local:<dir> or ckan (default: $KENNZAHLEN_TARGETS or local)")
-    nightly.set_defaults(handler=_cmd_run)
-
-    review = commands.add_parser("review", help="list datasets held for approval")
-    review.add_argument("--format", choices=["text", "json"], default="text")
-    review.set_defaults(handler=_cmd_review)
-
-    approve = commands.add_parser("approve", help="publish the held version of a dataset")
-    approve.add_argument("dataset")
-    approve.add_argument("--comment", default="", help="why (kept with the decision)")
-    approve.add_argument("--by", help="who decides (default: the operating-system user)")
-    approve.add_argument("--target", action="append", metavar="TARGET",
-                         help="where to publish (default: the targets of the holding run)")
-    approve.set_defaults(handler=_cmd_approve)
-
-    reject = commands.add_parser("reject", help="keep the previous version of a held dataset")
-    reject.add_argument("dataset")
-    reject.add_argument("--comment", required=True, help="why (kept with the decision)")
-    reject.add_argument("--by", help="who decides (default: the operating-system user)")
-    reject.set_defaults(handler=_cmd_reject)
-
-    history = commands.add_parser("history", help="publications and decisions of a dataset")
-    history.add_argument("dataset")
-    history.set_defaults(handler=_cmd_history)
-
-    status = commands.add_parser("status", help="last run; exit 1 if a dataset is overdue")
-    status.set_defaults(handler=_cmd_status)
-
-    ref = commands.add_parser("reference", help="the DCAT-AP.de shapes and vocabularies used to "
-                              "check metadata")
-    ref_commands = ref.add_subparsers(dest="reference_command", required=True)
-    fetch = ref_commands.add_parser("download", help="download them from their public sources")
-    fetch.add_argument("--dir", type=Path, help="target folder (default: the user cache; "
-                       "point KENNZAHLEN_REFERENCE at any other folder)")
-    fetch.set_defaults(handler=_cmd_reference_download)
-    where = ref_commands.add_parser("path", help="show which reference folder is used")
-    where.set_defaults(handler=_cmd_reference_path)
-    return parser
+    return build_parser({
+        "list": _cmd_list, "validate": _cmd_validate, "publish": _cmd_publish, "run": _cmd_run,
+        "review": _cmd_review, "approve": _cmd_approve, "reject": _cmd_reject,
+        "history": _cmd_history, "status": _cmd_status,
+        "download": _cmd_reference_download, "path": _cmd_reference_path,
+    })
 
 
 def _settings(args: argparse.Namespace):  # noqa: ANN202

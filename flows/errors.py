@@ -63,3 +63,10 @@ class TargetUnreachableError(TransientError):
     """The portal did not answer (connection refused, timeout, HTTP 5xx)."""
 
     code = "ckan-unreachable"
+
+
+class TargetDownError(TerminalError):
+    """The portal was given up on earlier in this run (circuit breaker open): nothing was tried
+    now, and trying again in this run would only wait for the same failure."""
+
+    code = "ckan-unreachable"

@@ -63,6 +63,16 @@ class Problem:
         return ", ".join(parts)
 
 
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00a0\u00ad\u061c\u180e"
+                        "\u200b-\u200f\u2028-\u202f\u2060-\u2069\ufeff]")
+
+
+def visible(text: object) -> str:
+    """`text` for a message: every invisible or control character written as [U+XXXX], so
+    «online\u200b» does not look like the allowed «online»."""
+    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text))
+
+
 _TYPES: dict[str, ProblemType] = {}
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flows.problems import visible
 from flows.protection import detectors
 
 SAFE_LENGTH = 40
@@ -29,6 +30,7 @@ NUMBER = re.compile(r"[-+]?(\d{1,3}([.,' ]\d{3})+|\d{1,9})([.,]\d{1,6})?")
 DIGIT_RUN = re.compile(r"\d{5,}")
 DATE_SHAPED = re.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}")
 INNER_MARK = re.compile(r"\w[?\ufffd]\w")
+QUOTED = re.compile(r"""(['"])([^'"]*)\1""")
 SHOWN_MARKS = "@.,;:/-+*?()&#%'\"_"
 """Punctuation a description names (it tells staff the value's make-up, not its content)."""
 
@@ -39,13 +41,13 @@ def quote(value: Any, kind: str = "string", *, protected: bool = False) -> str:
     not flagged there (it is published as it is), so only the cell detectors and the length
     decide."""
     text = "" if value is None else str(value)
-    return f"'{text}'" if is_safe(text, kind, protected=protected) else describe(text)
+    return f"'{visible(text)}'" if is_safe(text, kind, protected=protected) else describe(text)
 
 
 def show(value: Any, kind: str = "string", *, protected: bool = False) -> str:
     """`quote` without the quotes: the value as it is where it is safe (e.g. "monat=2025-01")."""
     text = "" if value is None else str(value)
-    return text if is_safe(text, kind, protected=protected) else describe(text)
+    return visible(text) if is_safe(text, kind, protected=protected) else describe(text)
 
 
 def is_safe(text: str, kind: str = "string", *, protected: bool = False) -> bool:
@@ -98,6 +100,14 @@ def _make_up(text: str) -> str:
     if len(classes) < 2:
         return "".join(classes)
     return ", ".join(classes[:-1]) + " und " + classes[-1]
+
+
+def scrub_quoted(message: str, kind: str = "string", *, protected: bool = False) -> str:
+    """`message` from a library (frictionless, Great Expectations) with every value it quotes
+    ('…' or "…", or a list of them) described unless safe: such texts quote cells we cannot
+    pick out otherwise."""
+    return QUOTED.sub(lambda m: m.group(1) + show(m.group(2), kind, protected=protected)
+                      + m.group(1), message)
 
 
 def scrub(message: str, value: Any, kind: str = "string") -> str:

@@ -216,6 +216,20 @@ def _names(value: str) -> Iterator[int]:
             yield len(match.group())
     for match in DAMAGED_WORD.finditer(value):
         yield len(match.group())
+    repaired = _mojibake_repaired(value)
+    if repaired is not None:  # "JÃ¼rgen MÃ¼ller": UTF-8 read as cp1252
+        yield from _names(repaired)
+
+
+def _mojibake_repaired(value: str) -> str | None:
+    """`value` decoded once more if it is UTF-8 text that was read as cp1252, else None."""
+    if "Ã" not in value and "Â" not in value:
+        return None
+    try:
+        repaired = value.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return None
+    return repaired if repaired != value else None
 
 
 @cache

@@ -11,7 +11,7 @@ dataset's lock, before the approval gate) for a dataset with a `progress.yaml`:
    the bundle, so every target publishes them as resources of the measures dataset.
 
 A report is made again only when its inputs change: the plan, the plan it is compared with, a
-linked figure or the declaration. The last one made is kept in `<out>/cache/progress/<slug>/`
+linked figure or the declaration. The last one made is kept in `<out>/progress/<slug>/`
 with the plan it compared against, so an unchanged plan keeps its report byte for byte (the PDF
 carries a creation time) and a changed figure keeps the plan's "since the last report" section.
 Without that folder (a fresh machine) an unchanged plan is compared with itself.
@@ -61,6 +61,18 @@ def attach(prepared: Prepared, targets: list[Target]) -> None:
         return
     if declared is None:
         return
+    try:
+        _attach(prepared, declared, targets)
+    except OSError as exc:  # a full disk or a folder without rights: publish the plan without it
+        result.problems.append(problems.make(
+            "progress-report-incomplete", f"Fortschrittsbericht von '{spec.name}' nicht erstellt: "
+            f"{type(exc).__name__} ({exc.strerror or 'Dateifehler'}).", severity="warning",
+            dataset=spec.name))
+
+
+def _attach(prepared: Prepared, declared: ProgressSpec, targets: list[Target]) -> None:
+    spec, bundle, result = prepared.spec, prepared.bundle, prepared.result
+    assert spec is not None and bundle is not None
     resource = next(r for r in spec.resources if r.name == declared.resource)
     plan_path = bundle.directory / resource.path
     with plan_path.open(encoding="utf-8", newline="") as handle:
@@ -69,7 +81,7 @@ def attach(prepared: Prepared, targets: list[Target]) -> None:
     checked = review(build(declared, plan, published, spec.title), resource.name)
     result.plausibility.extend(checked.entries)
     result.problems.extend(checked.problems)
-    folder = _cache(spec.folder.parent.parent) / spec.name
+    folder = _kept(spec.folder.parent.parent) / spec.name
     basis = _basis(folder, file_sha256(plan_path), published)
     figures = [_figure(item, spec.folder.parent.parent, targets, prepared)
                for item in declared.key_figures]
@@ -119,9 +131,11 @@ def _figure(spec: KeyFigureSpec, project: Path, targets: list[Target],
     return key_figure(spec, table, linked.title)
 
 
-def _cache(project: Path) -> Path:
+def _kept(project: Path) -> Path:
+    """Where the last reports are kept: outside `<out>/cache/`, which retention empties, since
+    losing it would make an unchanged plan's report anew (it holds only published data)."""
     out = Path(os.environ.get("KENNZAHLEN_OUT") or project / "out")
-    return out.resolve() / "cache" / "progress"
+    return out.resolve() / "progress"
 
 
 def _basis(folder: Path, plan_sha: str, published: Table | None) -> Table | None:

@@ -211,11 +211,14 @@ def _widen(extremes: dict[str, list[str]], fields: list[str], rows: list[list[st
 
 
 def _unique(found: list[Problem]) -> list[Problem]:
-    """Each problem once: a chunk repeats the file's header problems."""
+    """Each problem once: a chunk repeats the file's header problems (and each chunk of single
+    cases says so: the first chunk's warning stands for the file)."""
     seen: set[tuple[Any, ...]] = set()
     kept = []
     for problem in found:
         key = (problem.code, problem.row, problem.field, problem.message)
+        if problem.code == "case-level-data":
+            key = (problem.code,)
         if key not in seen:
             seen.add(key)
             kept.append(problem)

@@ -16,7 +16,7 @@ from typing import Any
 from flows import problems
 from flows.adapters.sources import delimited, spreadsheets
 from flows.adapters.sources.rows import too_wide
-from flows.adapters.sources.sniff import sniff
+from flows.adapters.sources.sniff import sniff_workbook
 from flows.model.secrets import Secrets
 from flows.model.tables import RawTable
 from flows.specs.datasets import ResourceSpec
@@ -71,8 +71,8 @@ def collect(resource: ResourceSpec, dataset: str, base: Path,
 
 def _not_spreadsheet(path: Path, kind: str, context: dict[str, Any]) -> problems.Problem | None:
     """A file declared as a workbook of `kind` that its first bytes show to be something else."""
-    found = sniff(path)
-    if found is None or found.kind == kind:
+    found = sniff_workbook(path)
+    if found is None or found.kind == kind or found.damaged:  # the reader says more
         return None
     return problems.make("source-format", found.message(f"{kind.upper()}-Arbeitsmappe"),
                          **context)

@@ -26,7 +26,7 @@ from typing import Any
 from flows import problems
 from flows.model.tables import Table
 from flows.problems import Problem
-from flows.protection.describing import show
+from flows.protection.describing import scrub_quoted, show
 from flows.specs.datasets import ResourceSpec
 from flows.specs.rules import RuleSpec
 from flows.stages.transform import typed_records
@@ -85,7 +85,8 @@ def check_rules(table: Table, resource: ResourceSpec, dataset: str, file: str,
         failure = _exception(outcome.exception_info or {})
         if failure is not None:
             found.append(_invalid(check.rule, resource.name,
-                                  f"Great Expectations meldet: {failure}", context))
+                                  f"Great Expectations meldet: {scrub_quoted(failure)}",
+                                  context))
         elif not outcome.success:
             found += _violations(check, outcome.result, resource.name, masked or set(), context)
     return found
@@ -210,7 +211,8 @@ def _violations(check: _Check, result: dict[str, Any], resource: str,
     indexes = result.get("unexpected_index_list")
     if indexes is None:
         observed = result.get("observed_value")
-        seen = f" (festgestellt: {observed})" if observed is not None else ""
+        seen = f" (festgestellt: {scrub_quoted(str(observed), protected=True)})" \
+            if observed is not None else ""
         return [problems.make("rule-violated", f"Regel {rule.quoted} ist nicht "
                               f"erfüllt{seen}.", **base)]
     found = [_row_problem(check, index, masked, base) for index in indexes[:MAX_ROWS_PER_RULE]]

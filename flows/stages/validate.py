@@ -17,14 +17,12 @@ from flows import problems
 from flows.model.results import Validation
 from flows.model.tables import Table
 from flows.problems import Problem
-from flows.protection.describing import quote, scrub
+from flows.protection.describing import quote, scrub, scrub_quoted
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.validation import dates
-from flows.validation.text import visible
 
 ERROR_LIMIT = 1000
 MASKED = "«verborgen: personenbezogen»"
-QUOTED = re.compile(r"'([^']*)'")
 
 TYPE_NAMES = {
     "integer": "ganze Zahl", "number": "Zahl", "date": "Datum",
@@ -204,7 +202,7 @@ def _frictionless(table: Table, schema_descriptor: dict[str, Any], present: list
 
 def _scrubbed(exc: Exception) -> str:
     """The columnar validator's reason, with any value it quotes described unless safe."""
-    return QUOTED.sub(lambda m: quote(m.group(1), "number"), str(exc))
+    return scrub_quoted(str(exc), "number")
 
 
 def _present_fields(schema: dict[str, Any], missing: list[str]) -> dict[str, Any]:
@@ -245,7 +243,7 @@ def _problem(
     ftype = fields.get(field_name or "", {}).get("type", "string")
     if cell != MASKED:  # a cell is shown only if the detectors judge it safe (describing.py)
         message = scrub(message or "", cell, ftype)
-        cell = visible(quote(cell, ftype))
+        cell = quote(cell, ftype)
     if code == "type-error" and field_name in fields:
         text = (f"{where}, Feld '{field_name}': {cell} ist keine gültige Angabe vom "
                 f"Typ {_type_name(fields[field_name].get('type', ''), source)}.")

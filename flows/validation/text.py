@@ -14,7 +14,8 @@ mark (NFD, as macOS writes file names). Published as they are, they make equal v
   (`text-bidi-control`, an error): they reorder what a reader sees, so removing them could
   change the meaning; the source must be corrected.
 
-`visible` writes such characters as `[U+200B]`, so a message never echoes them invisibly.
+`flows.problems.visible` writes such characters as `[U+200B]`, so a message never echoes them
+invisibly.
 """
 
 from __future__ import annotations
@@ -31,16 +32,10 @@ REMOVED = re.compile(f"[{_CONTROL}{_ZERO_WIDTH}]")
 REJECTED = re.compile(f"[{_BIDI}]")
 """Rejected: the cell is an error."""
 _SUSPECT = re.compile(f"[{_CONTROL}{_ZERO_WIDTH}{_BIDI}]")
-_INVISIBLE = re.compile(f"[{_CONTROL}{_ZERO_WIDTH}{_BIDI}\u00ad\u2028\u2029\u00a0\u202f]")
 
 CLASS_NAMES = {"control": "Steuerzeichen", "bom": "Byte-Order-Mark (U+FEFF)",
                "zero-width": "unsichtbare Zeichen (Breite null, Richtungsmarken)",
                "bidi": "Steuerzeichen für die Schreibrichtung"}
-
-
-def visible(text: object) -> str:
-    """`text` with every invisible or control character written as [U+XXXX]."""
-    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text))
 
 
 def char_class(char: str) -> str:

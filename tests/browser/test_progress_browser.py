@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import EXIT_OK, main
-from tests.browser.pages import artifacts as _artifacts
-from tests.browser.pages import violations as _violations
+from tests.browser.pages import artifacts, overflow, violations
 from tests.helpers import FIXTURES, ROOT
 
 SLUG = "digitalstrategie-massnahmen"
@@ -51,28 +50,28 @@ def test_progress_page_is_accessible_on_phone_and_desktop(browser_tools: dict[st
                                     viewport={"width": width, "height": 900})
             page.goto(page_file.as_uri())
             found[width] = {
-                "overflow": page.evaluate("document.documentElement.scrollWidth") - width,
+                "overflow": overflow(page),
                 "h1": page.locator("h1").inner_text(),
                 "charts": page.locator("svg[role=img]").count(),
                 "labels": page.locator("svg[role=img]").first.get_attribute("aria-label"),
             }
-            page.screenshot(path=str(_artifacts() / f"progress-report-{width}.png"),
+            page.screenshot(path=str(artifacts() / f"progress-report-{width}.png"),
                             full_page=True)
         checked = browser.new_page(viewport={"width": 390, "height": 900})
         checked.goto(page_file.as_uri())
-        violations = _violations(checked, browser_tools["AXE_JS"])
+        found_violations = violations(checked, browser_tools["AXE_JS"])
         catalog_page = browser.new_page()
         catalog_page.goto((published / "index.html").as_uri())
-        catalog_violations = _violations(catalog_page, browser_tools["AXE_JS"])
+        catalog_violations = violations(catalog_page, browser_tools["AXE_JS"])
         browser.close()
-    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=2)
+    assert found_violations == [], json.dumps(found_violations, ensure_ascii=False, indent=2)
     assert catalog_violations == [], json.dumps(catalog_violations, ensure_ascii=False, indent=2)
     for width, seen in found.items():
         assert seen["overflow"] <= 0, (width, seen)
         assert seen["h1"] == "Fortschrittsbericht zum Maßnahmenplan Digitalisierung"
         assert seen["charts"] == 8  # one overall, one per field of action
         assert seen["labels"].startswith("Alle Handlungsfelder: 7 geplant, 18 in Umsetzung")
-    assert (_artifacts() / "progress-report-390.png").stat().st_size > 10_000
+    assert (artifacts() / "progress-report-390.png").stat().st_size > 10_000
 
 
 def test_progress_pdf_has_at_most_five_pages_title_language_and_text(published: Path) -> None:

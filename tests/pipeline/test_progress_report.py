@@ -92,3 +92,20 @@ def test_a_status_going_back_is_held_for_review(env: dict[str, str], project: Pa
     assert "plausibility-status-backwards" in out and "umgesetzt → in Umsetzung" in out
     held = Path(env["KENNZAHLEN_OUT"]) / "held" / SLUG / "bundle" / "fortschrittsbericht.html"
     assert "Status zurückgesetzt (bitte prüfen) (1)" in _since(held.read_text(encoding="utf-8"))
+    # approving publishes the held version with the report made for it
+    assert main(["approve", SLUG, "--by", "Stabsstelle", "--comment", "stimmt so"]) == EXIT_OK
+    published = tmp_path / "katalog" / SLUG / "fortschrittsbericht.html"
+    assert published.read_bytes() == held.read_bytes()
+    assert main(["publish", SLUG, *target]) == EXIT_OK  # now the baseline: nothing to review
+
+
+def test_a_report_that_cannot_be_written_does_not_stop_the_plan(
+        env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = Path(env["KENNZAHLEN_OUT"])
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "progress").write_text("kein Ordner", encoding="utf-8")  # where reports are kept
+    assert main(["publish", SLUG, "--target", f"local:{tmp_path / 'katalog'}"]) == EXIT_OK
+    assert "Fortschrittsbericht von 'digitalstrategie-massnahmen' nicht erstellt" in \
+        capsys.readouterr().out
+    assert (tmp_path / "katalog" / SLUG / "massnahmen.csv").is_file()
+    assert not (tmp_path / "katalog" / SLUG / "fortschrittsbericht.html").exists()

@@ -15,17 +15,11 @@ from __future__ import annotations
 
 import threading
 
-from flows.errors import TargetUnreachableError, TerminalError
+from flows.errors import TargetDownError, TargetUnreachableError
 
 _OPEN: dict[str, str] = {}
 """Portal URL → the message of the failure that opened its breaker."""
 _LOCK = threading.Lock()
-
-
-class TargetDownError(TerminalError):
-    """The portal was given up on earlier in this run; nothing was tried now."""
-
-    code = "ckan-unreachable"
 
 
 def check(url: str, dataset: str | None = None) -> None:

@@ -127,6 +127,11 @@ CHANGE_TITLES = {
 }
 
 
+CHANGE_SHORT = {"new": "neu", "finished": "abgeschlossen", "status": "Status geändert",
+                "postponed": "zurückgestellt", "dropped": "entfallen",
+                "backwards": "Status zurückgesetzt", "removed": "nicht mehr im Plan"}
+
+
 def _change_item(change: Change) -> str:
     m = change.measure
     text = f"Nr. {m.id} {m.title} ({m.field_of_action})"
@@ -182,6 +187,11 @@ def _field(report: ProgressReport, area: FieldOfAction) -> list[str]:
              f'<h2 id="{area.anchor}">{escape(area.name)}</h2>',
              f"<p>{len(area.measures)} Maßnahmen: {escape(_counts_text(report, area.counts))}."
              "</p>", _bar(report, area.name, area.counts)]
+    if area.changes:
+        kinds = [f"{sum(c.kind == k for c in area.changes)} × {CHANGE_SHORT[k]}"
+                 for k in CHANGE_TITLES if any(c.kind == k for c in area.changes)]
+        parts.append(f'<p class="small">Seit dem letzten Bericht: {escape(", ".join(kinds))} '
+                     '(siehe <a href="#seit-dem-letzten-bericht">Änderungen</a>).</p>')
     costs = [f"{label}: {_money(value)}" for label, value in
              zip(report.cost_labels, area.costs, strict=True) if value]
     if costs:

@@ -30,6 +30,8 @@ class Sniffed:
     """For UTF-16/32 text: the encoding to declare."""
     kind: str | None = None
     """The source kind that reads this file (`xlsx`, `ods`), if any."""
+    damaged: bool = False
+    """A ZIP container whose table of contents cannot be read (maybe a damaged workbook)."""
 
     def message(self, expected: str, declared: str = "") -> str:
         """The German sentence: what the file is instead of `expected` (or, for UTF-16/32 text,
@@ -87,6 +89,19 @@ def sniff(path: Path, declared_encoding: str = "utf-8") -> Sniffed | None:
     return None
 
 
+def sniff_workbook(path: Path) -> Sniffed | None:
+    """What `path` is if it is not a workbook: `sniff`, and plain text (likely a CSV export)."""
+    found = sniff(path)
+    if found is not None:
+        return found
+    with path.open("rb") as handle:
+        head = handle.read(HEAD)
+    if head and b"\x00" not in head:
+        return Sniffed("eine Textdatei (wohl ein CSV-Export)",
+                       "`kind: csv` mit `delimiter` und `encoding` angeben")
+    return None
+
+
 def _declares(encoding: str, wide: str) -> bool:
     try:
         return codecs.lookup(encoding).name.startswith(wide)
@@ -104,7 +119,8 @@ def _zip(path: Path, head: bytes) -> Sniffed:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        names = []
+        return Sniffed("ein beschädigtes oder unvollständiges ZIP-Archiv (z. B. eine "
+                       "abgebrochene Excel-Datei)", "die Datei erneut exportieren", damaged=True)
     for prefix, what, advice in _ZIP_KINDS:
         if any(name.startswith(prefix) for name in names):
             return Sniffed(what, advice, kind="xlsx" if prefix == "xl/" else None)

@@ -25,10 +25,11 @@ def read_xlsx(source: SourceSpec, context: dict[str, Any]) -> RawTable:
 
     try:
         workbook = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
         return RawTable(header=[], problems=[problems.make(
             "source-unreadable",
-            f"Die Datei ist keine lesbare XLSX-Arbeitsmappe ({type(exc).__name__}).",
+            "Die Datei ist keine lesbare XLSX-Arbeitsmappe (beschädigt oder unvollständig): in "
+            "Excel öffnen und neu speichern oder erneut exportieren.",
             **context,
         )])
     try:

@@ -38,6 +38,7 @@ def test_page_structure_and_escaping() -> None:
     assert 'aria-label="Service &lt;neu&gt;: 1 in Umsetzung, 1 umgesetzt"' in page
     assert "Abgeschlossen (1)" in page and "in Umsetzung → umgesetzt" in page
     assert "Stand vom 30.06.2026" in page
+    assert "Seit dem letzten Bericht: 1 × abgeschlossen" in page  # in the field's section
     assert "Kitaportal – Ausschreibung verzögert" in page and "(überfällig)" in page
     assert "Einmalige Kosten (Euro): 3.000" in page
     assert "2025: 37 %" in page

@@ -61,3 +61,14 @@ def test_text_files_pass(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "text.csv"
     path.write_bytes(data)
     assert sniff(path) is None
+
+
+def test_a_text_file_declared_as_workbook_is_named(tmp_path: Path) -> None:
+    from flows.adapters.sources.sniff import sniff_workbook
+
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(GOOD.encode("cp1252"))
+    found = sniff_workbook(path)
+    assert found is not None and "`kind: csv`" in found.message("XLSX-Arbeitsmappe")
+    path.write_bytes(FILES["arbeitsmappe.xlsx.csv"]())
+    assert sniff_workbook(path).kind == "xlsx"  # type: ignore[union-attr]

@@ -98,6 +98,10 @@ def test_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
     fake = tmp_path / "kaputt.xlsx"
     fake.write_text("kein Excel")
     raw = collect(resource("digitalstrategie-massnahmen", fake), "d", tmp_path)
+    assert [p.code for p in raw.problems] == ["source-format"]
+    assert "Textdatei" in raw.problems[0].message and "`kind: csv`" in raw.problems[0].message
+    fake.write_bytes(b"PK\x03\x04 abgebrochen")  # a damaged workbook: the reader says so
+    raw = collect(resource("digitalstrategie-massnahmen", fake), "d", tmp_path)
     assert [p.code for p in raw.problems] == ["source-unreadable"]
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -185,6 +187,34 @@ def test_a_repeated_value_is_masked_in_every_row_and_typed_columns_are_scanned_t
              if p.field in ("nummer", "anzahl")}
     assert kinds == {(n, f): [k] for n in range(2, 7)
                      for f, k in (("nummer", "tax-id"), ("anzahl", "phone"))}
+
+
+def test_a_date_column_of_birth_dates_under_a_neutral_name_is_flagged() -> None:
+    births = ["1964-08-12", "1971-04-03", "1995-11-17", "2001-02-07"]
+    res = _resource([{"name": "datum", "type": "date"}, {"name": "leistung", "type": "string"}])
+    result = protect(_table(["datum", "leistung"], [[b, "Wohngeld"] for b in births]), res, "d",
+                     "f.csv", today=date(2026, 12, 3))
+    assert {(n, f) for n, f in result.masked} == {(n, "datum") for n in range(2, 6)}
+    assert {k for p in result.problems for k in p.details.get("kinds", [])} == {"birth-date"}
+
+
+def test_an_ags_with_a_leading_zero_is_not_a_phone_number_in_a_key_field() -> None:
+    rows = [["07318000", "12"], ["07315000", "9"]]
+    for field in ({"name": "ags", "type": "string"},
+                  {"name": "gebiet", "type": "string", "constraints": {"pattern": r"\d{8}"}}):
+        res = _resource([field, {"name": "anzahl", "type": "integer"}])
+        result = protect(_table([field["name"], "anzahl"], rows), res, "d", "f.csv")
+        assert result.problems == [], field
+    res = _resource([{"name": "nummer", "type": "string"}, {"name": "anzahl", "type": "integer"}])
+    assert protect(_table(["nummer", "anzahl"], rows), res, "d", "f.csv").masked
+
+
+def test_a_table_of_single_cases_gets_a_warning_that_suggests_aggregate() -> None:
+    rows = [[f"2026-01-{d:02d}", ("Wohngeld", "Elterngeld")[d % 2]] for d in range(2, 28)]
+    res = _resource([{"name": "eingang", "type": "date"}, {"name": "leistung", "type": "string"}])
+    (warning,) = protect(_table(["eingang", "leistung"], rows), res, "d", "f.csv").problems
+    assert warning.code == "case-level-data" and warning.severity == "warning"
+    assert "aggregate" in warning.hint
 
 
 def test_three_hidden_ones_of_a_known_total_are_not_published_as_recomputable() -> None:

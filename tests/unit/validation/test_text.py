@@ -7,7 +7,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows.validation.text import clean, clean_column, clean_label, needs_care, visible
+from flows.problems import visible
+from flows.validation.text import clean, clean_column, clean_label, needs_care
 
 
 def test_nfd_umlauts_become_nfc_silently() -> None:
@@ -64,3 +65,10 @@ def test_cleaned_text_is_nfc_and_only_bidi_controls_remain(value: str) -> None:
     text, found = clean(value, 1_000)
     assert unicodedata.is_normalized("NFC", text)
     assert not needs_care(text, 1_000) or "bidi" in found
+
+
+def test_quoted_values_in_messages_show_invisible_characters() -> None:
+    from flows.protection.describing import quote, show
+
+    assert quote("online\u200b") == "'online[U+200B]'"
+    assert show("Post\u00a0") == "Post[U+00A0]"
