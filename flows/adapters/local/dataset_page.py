@@ -154,11 +154,13 @@ def _preview(resource: dict[str, Any], table: TableDigest, ident: str) -> str:
                for f in fields]
     key = schema.get("primaryKey") or []
     # identifiers and years stay as written ("2025", not "2.025"): no number format in the key
-    kinds = [("string" if f["name"] in key or IDENTIFIER.search(f["name"]) else
-              f.get("type", "string")) for f in fields]
+    kinds = [("string" if f.get("type") == "integer" and (
+        f["name"] in key or IDENTIFIER.search(f["name"])) else f.get("type", "string"))
+        for f in fields]
     rows = [[_cell(v, kinds[n] if n < len(kinds) else "string", markers)
              for n, v in enumerate(row)] for row in table.preview]
-    what = (f"Alle {german_number(table.rows)} Zeilen" if table.whole else
+    what = ("Die einzige Zeile" if table.rows == 1 else f"Alle {german_number(table.rows)} Zeilen"
+            if table.whole else
             f"Die ersten {len(table.preview)} von {german_number(table.rows)} Zeilen")
     return scroll_table(f"{what} der Tabelle „{esc(resource.get('title') or resource['name'])}“",
                         headers, rows, ident=ident, numeric=numeric)

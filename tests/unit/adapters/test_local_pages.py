@@ -91,11 +91,12 @@ def test_the_preview_shows_the_first_rows_with_units_and_the_marker_explained(
             "bearbeitungstage_mittel</span></th>") in page
     assert "<tr><td>01.01.2021</td><td>Personalausweis beantragen</td><td>online</td>" in page
     assert 'Ein Punkt (.) steht für einen <strong>gesperrten Wert</strong>' in page
-    # a small table is shown whole; without a number the chart counts rows per category
+    # a table up to 50 rows is shown whole (test_years_and_codes_keep_their_digits_…)
     small = (catalog / "digitalstrategie-massnahmen" / "index.html").read_text(encoding="utf-8")
-    assert "Alle 7 Zeilen der Tabelle" in small
-    assert "Anzahl der Zeilen je Status</figcaption>" in small
-    assert "Balkendiagramm: Anzahl der Zeilen für" in small
+    assert "Die ersten 20 von 52 Zeilen der Tabelle" in small
+    # without a period (a single reporting date) the measure is shown per category
+    assert "Summe von „Einmalige Kosten (Euro)“ je Handlungsfeld</figcaption>" in small
+    assert "Balkendiagramm: Summe von „Einmalige Kosten (Euro)“ für" in small
 
 
 def test_how_to_use_gives_stable_addresses_and_short_examples(catalog: Path) -> None:
@@ -152,4 +153,18 @@ def test_years_and_codes_keep_their_digits_in_the_preview(tmp_path: Path) -> Non
     descriptor = {"name": "t", "title": "T", "resources": [
         {"name": "t", "path": "t.csv", "schema": schema}]}
     page = render_dataset("t", descriptor, {}, digests={"t": digest(path, schema)})
+    assert "Die einzige Zeile der Tabelle" in page
     assert '<td class="num">2025</td><td class="num">12.345</td>' in page
+
+
+def test_without_a_number_the_rows_are_counted_per_category(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("nr,status\n1,geplant\n2,umgesetzt\n3,geplant\n", encoding="utf-8")
+    schema = {"fields": [{"name": "nr", "type": "integer"},
+                         {"name": "status", "type": "string", "title": "Status",
+                          "constraints": {"enum": ["geplant", "umgesetzt"]}}],
+              "primaryKey": ["nr"]}
+    series = digest(path, schema).series
+    assert series is not None and series.aggregate == "Anzahl der Zeilen"
+    assert (series.kind, series.x_title, series.points) == (
+        "category", "Status", [("geplant", 2.0), ("umgesetzt", 1.0)])
