@@ -30,7 +30,7 @@ from flows.metadata.dcat import attribution, keywords, licence_code, rights
 from flows.metadata.descriptor import load_catalog
 from flows.run import sequence
 from flows.specs import catalog
-from tests.helpers import ROOT
+from tests.helpers import ROOT, shared_reference
 from tests.integration.portal import ckan_target, own_copy
 
 pytestmark = pytest.mark.integration
@@ -47,6 +47,9 @@ def govdata() -> Iterator[dict[str, str]]:
                                             "/tmp/kennzahlen-ckan-govdata")}
     for key, default in SETTINGS.items():
         env[f"CKAN_DEV_{key}"] = os.environ.get(f"CKAN_DEV_GOVDATA_{key}", default)
+    # GovData's extension comes from the reference data the tests load (../shared/reference)
+    env.setdefault("KENNZAHLEN_DCATDE", str(shared_reference() / "ckanext-dcatde"
+                                            / "ckanext-dcatde-6.10.0.tar.gz"))
     started = subprocess.run([str(SCRIPT), "start"], env=env, capture_output=True, text=True,
                              timeout=1200)
     if started.returncode != 0:
