@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from flows.adapters.ckan.upload import file_key
 from tests.integration.portal import ckan_target, own_copy, publish
 
 pytestmark = pytest.mark.integration
@@ -35,7 +36,7 @@ def test_datastore_search_returns_the_published_rows(portal: dict[str, str], pro
     result = publish(project, name, target, tmp_path / "w")
     assert result.status == "published", result.problems
     package = target.call("package_show", id=name)
-    resource = next(r for r in package["resources"] if r["name"] == "gewerbemeldungen")
+    resource = next(r for r in package["resources"] if file_key(r) == "gewerbemeldungen")
     assert resource["datastore_active"] is True
     rows = _csv_rows(tmp_path / "w" / name / "gewerbemeldungen.csv")
     found = _search(portal, resource["id"], limit=1000, sort="_id")
@@ -65,7 +66,7 @@ def test_changed_data_rewrites_only_the_changed_table(portal: dict[str, str], pr
     assert publish(project, name, again, tmp_path / "b").status == "published"
     assert again.actions.count("datastore_create") == 1
     package = target.call("package_show", id=name)
-    resource = next(r for r in package["resources"] if r["name"] == "kosten")
+    resource = next(r for r in package["resources"] if file_key(r) == "kosten")
     values = [r["einmalige_kosten_eur"] for r in _search(portal, resource["id"])["records"]]
     assert "9999.99" in [str(v) for v in values]
     unchanged = ckan_target(portal)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.adapters.ckan.upload import file_key
 from flows.model.bundle import file_sha256
 from tests.helpers import FIXTURES
 from tests.integration.portal import REPORT, ckan_target, download, own_copy, publish
@@ -29,9 +30,9 @@ def test_report_resources_on_ckan(portal: dict[str, str], project: Path, tmp_pat
     result = publish(project, name, ckan_target(portal), tmp_path / "b")
     assert result.status == "published", result.problems
     package = target.call("package_show", id=name)
-    by_name = {r["name"]: r for r in package["resources"]}
+    by_name = {file_key(r): r for r in package["resources"]}
     assert set(REPORT) <= set(by_name)
-    assert by_name["fortschrittsbericht-pdf"]["mimetype"].endswith("/application/pdf")
+    assert by_name["fortschrittsbericht-pdf"]["mimetype"] == "application/pdf"  # a valid header
     for resource_name, file_name in zip(REPORT, ("fortschrittsbericht.html",
                                                  "fortschrittsbericht.pdf"), strict=True):
         served = download(by_name[resource_name]["url"], portal["CKAN_API_TOKEN"])

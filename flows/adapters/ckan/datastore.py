@@ -19,6 +19,7 @@ from typing import Any
 
 import ckanapi
 
+from flows.adapters.ckan.upload import live_resource
 from flows.model.bundle import Bundle
 
 ActionCall = Callable[..., Any]
@@ -93,10 +94,9 @@ def push(call: ActionCall, package: dict[str, Any], bundle: Bundle) -> list[str]
     slug = bundle.dataset.name
     schemas = {Path(r["path"]).name: r.get("schema") or {}
                for r in bundle.descriptor.get("resources", [])}
-    by_name = {r.get("name"): r for r in package.get("resources", [])}
     written = []
     for item in bundle.files:
-        resource = by_name.get(item.name)
+        resource = live_resource(package, item.name)
         schema = schemas.get(item.path.name)
         if resource is None or schema is None or item.format.upper() != "CSV":
             continue
