@@ -193,6 +193,8 @@ def _resource(n: int, resource: dict[str, Any], table: TableDigest | None, unit:
     links = [f'<a href="{esc(resource["path"])}">CSV</a> ({size_text(resource.get("bytes", 0))})']
     if f"{stem}.xlsx" in files:
         links.append(f'<a href="{esc(stem)}.xlsx">Excel</a>')
+    elif resource["path"].endswith(".csv"):
+        links.append("keine Excel-Datei (die Tabelle ist dafür zu lang, bitte CSV verwenden)")
     links.append(f'<a href="{esc(stem)}.json">JSON</a>')
     parts = [f'<h2 id="tabelle-{esc(name)}">{esc(resource.get("title") or name)}</h2>',
              f"<p>{esc(resource.get('description', ''))}</p>" if resource.get("description")

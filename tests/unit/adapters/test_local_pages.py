@@ -168,3 +168,13 @@ def test_without_a_number_the_rows_are_counted_per_category(tmp_path: Path) -> N
     assert series is not None and series.aggregate == "Anzahl der Zeilen"
     assert (series.kind, series.x_title, series.points) == (
         "category", "Status", [("geplant", 2.0), ("umgesetzt", 1.0)])
+
+
+def test_a_table_without_an_excel_file_says_why(tmp_path: Path) -> None:
+    from flows.adapters.local.dataset_page import render_dataset
+
+    descriptor = {"name": "t", "title": "T", "resources": [{"name": "t", "path": "t.csv"}]}
+    without = render_dataset("t", descriptor, {}, files={"t.csv", "t.json"})
+    assert "keine Excel-Datei (die Tabelle ist dafür zu lang" in without
+    offered = render_dataset("t", descriptor, {}, files={"t.csv", "t.json", "t.xlsx"})
+    assert '<a href="t.xlsx">Excel</a>' in offered and "keine Excel-Datei" not in offered
