@@ -53,8 +53,11 @@ def test_a_table_already_in_the_datastore_is_not_written_again(tmp_path: Path) -
             return [{"view_type": "datatables_view"}]
         return {}
 
-    package = {"resources": [{"name": "kosten", "id": "r1", "datastore_active": True},
-                             {"name": "kosten-json", "id": "r2"}]}
+    # as the uploader leaves them: named by their title, matched by their bundle file
+    package = {"resources": [{"name": "Kosten", "kennzahlen_file": "kosten", "id": "r1",
+                              "kennzahlen_managed": "true", "datastore_active": True},
+                             {"name": "Kosten (JSON)", "kennzahlen_file": "kosten-json",
+                              "id": "r2", "kennzahlen_managed": "true"}]}
     stored = rows
     assert datastore.push(call, package, bundle) == []
     assert calls == ["datastore_search", "resource_view_list"]
