@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,16 +87,7 @@ def prefect_harness() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def ckan() -> Iterator[dict[str, str]]:
     """A real CKAN on loopback, started by scripts/ckan-dev for this session and stopped after."""
-    script = ROOT / "scripts" / "ckan-dev"
-    started = subprocess.run([str(script), "start"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=900)
-    if started.returncode != 0:
-        pytest.fail(f"scripts/ckan-dev start failed:\n{started.stderr[-4000:]}", pytrace=False)
-    printed = subprocess.run([str(script), "env"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout
-    values = dict(line.split("=", 1) for line in printed.splitlines() if "=" in line)
-    try:
+    from tests.helpers import ckan_dev
+
+    with ckan_dev("scripts/ckan-dev (CKAN)") as values:
         yield values
-    finally:
-        if not os.environ.get("CKAN_DEV_KEEP"):
-            subprocess.run([str(script), "stop"], cwd=ROOT, capture_output=True, timeout=120)

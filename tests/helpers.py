@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from flows import problems
 from flows.model.bundle import PublishOutcome
@@ -111,3 +117,22 @@ def report_summary() -> RunSummary:
                          rows={"r": 5})
     return RunSummary("20260101T000000Z", "2026-01-01T00:00:00+00:00", targets=["local:/x"],
                       results=[good, bad])
+
+
+@contextmanager
+def ckan_dev(what: str, env: dict[str, str] | None = None,
+             timeout: int = 900) -> Iterator[dict[str, str]]:
+    """A CKAN started by scripts/ckan-dev (with `env`, default: this process's environment) and
+    its settings (CKAN_URL, CKAN_API_TOKEN, ...); stopped after unless CKAN_DEV_KEEP=1."""
+    script = str(ROOT / "scripts" / "ckan-dev")
+    started = subprocess.run([script, "start"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=timeout)
+    if started.returncode != 0:
+        pytest.fail(f"{what} did not start:\n{started.stderr[-4000:]}", pytrace=False)
+    printed = subprocess.run([script, "env"], cwd=ROOT, env=env, capture_output=True, text=True,
+                             check=True).stdout
+    try:
+        yield dict(line.split("=", 1) for line in printed.splitlines() if "=" in line)
+    finally:
+        if not os.environ.get("CKAN_DEV_KEEP"):
+            subprocess.run([script, "stop"], cwd=ROOT, env=env, capture_output=True, timeout=120)

@@ -30,11 +30,10 @@ from flows.metadata.dcat import attribution, keywords, licence_code, rights
 from flows.metadata.descriptor import load_catalog
 from flows.run import sequence
 from flows.specs import catalog
-from tests.helpers import ROOT, shared_reference
+from tests.helpers import ROOT, ckan_dev, shared_reference
 from tests.integration.portal import ckan_target, own_copy
 
 pytestmark = pytest.mark.integration
-SCRIPT = ROOT / "scripts" / "ckan-dev"
 SETTINGS = {"PORT": "5056", "PG_PORT": "54330", "REDIS_PORT": "63800", "SOLR_PORT": "58984"}
 """Ports of the GovData CKAN; CKAN_DEV_GOVDATA_<name> overrides each."""
 
@@ -50,19 +49,9 @@ def govdata() -> Iterator[dict[str, str]]:
     # GovData's extension comes from the reference data the tests load (../shared/reference)
     env.setdefault("KENNZAHLEN_DCATDE", str(shared_reference() / "ckanext-dcatde"
                                             / "ckanext-dcatde-6.10.0.tar.gz"))
-    started = subprocess.run([str(SCRIPT), "start"], env=env, capture_output=True, text=True,
-                             timeout=1200)
-    if started.returncode != 0:
-        pytest.fail(f"GovData CKAN did not start:\n{started.stderr[-4000:]}", pytrace=False)
-    printed = subprocess.run([str(SCRIPT), "env"], env=env, capture_output=True, text=True,
-                             check=True).stdout
-    values = dict(line.split("=", 1) for line in printed.splitlines() if "=" in line)
-    _setup(values)
-    try:
+    with ckan_dev("GovData CKAN", env, timeout=1200) as values:
+        _setup(values)
         yield values
-    finally:
-        if not os.environ.get("CKAN_DEV_KEEP"):
-            subprocess.run([str(SCRIPT), "stop"], env=env, capture_output=True, timeout=120)
 
 
 def _action(portal: dict[str, str], action: str, **data: Any) -> Any:
