@@ -129,6 +129,10 @@ class DatasetSpec:
     """`approval:` of dataset.yaml, e.g. {first_publication: true} (flows/approval.py)."""
     notify: dict[str, Any] = field(default_factory=dict)
     """`notify:` of dataset.yaml: who is told after a run (flows/specs/operations.py)."""
+    parts: tuple[str, ...] = ()
+    """The member ids whose tables this combined dataset joins (a harmonised key figure,
+    flows/specs/harmonised.py); empty for every other dataset. Member `m`'s dataset is
+    `<name>-m`."""
 
     @property
     def title(self) -> str:
