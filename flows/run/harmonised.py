@@ -33,6 +33,7 @@ from flows.model.results import STATUS_DE, DatasetResult
 from flows.problems import Problem
 from flows.specs import harmonised
 from flows.specs.datasets import DatasetSpec
+from flows.specs.members import Member, load_members
 from flows.stages.combine import audit_combined, combine
 from flows.stages.disclosure import Protected
 
@@ -99,7 +100,7 @@ def join(spec: DatasetSpec, project: Path, check: Callable[[str], MemberTables],
         publishing: a run with targets (only published or unchanged versions go in) rather
             than a check (every valid member goes in).
     """
-    members = harmonised.member_info(project)
+    members = load_members(project)
     found: list[Problem] = []
     included: list[tuple[str, MemberTables]] = []
     left_out: list[tuple[str, str]] = []
@@ -155,7 +156,7 @@ def _member(project: Path, name: str, check: Callable[[str], MemberTables],
     return tables, ""
 
 
-def _noted(spec: DatasetSpec, members: dict[str, harmonised.MemberInfo], included: list[str],
+def _noted(spec: DatasetSpec, members: dict[str, Member], included: list[str],
            left_out: list[tuple[str, str]]) -> DatasetSpec:
     """`spec` whose description says which members this version holds and which not."""
     names = ", ".join(f"{members[m].name} (AGS {members[m].ags})" for m in included) or "keine"

@@ -37,6 +37,7 @@ from typing import Any
 from flows.errors import ConfigError
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.specs.loading import check_internal, read_yaml
+from flows.specs.members import load_members
 
 KIND = "members"
 """The source kind of a combined dataset's resources: built from its members' tables."""
@@ -146,7 +147,7 @@ def view(project: Path, declared: Declaration, raw: dict[str, Any], internal: di
             declaration is invalid (named where the member's block sets the key).
     """
     folder = declared.folder.name
-    known = member_info(project)
+    known = load_members(project)
     check_members(internal, {m: info.name for m, info in known.items()},
                   [str(r.get("name")) for r in raw.get("resources") or []], folder)
     if declared.member is None:
@@ -159,8 +160,9 @@ def view(project: Path, declared: Declaration, raw: dict[str, Any], internal: di
 
 def member_internal(internal: dict[str, Any], member: str) -> dict[str, Any]:
     """The dataset.yaml of one member's part: the shared declaration with the member's block
-    applied, `member: <id>` set and `members:` removed."""
-    view = {k: copy.deepcopy(v) for k, v in internal.items() if k != "members"}
+    applied, `member: <id>` set, `members:` and the association's `ckan:` removed (the CKAN
+    organisation follows the member)."""
+    view = {k: copy.deepcopy(v) for k, v in internal.items() if k not in ("members", "ckan")}
     view["member"] = member
     for rname, override in ((internal.get("members") or {}).get(member) or {}).items():
         shared = view["resources"][rname]
@@ -216,19 +218,3 @@ def harmonised_resource(resource: ResourceSpec) -> ResourceSpec:
     return dataclasses.replace(resource, schema=combined_schema(resource.schema),
                                source=SourceSpec(kind=KIND), aggregate=None, rules=(),
                                plausibility=compared)
-
-
-@dataclass(frozen=True)
-class MemberInfo:
-    """What a combined table needs of a member: its name and 8-digit AGS."""
-
-    name: str
-    ags: str
-
-
-def member_info(project: Path) -> dict[str, MemberInfo]:
-    """Member id → name and AGS of the members catalog.yaml declares."""
-    data = read_yaml(project / "datapackages" / "catalog.yaml", "catalog")
-    members = data.get("members") if isinstance(data.get("members"), dict) else {}
-    return {str(k): MemberInfo(str((v or {}).get("name") or k), str((v or {}).get("ags") or ""))
-            for k, v in members.items()}
