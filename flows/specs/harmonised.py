@@ -155,7 +155,7 @@ def view(project: Path, declared: Declaration, raw: dict[str, Any], internal: di
     member = declared.member
     mine = member_internal(internal, member)
     check_internal(mine, folder, lambda keys: overridden(internal, member, keys))
-    return member_descriptor(raw, member, known[member].name), mine
+    return member_descriptor(raw, member, known[member].place), mine
 
 
 def member_internal(internal: dict[str, Any], member: str) -> dict[str, Any]:
@@ -188,12 +188,12 @@ def overridden(internal: dict[str, Any], member: str, path: list[str]) -> str | 
     return None
 
 
-def member_descriptor(raw: dict[str, Any], member: str, member_name: str) -> dict[str, Any]:
-    """The shared datapackage.yaml as one member's dataset: its own name, the member in the
-    title."""
+def member_descriptor(raw: dict[str, Any], member: str, place: str) -> dict[str, Any]:
+    """The shared datapackage.yaml as one member's dataset: its own name, the member's place
+    in the title (the publisher names the member itself)."""
     view = copy.deepcopy(raw)
     view["name"] = f"{raw.get('name')}-{member}"
-    view["title"] = f"{raw.get('title') or raw.get('name')} – {member_name}"
+    view["title"] = f"{raw.get('title') or raw.get('name')} – {place}"
     return view
 
 

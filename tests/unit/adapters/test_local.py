@@ -95,7 +95,7 @@ def test_index_lists_every_dataset_accessibly(tmp_path: Path) -> None:
 
 def test_each_dataset_has_a_page_documenting_its_fields(tmp_path: Path) -> None:
     catalog = LocalCatalog(tmp_path / "catalog")
-    catalog.publish(_bundle(ROOT, tmp_path / "w", "fallzahlen-verwaltungsleistungen"))
+    catalog.publish(_bundle(ROOT, tmp_path / "w", "fallzahlen-verwaltungsleistungen-musterstadt"))
     catalog.finish()
     page = (tmp_path / "catalog/fallzahlen-verwaltungsleistungen/index.html").read_text()
     assert '<html lang="de">' in page and page.count("<h1>") == 1
