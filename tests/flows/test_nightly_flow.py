@@ -55,8 +55,9 @@ def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
             flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
     assert [(p.type, p.data) for p in progress] == [("progress", 100.0)]
     assert progress[0].description.startswith("3 von 3 Datensätzen fertig")
-    assert {"validation-digitalisierung-kosten", "validation-fallzahlen-verwaltungsleistungen",
-            "validation-fallzahlen-verwaltungsleistungen-problems"} <= keys
+    assert {"validation-digitalisierung-kosten",
+            "validation-fallzahlen-verwaltungsleistungen-musterstadt",
+            "validation-fallzahlen-verwaltungsleistungen-musterstadt-problems"} <= keys
     assert "fallzahlen-verwaltungsleistungen-musterstadt" in summary_artifacts[0].data
 
     again = nightly_publish(datasets=["digitalisierung-kosten"], targets=[f"local:{catalog}"],
