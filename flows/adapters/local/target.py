@@ -132,7 +132,20 @@ class LocalCatalog:
                    for r in descriptor.get("resources", []) if (folder / r["path"]).is_file()}
         return render_dataset(slug, descriptor, marker, digests=digests,
                               files={p.name for p in folder.iterdir()}, site=self._site(),
-                              base_url=self.catalog.base_url if self.catalog else "")
+                              base_url=self.catalog.base_url if self.catalog else "",
+                              belongs=self._belongs(marker.get("member")))
+
+    def _belongs(self, member: str | None) -> str:
+        """Whom a dataset belongs to, for its page: its member or the association ('' for a
+        project without members)."""
+        if member:
+            named = self.members.get(member)
+            return f"{named.name if named else member}, Mitglied im " + (
+                self.association.name if self.association else "Verbund")
+        if self.members:
+            return "gemeinsamer Datensatz aller Mitglieder" + (
+                f" im {self.association.name}" if self.association else "")
+        return ""
 
     def last_published(self, dataset: str, resource: ResourceSpec,
                        read: Callable[[IO[str]], T] = read_table) -> T | None:
@@ -175,11 +188,13 @@ class LocalCatalog:
                 descriptor = json.loads(package.read_text(encoding="utf-8"))
                 entries.append((folder.name, descriptor, _read_marker(folder)))
         title = self.catalog.title if self.catalog else ""
+        names = {key: member.name for key, member in self.members.items()}
         write_if_changed(self.root / "index.html", render_index(
             entries, site=self._site(), title=title,
-            description=self.catalog.description if self.catalog else ""))
+            description=self.catalog.description if self.catalog else "", members=names,
+            association=self.association.name if self.association else ""))
         write_if_changed(self.root / "catalog.json", json.dumps(
-            search_index(entries), ensure_ascii=False, indent=2) + "\n")
+            search_index(entries, names), ensure_ascii=False, indent=2) + "\n")
         write_if_changed(self.root / "feed.xml", history.atom_feed(
             [(slug, d) for slug, d, _ in entries], title or "Offene Daten",
             self.catalog.base_url if self.catalog else ""))
