@@ -78,8 +78,9 @@ def in_waves(project: Path, names: list[str]) -> list[list[str]]:
     shows key figures of other datasets of `names` comes in a later wave than those, so that
     the report shows this run's figures and a second, unchanged run changes nothing. Within a
     wave the given order is kept; a circle of references ends up in one last wave."""
-    needs = {name: (_linked(project, name) | _parts(project, name)) & set(names) - {name}
-             for name in names}
+    root = require_project(project)  # a combined table waits for its members, too
+    needs = {name: (_linked(project, name) | harmonised.parts_of(root, name)) & set(names)
+             - {name} for name in names}
     waves: list[list[str]] = []
     done: set[str] = set()
     while len(done) < len(names):
@@ -88,12 +89,6 @@ def in_waves(project: Path, names: list[str]) -> list[list[str]]:
         waves.append(wave)
         done.update(wave)
     return waves
-
-
-def _parts(project: Path, name: str) -> set[str]:
-    """The member datasets whose tables the combined dataset `name` joins (none for others)."""
-    declared = harmonised.find(require_project(project), name)
-    return {f"{name}-{m}" for m in declared.parts} if declared else set()
 
 
 def _linked(project: Path, name: str) -> set[str]:

@@ -98,6 +98,12 @@ def find(root: Path, name: str) -> Declaration | None:
     return None
 
 
+def parts_of(root: Path, name: str) -> set[str]:
+    """The member datasets whose tables the combined dataset `name` joins (none for others)."""
+    declared = find(root, name)
+    return {f"{name}-{m}" for m in declared.parts} if declared else set()
+
+
 def _members_of(folder: Path) -> tuple[str, ...]:
     path = folder / "dataset.yaml"
     if not path.is_file():

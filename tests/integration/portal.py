@@ -12,6 +12,8 @@ import yaml
 
 from flows.adapters.ckan.target import CkanTarget
 from flows.run import sequence
+from flows.specs import harmonised
+from flows.specs.members import load_members
 
 _serial = itertools.count(1)
 REPORT = ("fortschrittsbericht-html", "fortschrittsbericht-pdf")
@@ -39,19 +41,38 @@ def ckan_target(portal: dict[str, str], token_key: str = "CKAN_API_TOKEN") -> Re
 
 
 def own_copy(project: Path, base: str, org: str | None = None) -> str:
-    """A renamed copy of a shipped dataset, so each test starts with its own portal dataset."""
+    """A renamed copy of a shipped dataset, so each test starts with its own portal dataset. A
+    member's part of a harmonised key figure becomes a dataset of its own (the member's
+    declaration); a combined one keeps its members, `<copy>-<member>` (see `in_run_order`)."""
     name = f"{base}-t{next(_serial)}-{os.getpid()}"
-    shutil.copytree(project / "datapackages" / base, project / "datapackages" / name)
+    origin = harmonised.find(project / "datapackages", base)
+    assert origin is not None, base
+    shutil.copytree(origin.folder, project / "datapackages" / name)
     descriptor_path = project / "datapackages" / name / "datapackage.yaml"
+    internal_path = project / "datapackages" / name / "dataset.yaml"
     descriptor = yaml.safe_load(descriptor_path.read_text())
+    internal = yaml.safe_load(internal_path.read_text())
+    if origin.member:
+        place = load_members(project)[origin.member].place
+        descriptor = harmonised.member_descriptor(descriptor, origin.member, place)
+        internal = harmonised.member_internal(internal, origin.member)
     descriptor["name"] = name
-    descriptor_path.write_text(yaml.safe_dump(descriptor, allow_unicode=True))
     if org:
-        internal_path = project / "datapackages" / name / "dataset.yaml"
-        internal = yaml.safe_load(internal_path.read_text())
-        internal["ckan"]["owner_org"] = org
-        internal_path.write_text(yaml.safe_dump(internal, allow_unicode=True))
+        internal.pop("member", None)  # a dataset of its own organisation
+        internal.setdefault("ckan", {})["owner_org"] = org
+    descriptor_path.write_text(yaml.safe_dump(descriptor, allow_unicode=True))
+    internal_path.write_text(yaml.safe_dump(internal, allow_unicode=True))
     return name
+
+
+def in_run_order(project: Path, names: list[str]) -> list[str]:
+    """`names` with the members of every combined dataset among them just before it (only
+    what they published goes into the combined table)."""
+    ordered: list[str] = []
+    for name in names:
+        origin = harmonised.find(project / "datapackages", name)
+        ordered += [f"{name}-{m}" for m in (origin.parts if origin else ())] + [name]
+    return ordered
 
 
 def publish(project: Path, name: str, target: CkanTarget, workdir: Path):  # noqa: ANN202

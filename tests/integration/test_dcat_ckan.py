@@ -31,12 +31,12 @@ def published(ckan: dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
     """One example dataset with a period, published once for all tests of this module."""
     import shutil
 
-    from tests.helpers import ROOT
+    from tests.helpers import MONTHLY, ROOT
 
     project = tmp_path_factory.mktemp("dcat") / "project"
     shutil.copytree(ROOT / "datapackages", project / "datapackages")
     shutil.copytree(ROOT / "schemas", project / "schemas")
-    name = own_copy(project, "fallzahlen-verwaltungsleistungen")
+    name = own_copy(project, MONTHLY)
     target = ckan_target(ckan)
     result = publish(project, name, target, tmp_path_factory.mktemp("w"))
     assert result.status == "published", result.problems

@@ -16,6 +16,7 @@ import pytest
 from flows.adapters.ckan.target import CkanTarget
 from flows.model.bundle import file_sha256
 from tests.fault_proxy import Fault, FaultProxy
+from tests.helpers import MONTHLY
 from tests.integration.portal import REPORT, Recording, ckan_target, own_copy, publish
 
 pytestmark = pytest.mark.integration
@@ -105,7 +106,7 @@ def test_slow_create_beyond_the_timeout_is_not_duplicated(portal: dict[str, str]
 
 def test_connection_reset_in_the_middle_of_an_upload(portal: dict[str, str], project: Path,
                                                      tmp_path: Path) -> None:
-    name = own_copy(project, "fallzahlen-verwaltungsleistungen")
+    name = own_copy(project, MONTHLY)
     with FaultProxy(portal["CKAN_URL"], Fault("resource_create", "reset", 1)) as proxy:
         target = _via(proxy, portal)
         result = publish(project, name, target, tmp_path / "a")

@@ -31,7 +31,7 @@ from flows.metadata.descriptor import load_catalog
 from flows.run import sequence
 from flows.specs import catalog
 from tests.helpers import ROOT, ckan_dev, shared_reference
-from tests.integration.portal import ckan_target, own_copy
+from tests.integration.portal import ckan_target, in_run_order, own_copy
 
 pytestmark = pytest.mark.integration
 SETTINGS = {"PORT": "5056", "PG_PORT": "54330", "REDIS_PORT": "63800", "SOLR_PORT": "58984"}
@@ -118,7 +118,8 @@ def served(ckan: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> It
     shutil.copytree(ROOT / "datapackages", project / "datapackages")
     shutil.copytree(ROOT / "schemas", project / "schemas")
     local, portal = LocalCatalog(root, load_catalog(project)), ckan_target(ckan)
-    names = [own_copy(project, base_name) for base_name in catalog.dataset_names(ROOT)]
+    names = in_run_order(project, [own_copy(project, base_name)
+                                   for base_name in catalog.dataset_names(ROOT)])
     workdir = tmp_path_factory.mktemp("w")
     try:
         for name in names:

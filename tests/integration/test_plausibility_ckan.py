@@ -10,6 +10,7 @@ import pytest
 
 from flows.adapters.ckan.target import CkanTarget
 from flows.run import sequence
+from tests.helpers import MONTHLY
 from tests.integration.portal import ckan_target, download, own_copy, publish
 
 pytestmark = pytest.mark.integration
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 def test_the_previous_version_comes_from_ckan_and_a_doubled_month_exceeds(
         portal: dict[str, str], project: Path, tmp_path: Path) -> None:
-    name = own_copy(project, "fallzahlen-verwaltungsleistungen")
+    name = own_copy(project, MONTHLY)
     target = ckan_target(portal)
     resource = next(r for r in _spec(project, name).resources)
     assert target.last_published(name, resource) is None  # not in the portal yet
@@ -47,7 +48,7 @@ def test_a_doubled_month_is_held_back_from_ckan_until_approved(
         capsys: pytest.CaptureFixture[str]) -> None:
     from flows.cli import EXIT_HELD, EXIT_OK, main
 
-    name = own_copy(project, "fallzahlen-verwaltungsleistungen")
+    name = own_copy(project, MONTHLY)
     assert main(["publish", name, "--target", "ckan"]) == EXIT_OK
     target = ckan_target(portal)
     first = target.current_hash(name)

@@ -22,7 +22,7 @@ from flows.metadata.fields import DCATAP, DCATDE
 from flows.run import sequence
 from flows.specs import catalog
 from tests.helpers import ROOT
-from tests.integration.portal import ckan_target, own_copy
+from tests.integration.portal import ckan_target, in_run_order, own_copy
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +62,8 @@ def both(ckan: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict
     root = tmp_path_factory.mktemp("catalog")
     info = load_catalog(project)
     local, portal = LocalCatalog(root, info), ckan_target(ckan)
-    names = [own_copy(project, base) for base in catalog.dataset_names(ROOT)]
+    names = in_run_order(project, [own_copy(project, base)
+                                   for base in catalog.dataset_names(ROOT)])
     workdir = tmp_path_factory.mktemp("w")
     for name in names:
         result = sequence.process(project, name, [local, portal], workdir)

@@ -13,7 +13,7 @@ import requests
 
 from flows.adapters.ckan.mapping import HASH_EXTRA, extra
 from flows.specs import catalog
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, MONTHLY
 from tests.integration.portal import REPORT, ckan_target, download, own_copy, publish
 
 pytestmark = pytest.mark.integration
@@ -89,7 +89,7 @@ def test_changed_data_updates_resources_in_place(
 
 def test_invalid_data_leaves_the_published_version_untouched(
         portal: dict[str, str], project: Path, tmp_path: Path) -> None:
-    name = own_copy(project, "fallzahlen-verwaltungsleistungen")
+    name = own_copy(project, MONTHLY)
     target = ckan_target(portal)
     publish(project, name, target, tmp_path / "a")
     before = target.call("package_show", id=name)

@@ -10,7 +10,7 @@ from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.run import sequence
 from flows.specs.members import load_association, load_members
-from tests.helpers import ROOT
+from tests.helpers import MONTHLY, ROOT
 
 
 def _bundle(project: Path, workdir: Path, name: str = "digitalisierung-kosten"):  # noqa: ANN202
@@ -127,9 +127,9 @@ def test_with_members_the_index_filters_by_member_and_pages_name_it(tmp_path: Pa
 
 def test_each_dataset_has_a_page_documenting_its_fields(tmp_path: Path) -> None:
     catalog = LocalCatalog(tmp_path / "catalog")
-    catalog.publish(_bundle(ROOT, tmp_path / "w", "fallzahlen-verwaltungsleistungen-musterstadt"))
+    catalog.publish(_bundle(ROOT, tmp_path / "w", MONTHLY))
     catalog.finish()
-    page = (tmp_path / "catalog/fallzahlen-verwaltungsleistungen/index.html").read_text()
+    page = (tmp_path / f"catalog/{MONTHLY}/index.html").read_text()
     assert '<html lang="de">' in page and page.count("<h1>") == 1
     assert ('<th scope="row">Anzahl der Fälle<span class="name">anzahl</span></th>'
             "<td>ganze Zahl</td>") in page
@@ -137,7 +137,7 @@ def test_each_dataset_has_a_page_documenting_its_fields(tmp_path: Path) -> None:
     assert 'href="fallzahlen.csv"' in page and 'href="../index.html"' in page
     assert 'href="fallzahlen.xlsx"' in page
     index = (tmp_path / "catalog/index.html").read_text()
-    assert 'href="fallzahlen-verwaltungsleistungen/index.html"' in index
+    assert f'href="{MONTHLY}/index.html"' in index
     # without catalog.yaml the legal links are named as missing, not left out silently
     assert "Impressum: noch nicht eingetragen (catalog.yaml, site.impressum)" in index
 
