@@ -1,0 +1,161 @@
+"""The figures of a comparison page: per member and period the sum of a measure over all other
+dimensions of a combined table (e.g. over services and channels), absolute and per 1,000
+inhabitants.
+
+Suppression survives every combination: a sum that includes a suppressed cell (a missing-value
+marker of the schema other than the empty cell, e.g. "." from protect.small_counts) is itself
+suppressed, never counted as 0 and never shown as the sum of the rest, because the rest and the
+total together would reveal the hidden value. A figure per 1,000 inhabitants of a suppressed sum
+is suppressed too. An empty cell means "no value": it adds nothing; a sum without any value is
+"no value" as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from flows.adapters.local.digest import AVERAGED, MEASURE_TYPES
+from flows.model.tables import Table
+from flows.specs.population import Population
+
+AGS_FIELD = "ags"
+PER = 1000
+
+
+class MemberLike(Protocol):
+    """What the page needs of a member (flows/specs/members.py `Member` fits)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def ags(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure: a value, no value (None), or suppressed."""
+
+    value: float | None = None
+    suppressed: bool = False
+
+
+@dataclass
+class MeasureView:
+    field: str
+    title: str
+    absolute: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    """Per (member id, period)."""
+    per_thousand: dict[tuple[str, str], Cell] | None = None
+    """Per (member id, period); None without a population table."""
+
+
+@dataclass
+class Comparison:
+    periods: list[str]
+    members: list[MemberLike]
+    """The members found in the table, in the declared order."""
+    measures: list[MeasureView]
+    summed_over: list[str]
+    """Titles of the dimensions each figure sums over."""
+    inhabitants: dict[str, dict[int | None, int | None]] = field(default_factory=dict)
+    """Per member id: the inhabitants used, per year of the periods."""
+    unknown_rows: int = 0
+    """Rows whose AGS belongs to no member (left out)."""
+
+
+def default_measures(schema: dict[str, Any], period_field: str) -> list[str]:
+    """The number fields that can be summed: not the AGS, the period or a key field, and not a
+    mean or share (a sum of means says nothing)."""
+    key = schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else list(key)
+    return [f["name"] for f in schema.get("fields") or []
+            if f.get("type") in MEASURE_TYPES and f["name"] not in (AGS_FIELD, period_field)
+            and f["name"] not in key
+            and not AVERAGED.search(f"{f['name']} {f.get('title', '')}")]
+
+
+def compare(table: Table, schema: dict[str, Any], members: Sequence[MemberLike],
+            period_field: str, measures: Sequence[str] | None = None,
+            population: Population | None = None) -> Comparison:
+    """The figures of the page (see module docstring).
+
+    Args:
+        table: the combined table (its fields: the shared schema's plus `ags`).
+        schema: the combined table's Table Schema (titles, types, missingValues).
+        members: the members to compare (id, name, ags), in the order the page shows them.
+        period_field: the field that gives the period (the dataset's dcat temporal_field).
+        measures: the fields to sum; default `default_measures`.
+        population: inhabitants per AGS for the figures per 1,000 inhabitants.
+    """
+    by_name = {f["name"]: f for f in schema.get("fields") or []}
+    names = list(measures) if measures is not None else default_measures(schema, period_field)
+    markers = {m for m in schema.get("missingValues") or [""] if m}
+    at = {name: n for n, name in enumerate(table.fields)}
+    for needed in (AGS_FIELD, period_field, *names):
+        if needed not in at:
+            raise ValueError(f"Die Tabelle hat keine Spalte {needed}.")
+    member_of = {m.ags: m for m in members}
+    sums: dict[str, dict[tuple[str, str], list[float | bool]]] = {n: {} for n in names}
+    periods: set[str] = set()
+    seen: set[str] = set()
+    unknown = 0
+    for row in table.rows:
+        member = member_of.get(row[at[AGS_FIELD]])
+        if member is None:
+            unknown += 1
+            continue
+        period = row[at[period_field]]
+        periods.add(period)
+        seen.add(member.id)
+        for name in names:
+            slot = sums[name].setdefault((member.id, period), [0.0, False, False])
+            cell = row[at[name]]
+            if cell in markers:
+                slot[1] = True  # suppressed: the whole sum is
+            elif cell:
+                slot[0] += float(cell)
+                slot[2] = True  # has a value
+    shown = [m for m in members if m.id in seen]
+    ordered = sorted(periods)
+    inhabitants = _inhabitants(shown, ordered, population)
+    views = []
+    for name in names:
+        view = MeasureView(name, str(by_name.get(name, {}).get("title") or name))
+        for key, (total, suppressed, valued) in sums[name].items():
+            view.absolute[key] = Cell(None if suppressed or not valued else float(total),
+                                      bool(suppressed))
+        if population is not None:
+            view.per_thousand = {
+                (member, period): _per_thousand(cell, inhabitants[member].get(_year(period)))
+                for (member, period), cell in view.absolute.items()}
+        views.append(view)
+    dims = [str(f.get("title") or f["name"]) for f in schema.get("fields") or []
+            if f["name"] not in (AGS_FIELD, period_field) and f["name"] not in names
+            and f.get("type", "string") not in MEASURE_TYPES]
+    return Comparison(ordered, shown, views, dims, inhabitants, unknown)
+
+
+def _year(period: str) -> int | None:
+    match = re.match(r"(\d{4})", period)
+    return int(match.group(1)) if match else None
+
+
+def _inhabitants(members: Sequence[MemberLike], periods: list[str],
+                 population: Population | None) -> dict[str, dict[int | None, int | None]]:
+    if population is None:
+        return {}
+    years = sorted({_year(p) for p in periods}, key=lambda y: (y is None, y or 0))
+    return {m.id: {y: population.inhabitants(m.ags, y) for y in years} for m in members}
+
+
+def _per_thousand(cell: Cell, inhabitants: int | None) -> Cell:
+    if cell.suppressed:
+        return Cell(None, True)
+    if cell.value is None or not inhabitants:
+        return Cell(None)
+    return Cell(cell.value / inhabitants * PER)

@@ -1,0 +1,178 @@
+"""The comparison page of a harmonised key figure: sums per member and period over the other
+dimensions, suppression that survives every sum, figures per 1,000 inhabitants, German formats
+and the members' names in chart, legend and table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from flows.adapters.local.comparison_data import Cell, compare, default_measures
+from flows.adapters.local.comparison_page import (
+    COMPARISON_FILE,
+    SUPPRESSED_HTML,
+    comparable_resource,
+    write_comparison,
+)
+from flows.model.tables import Table
+from flows.specs.population import Population
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    ags: str
+
+
+MEMBERS = (Member("musterstadt", "Stadt Musterstadt", "07318000"),
+           Member("beispielburg", "Stadt Beispielburg", "07319000"),
+           Member("weiterdorf", "Gemeinde Weiterdorf", "06432024"))
+SCHEMA = {"fields": [{"name": "ags", "type": "string"},
+                     {"name": "monat", "title": "Monat", "type": "date"},
+                     {"name": "leistung", "title": "Verwaltungsleistung", "type": "string"},
+                     {"name": "kanal", "title": "Zugangskanal", "type": "string"},
+                     {"name": "anzahl", "title": "Anzahl der Fälle", "type": "integer"},
+                     {"name": "bearbeitungstage_mittel", "title": "Mittlere Bearbeitungsdauer",
+                      "type": "number"}],
+          "primaryKey": ["ags", "monat", "leistung", "kanal"],
+          "missingValues": ["", "."]}
+ROWS = [
+    # Musterstadt, January: 1.234 + 1.000 → 2.234; February: 7 + "." → suppressed
+    ["07318000", "2024-01-01", "Pass", "online", "1234", "2.5"],
+    ["07318000", "2024-01-01", "Pass", "Post", "1000", "3.1"],
+    ["07318000", "2024-02-01", "Pass", "online", "7", "2.0"],
+    ["07318000", "2024-02-01", "Pass", "Post", ".", "4.0"],
+    # Beispielburg: January 30 (an empty cell adds nothing), February only "." → suppressed
+    ["07319000", "2024-01-01", "Pass", "online", "10", "1.0"],
+    ["07319000", "2024-01-01", "Pass", "Post", "20", "1.0"],
+    ["07319000", "2024-01-01", "Pass", "Schalter", "", ""],
+    ["07319000", "2024-02-01", "Pass", "online", ".", "1.0"],
+    # Weiterdorf: 45 and 60
+    ["06432024", "2024-01-01", "Pass", "online", "45", "1.5"],
+    ["06432024", "2024-02-01", "Pass", "online", "60", "1.5"],
+    # an AGS of no member: left out
+    ["09162000", "2024-01-01", "Pass", "online", "999999", "1.0"],
+]
+POPULATION = Population("einwohner.csv", "Statistisches Landesamt (Beispielwerte)", "2024-12-31",
+                        {"07318000": {None: 50_000}, "07319000": {None: 15_000},
+                         "06432024": {2023: 20_000, 2024: 30_000}})
+
+
+def _table(rows: list[list[str]] = ROWS) -> Table:
+    return Table(fields=[f["name"] for f in SCHEMA["fields"]], rows=[list(r) for r in rows])
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _cells(page: str, table_id: str) -> dict[str, list[str]]:
+    """Row header → cell texts of the table labelled `table_id`."""
+    block = page.split(f'aria-labelledby="{table_id}">', 2)[2].split("</table>")[0]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", block, re.S):
+        cells = [_text(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("vergleich")
+    path = write_comparison(folder, _table(), SCHEMA, MEMBERS, POPULATION,
+                            title="Fallzahlen", period_field="monat", unit="month",
+                            site={"municipality": "Stadtverbund Beispiel"})
+    assert path == folder / COMPARISON_FILE
+    return path.read_text(encoding="utf-8")
+
+
+def test_a_sum_with_a_suppressed_cell_is_suppressed_never_zero_or_partial() -> None:
+    found = compare(_table(), SCHEMA, MEMBERS, "monat", ["anzahl"], POPULATION)
+    absolute = found.measures[0].absolute
+    assert absolute[("musterstadt", "2024-01-01")] == Cell(2234.0)
+    assert absolute[("musterstadt", "2024-02-01")] == Cell(None, suppressed=True)  # not 7, not 0
+    assert absolute[("beispielburg", "2024-01-01")] == Cell(30.0)
+    assert absolute[("beispielburg", "2024-02-01")] == Cell(None, suppressed=True)
+    per = found.measures[0].per_thousand
+    assert per is not None and per[("musterstadt", "2024-02-01")] == Cell(None, suppressed=True)
+    assert found.unknown_rows == 1 and found.periods == ["2024-01-01", "2024-02-01"]
+    assert found.summed_over == ["Verwaltungsleistung", "Zugangskanal"]
+
+
+def test_the_page_shows_suppressed_sums_as_a_point_and_says_why(page: str) -> None:
+    absolute = _cells(page, "vergleich-1-absolut-tabelle")
+    assert absolute["Monat"] == ["Stadt Musterstadt", "Stadt Beispielburg", "Gemeinde Weiterdorf"]
+    assert absolute["Januar 2024"] == ["2.234", "30", "45"]
+    assert absolute["Februar 2024"] == [". (gesperrt)", ". (gesperrt)", "60"]
+    per = _cells(page, "vergleich-1-je1000-tabelle")
+    assert per["Februar 2024"] == [". (gesperrt)", ". (gesperrt)", "2,00"]
+    assert SUPPRESSED_HTML in page and ">7<" not in page and "999.999" not in page
+    text = _text(page)
+    assert ("Steckt in einer Summe auch nur ein gesperrter Wert, ist die ganze Summe gesperrt: "
+            "Sie wird weder mit 0 gerechnet noch ohne den gesperrten Wert gezeigt") in text
+    assert "Summe über alle Werte von Verwaltungsleistung und Zugangskanal" in text
+
+
+def test_figures_per_thousand_inhabitants_use_the_declared_population(page: str) -> None:
+    per = _cells(page, "vergleich-1-je1000-tabelle")
+    # 2.234 / 50.000 × 1.000; 30 / 15.000 × 1.000; 45 / 30.000 × 1.000 (the 2024 figure)
+    assert per["Januar 2024"] == ["44,68", "2,00", "1,50"]
+    text = _text(page)
+    assert "Quelle: Statistisches Landesamt (Beispielwerte). Stand: 31. Dezember 2024." in text
+    assert _cells(page, "einwohner-tabelle")["Gemeinde Weiterdorf"] == ["06432024", "30.000"]
+
+
+def test_population_by_year_takes_the_periods_year_or_the_latest_before() -> None:
+    assert POPULATION.inhabitants("06432024", 2023) == 20_000
+    assert POPULATION.inhabitants("06432024", 2025) == 30_000
+    assert POPULATION.inhabitants("06432024", 2019) == 20_000
+    assert POPULATION.inhabitants("07318000", 2019) == 50_000
+    assert POPULATION.inhabitants("01001000") is None
+
+
+def test_members_are_named_in_legend_chart_text_and_tables_with_lines_told_apart(
+        page: str) -> None:
+    legend = re.findall(r'<ul class="legende">(.*?)</ul>', page, re.S)
+    assert len(legend) == 2  # absolute and per 1,000
+    assert [_text(li).strip() for li in re.findall(r"<li>(.*?)</li>", legend[0], re.S)] == [
+        "Stadt Musterstadt", "Stadt Beispielburg", "Gemeinde Weiterdorf"]
+    desc = re.search(r'<desc id="vergleich-1-absolut-d">(.*?)</desc>', page).group(1)
+    assert ("Liniendiagramm: Anzahl der Fälle je Monat, eine Linie je Mitglied (Stadt "
+            "Musterstadt, Stadt Beispielburg und Gemeinde Weiterdorf), von Januar 2024 bis "
+            "Februar 2024. Februar 2024: Stadt Musterstadt gesperrt; Stadt Beispielburg "
+            "gesperrt; Gemeinde Weiterdorf 60.") in desc
+    svg = page.split('<desc id="vergleich-1-absolut-d">')[1].split("</svg>")[0]
+    dashes = re.findall(r'<path d="M[^"]*" fill="none" stroke="(#\w+)"[^>]*?'
+                        r'(?: stroke-dasharray="([^"]+)")?/>', svg)
+    assert len({d for _, d in dashes}) == len(dashes) == 3  # each line its own dash pattern
+    assert "<circle" in svg and "<rect" in svg and "<polygon" in svg  # and its own marker
+    assert 'role="img" aria-labelledby="vergleich-1-absolut-t vergleich-1-absolut-d"' in page
+
+
+def test_the_average_is_not_summed_and_only_members_are_compared() -> None:
+    assert default_measures(SCHEMA, "monat") == ["anzahl"]
+    assert compare(_table(), SCHEMA, MEMBERS[:1], "monat").members == [MEMBERS[0]]
+
+
+def test_no_page_without_two_members_and_a_note_without_population(tmp_path: Path) -> None:
+    assert write_comparison(tmp_path, _table(ROWS[:4]), SCHEMA, MEMBERS, title="F",
+                            period_field="monat") is None
+    assert not (tmp_path / COMPARISON_FILE).exists()
+    path = write_comparison(tmp_path, _table(), SCHEMA, MEMBERS, title="F", period_field="monat")
+    assert path is not None
+    page = path.read_text(encoding="utf-8")
+    assert "keine Einwohnertabelle angegeben" in _text(page) and "je1000" not in page
+
+
+def test_a_dataset_is_compared_when_its_table_has_the_ags_and_the_period() -> None:
+    resource = {"name": "fallzahlen", "path": "fallzahlen.csv", "schema": SCHEMA}
+    descriptor = {"dcat": {"temporal_field": "monat"}, "resources": [resource]}
+    assert comparable_resource(descriptor, MEMBERS) is resource
+    assert comparable_resource(descriptor, MEMBERS[:1]) is None
+    single = {"dcat": {"temporal_field": "monat"}, "resources": [
+        {"name": "x", "path": "x.csv", "schema": {"fields": SCHEMA["fields"][1:]}}]}
+    assert comparable_resource(single, MEMBERS) is None
