@@ -5,8 +5,9 @@ source and reference date). Each figure is the sum over the table's other dimens
 includes a suppressed cell stays suppressed (see comparison_data.py), and the page says so in
 plain German.
 
-`write_comparison` is the entry point; `comparable_resource` tells whether a published dataset is
-a combined table of several members.
+`write_comparison` is the entry point; `write_for_dataset` is what the local target calls for a
+dataset being published (`LocalCatalog(..., comparison=ComparisonSetup(members, population))`):
+it writes the page when the dataset is a combined table of several members.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from flows.adapters.local.layout import (
     scroll_table,
 )
 from flows.adapters.local.line_chart import Line, legend, line_svg
-from flows.model.tables import Table
+from flows.model.tables import Table, read_table
 from flows.specs.population import Population
 
 COMPARISON_FILE = "vergleich.html"
@@ -228,3 +229,19 @@ def write_comparison(folder: Path, table: Table, schema: dict[str, Any],
     path.write_text(render_comparison(title, comparison, unit=unit, population=population,
                                       site=site), encoding="utf-8")
     return path
+
+
+def write_for_dataset(folder: Path, descriptor: dict[str, Any], setup: ComparisonSetup,
+                      site: dict[str, Any] | None = None) -> Path | None:
+    """Write the comparison page into a dataset folder being published, if the dataset is a
+    combined table of several members (`comparable_resource`); else None, nothing written."""
+    resource = comparable_resource(descriptor, setup.members)
+    if resource is None or not (folder / resource["path"]).is_file():
+        return None
+    with (folder / resource["path"]).open(encoding="utf-8", newline="") as handle:
+        table = read_table(handle)
+    block = descriptor.get("dcat") or {}
+    return write_comparison(folder, table, resource.get("schema") or {}, setup.members,
+                            setup.population, title=str(descriptor.get("title") or ""),
+                            period_field=str(block["temporal_field"]),
+                            unit=str(block.get("temporal_unit") or ""), site=site)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from flows.adapters.local import history
+from flows.adapters.local.comparison_page import COMPARISON_FILE, ComparisonSetup, write_for_dataset
 from flows.adapters.local.dataset_page import citation, render_dataset
 from flows.adapters.local.digest import digest
 from flows.adapters.local.excel import TooLargeForExcelError, write_xlsx
@@ -47,10 +48,14 @@ CATALOG_STATE = ".catalog-state.json"
 class LocalCatalog:
     """Publishes bundles into a folder (see module docstring)."""
 
-    def __init__(self, root: Path, catalog: CatalogInfo | None = None) -> None:
+    def __init__(self, root: Path, catalog: CatalogInfo | None = None,
+                 comparison: ComparisonSetup | None = None) -> None:
         self.root = root
         self.catalog = catalog
         """Catalog metadata for the RDF files; without it no RDF is written."""
+        self.comparison = comparison
+        """Members and population: a combined table of several members gets a comparison page
+        (comparison_page.py); without it none is written."""
         self.label = f"local:{root}"
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
@@ -87,6 +92,9 @@ class LocalCatalog:
                 "documents": {item.path.name: item.title for item in bundle.files
                               if item.format in ("HTML", "PDF")},  # e.g. a progress report
             }
+            if self.comparison is not None and write_for_dataset(
+                    staging, descriptor, self.comparison, self._site()) is not None:
+                marker["comparison"] = COMPARISON_FILE
             if self.catalog is not None:
                 graph = dataclasses.replace(bundle, descriptor=descriptor).graph(self.catalog,
                                                                                  when)

@@ -4,8 +4,8 @@ and the members' names in chart, legend and table."""
 
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,24 +13,21 @@ import pytest
 from flows.adapters.local.comparison_data import Cell, compare, default_measures
 from flows.adapters.local.comparison_page import (
     COMPARISON_FILE,
+    COMPARISON_LINK,
     SUPPRESSED_HTML,
+    ComparisonSetup,
     comparable_resource,
     write_comparison,
 )
+from flows.adapters.local.layout import german_number
+from flows.adapters.local.target import LocalCatalog
+from flows.metadata.descriptor import load_catalog
 from flows.model.tables import Table
 from flows.specs.population import Population
+from tests import combined
+from tests.helpers import MONTHLY, ROOT
 
-
-@dataclass(frozen=True)
-class Member:
-    id: str
-    name: str
-    ags: str
-
-
-MEMBERS = (Member("musterstadt", "Stadt Musterstadt", "07318000"),
-           Member("beispielburg", "Stadt Beispielburg", "07319000"),
-           Member("weiterdorf", "Gemeinde Weiterdorf", "06432024"))
+MEMBERS = combined.MEMBERS
 SCHEMA = {"fields": [{"name": "ags", "type": "string"},
                      {"name": "monat", "title": "Monat", "type": "date"},
                      {"name": "leistung", "title": "Verwaltungsleistung", "type": "string"},
@@ -176,3 +173,30 @@ def test_a_dataset_is_compared_when_its_table_has_the_ags_and_the_period() -> No
     single = {"dcat": {"temporal_field": "monat"}, "resources": [
         {"name": "x", "path": "x.csv", "schema": {"fields": SCHEMA["fields"][1:]}}]}
     assert comparable_resource(single, MEMBERS) is None
+
+
+def test_the_local_target_writes_and_links_the_page_of_a_combined_table(tmp_path: Path) -> None:
+    catalog = LocalCatalog(tmp_path / "catalog", load_catalog(ROOT),
+                           comparison=ComparisonSetup(combined.MEMBERS, POPULATION))
+    assert catalog.publish(combined.combined_bundle(ROOT, tmp_path / "w")).status == "published"
+    catalog.finish()
+    folder = tmp_path / "catalog" / MONTHLY
+    page = (folder / COMPARISON_FILE).read_text(encoding="utf-8")
+    assert f'<a href="{COMPARISON_FILE}">{COMPARISON_LINK}</a>' in (
+        folder / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="{MONTHLY}/{COMPARISON_FILE}">{COMPARISON_LINK}</a>' in (
+        tmp_path / "catalog" / "index.html").read_text(encoding="utf-8")
+    absolute = _cells(page, "vergleich-1-absolut-tabelle")
+    assert len(absolute) == 61 and list(absolute)[1] == "Januar 2021"  # header + 60 months
+    # each sum compared with the published rows: suppressed when any row of it is
+    with (folder / "fallzahlen.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for n, member in enumerate(combined.MEMBERS):
+        cells = [r["anzahl"] for r in rows if r["ags"] == member.ags and r["monat"] == "2021-01-01"]
+        expected = (". (gesperrt)" if "." in cells
+                    else german_number(sum(int(c) for c in cells if c)))
+        assert absolute["Januar 2021"][n] == expected
+    assert any(". (gesperrt)" in cells for cells in absolute.values())
+    plain = LocalCatalog(tmp_path / "plain", load_catalog(ROOT))
+    plain.publish(combined.combined_bundle(ROOT, tmp_path / "w2"))
+    assert not (tmp_path / "plain" / MONTHLY / COMPARISON_FILE).exists()
