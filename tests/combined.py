@@ -28,7 +28,7 @@ class Member:
 MEMBERS = (Member("musterstadt", "Stadt Musterstadt", "07318000"),
            Member("beispielburg", "Stadt Beispielburg", "07319000"),
            Member("weiterdorf", "Gemeinde Weiterdorf", "06432024"))
-SCALE = {"musterstadt": 1.0, "beispielburg": 1.6, "weiterdorf": 0.45}
+SCALE = {"musterstadt": 1.0, "beispielburg": 1.25, "weiterdorf": 0.65}
 
 
 def _scaled(cell: str, factor: float) -> str:

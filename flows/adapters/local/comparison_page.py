@@ -20,12 +20,12 @@ from typing import Any
 from flows.adapters.local.chart import UNITS
 from flows.adapters.local.comparison_data import (
     AGS_FIELD,
-    Cell,
     Comparison,
     MeasureView,
     MemberLike,
     compare,
 )
+from flows.adapters.local.comparison_figure import EMPTY_HTML, joined, view_figure
 from flows.adapters.local.layout import (
     esc,
     german_date,
@@ -34,17 +34,12 @@ from flows.adapters.local.layout import (
     period_label,
     scroll_table,
 )
-from flows.adapters.local.line_chart import Line, legend, line_svg
 from flows.model.tables import Table, read_table
 from flows.specs.population import Population
 
 COMPARISON_FILE = "vergleich.html"
 COMPARISON_LINK = "Die Mitglieder im Vergleich (Grafik und Tabelle)"
-OPEN_TABLES = 24
-"""Tables with up to this many periods are shown open; longer ones in a disclosure."""
 PER_TEXT = "je 1.000 Einwohnerinnen und Einwohner"
-SUPPRESSED_HTML = '.<span class="sr-only"> (gesperrt)</span>'
-EMPTY_HTML = '–<span class="sr-only"> (keine Angabe)</span>'
 
 
 @dataclass(frozen=True)
@@ -54,12 +49,6 @@ class ComparisonSetup:
 
     members: Sequence[MemberLike]
     population: Population | None = None
-
-
-def joined(names: Sequence[str]) -> str:
-    """'A, B und C'."""
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " und " + names[-1]
 
 
 def comparable_resource(descriptor: dict[str, Any],
@@ -76,77 +65,88 @@ def comparable_resource(descriptor: dict[str, Any],
     return None
 
 
-def _text(cell: Cell | None, digits: int | None) -> str:
-    if cell is None or (cell.value is None and not cell.suppressed):
-        return EMPTY_HTML
-    if cell.suppressed:
-        return SUPPRESSED_HTML
-    assert cell.value is not None
-    return esc(german_number(cell.value, digits))
-
-
-def _plain(cell: Cell | None, digits: int | None) -> str:
-    if cell is None or (cell.value is None and not cell.suppressed):
-        return "keine Angabe"
-    return "gesperrt" if cell.suppressed else german_number(cell.value or 0.0, digits)
-
-
-def _view(n: int, suffix: str, caption: str, figures: dict[tuple[str, str], Cell],
-          comparison: Comparison, unit: str, digits: int | None) -> str:
-    """Chart and table of one measure in one view (absolute or per 1,000)."""
-    ident = f"vergleich-{n}-{suffix}"
-    periods, members = comparison.periods, comparison.members
-    label = UNITS.get(unit, "Zeitraum")
-    lines = [Line(m.name, [figures.get((m.id, p), Cell()).value for p in periods])
-             for m in members]
-    last = periods[-1]
-    latest = "; ".join(f"{m.name} {_plain(figures.get((m.id, last)), digits)}" for m in members)
-    gaps = any(c.suppressed for c in figures.values())
-    everyone = joined([m.name for m in members])
-    desc = (f"Liniendiagramm: {caption}, eine Linie je Mitglied ({everyone}), von "
-            f"{period_label(periods[0], unit)} bis {period_label(last, unit)}. "
-            f"{period_label(last, unit)}: {latest}."
-            + (" Gesperrte Werte sind Lücken in der Linie." if gaps else "")
-            + " Alle Werte stehen in der Tabelle unter der Grafik.")
-    svg = line_svg(ident, periods, unit, lines, desc)
-    rows = [[esc(period_label(p, unit))] + [_text(figures.get((m.id, p)), digits)
-                                           for m in members] for p in periods]
-    table = scroll_table(f"{esc(caption)}: die Werte ({label} × Mitglied)",
-                         [esc(label)] + [esc(m.name) for m in members], rows,
-                         ident=f"{ident}-tabelle", numeric=set(range(1, len(members) + 1)),
-                         row_headers=True)
-    opened = " open" if len(periods) <= OPEN_TABLES else ""
-    return (f'<figure>\n<figcaption id="{ident}-t">{esc(caption)}</figcaption>\n'
-            f"{legend([m.name for m in members])}\n{svg}\n</figure>\n"
-            f"<details{opened}><summary>Die Werte als Tabelle</summary>\n{table}\n</details>")
-
-
-def _measure(n: int, view: MeasureView, comparison: Comparison, unit: str,
-             population: Population | None) -> str:
+def _section(n: int, k: int, view: MeasureView, comparison: Comparison, unit: str) -> str:
+    """One category (k > 0) or all together (k = 0): absolute and per 1,000 inhabitants."""
     per = UNITS.get(unit, "Zeitraum")
-    parts = [f'<h2 id="kennzahl-{n}">{esc(view.title)}</h2>',
-             f'<h3 id="kennzahl-{n}-absolut">Absolute Zahlen</h3>',
-             _view(n, "absolut", f"{view.title} je {per}", view.absolute, comparison, unit, None)]
-    if view.per_thousand is not None and population is not None:
-        parts += [f'<h3 id="kennzahl-{n}-je1000">{esc(PER_TEXT[0].upper() + PER_TEXT[1:])}</h3>',
-                  f"<p>{esc(view.title)} geteilt durch die Einwohnerzahl, mal 1.000 "
-                  f"(Einwohnerzahlen: {esc(population.source)}, Stand "
-                  f"{esc(german_date(population.reference_date))}).</p>",
-                  _view(n, "je1000", f"{view.title} {PER_TEXT} je {per}",
-                        view.per_thousand, comparison, unit, 2)]
-    return "\n".join(parts)
+    what = f"{view.title}, {view.group}" if view.group else view.title
+    over = [d for d in comparison.summed_over if d != comparison.breakdown] if view.group \
+        else comparison.summed_over
+    parts = [f'<section class="gruppe" data-gruppe="{k}" aria-labelledby="gruppe-{n}-{k}">',
+             f'<h3 id="gruppe-{n}-{k}">{esc(view.group or "Insgesamt")}</h3>',
+             f"<p>Summe über {esc(joined(over))}.</p>" if over else "",
+             '<div data-ansicht="absolut">',
+             f'<h4 id="kennzahl-{n}-{k}-absolut">Absolute Zahlen</h4>',
+             view_figure(n, f"{k}-absolut", f"{what} je {per}", view.absolute, comparison, unit,
+                   None), "</div>"]
+    if view.per_thousand is not None:
+        parts += ['<div data-ansicht="je1000">',
+                  f'<h4 id="kennzahl-{n}-{k}-je1000">{PER_TEXT[0].upper() + PER_TEXT[1:]}</h4>',
+                  view_figure(n, f"{k}-je1000", f"{what} {PER_TEXT} je {per}", view.per_thousand,
+                        comparison, unit, 2), "</div>"]
+    return "\n".join(p for p in parts if p) + "\n</section>"
 
 
-def suppression_text(summed_over: Sequence[str]) -> str:
-    over = f" über alle Werte von {joined(summed_over)}" if summed_over else ""
+def _controls(n: int, views: Sequence[MeasureView], breakdown: str | None) -> str:
+    """The choice of category and view; hidden without JavaScript (then all is shown)."""
+    parts = []
+    if breakdown and len(views) > 1:
+        options = "".join(f'<option value="{k}">{esc(v.group or "Insgesamt")}</option>'
+                          for k, v in enumerate(views))
+        parts.append(f'<div><label for="gruppe-{n}">{esc(breakdown)}</label>'
+                     f'<select id="gruppe-{n}" data-wahl="gruppe">{options}</select></div>')
+    if views[0].per_thousand is not None:
+        parts.append(f'<div><label for="ansicht-{n}">Ansicht</label>'
+                     f'<select id="ansicht-{n}" data-wahl="ansicht">'
+                     '<option value="absolut">Absolute Zahlen</option>'
+                     f'<option value="je1000">{PER_TEXT[0].upper() + PER_TEXT[1:]}</option>'
+                     "</select></div>")
+    if not parts:
+        return ""
+    # the box, not the form, is hidden: the form's flex layout would override `hidden`
+    return (f'<div class="auswahl" hidden><form class="filters" aria-label="Auswahl für die '
+            f'Kennzahl {esc(views[0].title)}">' + "".join(parts) + "</form></div>")
+
+
+SCRIPT = """<script>
+(() => {
+  for (const box of document.querySelectorAll('.kennzahl')) {
+    const choice = box.querySelector('.auswahl');
+    if (!choice) continue;
+    choice.hidden = false;
+    const form = choice.querySelector('form');
+    const group = form.querySelector('[data-wahl=gruppe]');
+    const view = form.querySelector('[data-wahl=ansicht]');
+    const update = () => {
+      for (const s of box.querySelectorAll('section.gruppe')) {
+        s.hidden = group ? s.dataset.gruppe !== group.value : false;
+      }
+      for (const d of box.querySelectorAll('[data-ansicht]')) {
+        d.hidden = view ? d.dataset.ansicht !== view.value : false;
+      }
+    };
+    form.addEventListener('change', update);
+    update();
+  }
+})();
+</script>
+"""
+
+
+def _measure(n: int, views: Sequence[MeasureView], comparison: Comparison, unit: str) -> str:
+    sections = "\n".join(_section(n, k, v, comparison, unit) for k, v in enumerate(views))
+    return (f'<div class="kennzahl">\n<h2 id="kennzahl-{n}">{esc(views[0].title)}</h2>\n'
+            f"{_controls(n, views, comparison.breakdown)}\n{sections}\n</div>")
+
+
+def suppression_text() -> str:
     return ('<p class="note">Ein Punkt (.) steht für einen <strong>gesperrten Wert</strong>. '
             "Sehr kleine Fallzahlen werden nicht veröffentlicht, damit niemand auf einzelne "
-            f"Personen schließen kann. Jede Zahl hier ist eine Summe{esc(over)}. Steckt in "
-            "einer Summe auch nur ein gesperrter Wert, ist die ganze Summe gesperrt: Sie wird "
-            "weder mit 0 gerechnet noch ohne den gesperrten Wert gezeigt, denn sonst ließe "
-            "sich der gesperrte Wert ausrechnen. Dasselbe gilt für die Werte je 1.000 "
-            "Einwohnerinnen und Einwohner. In der Grafik ist ein gesperrter Wert eine Lücke. "
-            "Ein Strich (–) bedeutet: keine Angabe.</p>")
+            "Personen schließen kann. Jede Zahl hier ist eine Summe. Steckt in einer Summe auch "
+            "nur ein gesperrter Wert, ist die ganze Summe gesperrt: Sie wird weder mit 0 "
+            "gerechnet noch ohne den gesperrten Wert gezeigt, denn sonst ließe sich der "
+            "gesperrte Wert ausrechnen. Dasselbe gilt für die Werte je 1.000 Einwohnerinnen "
+            "und Einwohner. In der Grafik ist ein gesperrter Wert eine Lücke. Ein Strich (–) "
+            "bedeutet: keine Angabe.</p>")
 
 
 def _population_section(comparison: Comparison, population: Population | None) -> str:
@@ -171,32 +171,39 @@ def render_comparison(title: str, comparison: Comparison, *, unit: str = "",
                       site: dict[str, Any] | None = None) -> str:
     """The whole page (see module docstring)."""
     names = joined([m.name for m in comparison.members])
-    measures = joined([f"„{v.title}“" for v in comparison.measures])
+    fields: dict[str, list[MeasureView]] = {}
+    for view in comparison.measures:
+        fields.setdefault(view.field, []).append(view)
+    measures = joined([f"„{views[0].title}“" for views in fields.values()])
     per = UNITS.get(unit, "Zeitraum")
     span = (f"von {period_label(comparison.periods[0], unit)} bis "
             f"{period_label(comparison.periods[-1], unit)}")
-    over = (f", jeweils als Summe über {joined(comparison.summed_over)}"
-            if comparison.summed_over else "")
+    split = f" und je {comparison.breakdown}" if comparison.breakdown else ""
     heading = f"{title}: die Mitglieder im Vergleich"
     toc = []
-    for n, view in enumerate(comparison.measures, start=1):
-        views = [f'<a href="#kennzahl-{n}-absolut">absolut</a>']
-        if view.per_thousand is not None:
-            views.append(f'<a href="#kennzahl-{n}-je1000">{PER_TEXT}</a>')
-        toc.append(f'<li><a href="#kennzahl-{n}">{esc(view.title)}</a>: {", ".join(views)}</li>')
+    for n, views in enumerate(fields.values(), start=1):
+        parts = "".join(f'<li><a href="#gruppe-{n}-{k}">{esc(v.group or "Insgesamt")}</a></li>'
+                        for k, v in enumerate(views))
+        toc.append(f'<li><a href="#kennzahl-{n}">{esc(views[0].title)}</a>'
+                   + (f"<ul>{parts}</ul>" if len(views) > 1 else "") + "</li>")
+    per_note = (f"<p>Die Werte {PER_TEXT} sind die Summe geteilt durch die Einwohnerzahl, mal "
+                f"1.000 (Einwohnerzahlen: {esc(population.source)}, Stand "
+                f"{esc(german_date(population.reference_date))}).</p>" if population else "")
     body = [f"<h1>{esc(heading)}</h1>",
-            f'<p class="summary">{esc(measures)} in {esc(names)} {span}, je {per}{esc(over)}.</p>',
+            f'<p class="summary">{esc(measures)} in {esc(names)} {span}, je {per}, insgesamt'
+            f"{esc(split)}: als Grafik und als Tabelle, absolut"
+            + (f" und {PER_TEXT}" if population else "") + ".</p>",
             f'<p><a href="index.html">Zum Datensatz „{esc(title)}“</a> mit allen Daten zum '
-            "Herunterladen.</p>",
-            suppression_text(comparison.summed_over),
+            "Herunterladen.</p>", suppression_text(), per_note,
             f'<nav aria-labelledby="inhalt"><h2 id="inhalt">Auf dieser Seite</h2><ul>'
             f"{''.join(toc)}"
             + ('<li><a href="#einwohner">Einwohnerzahlen</a></li>' if population else "")
             + "</ul></nav>"]
-    body += [_measure(n, v, comparison, unit, population)
-             for n, v in enumerate(comparison.measures, start=1)]
+    body += [_measure(n, views, comparison, unit)
+             for n, views in enumerate(fields.values(), start=1)]
     body.append(_population_section(comparison, population))
-    return page(heading, "\n".join(body), site=site, home="../", feed="../feed.xml")
+    return page(heading, "\n".join(p for p in body if p), site=site, home="../",
+                feed="../feed.xml", script=SCRIPT)
 
 
 def write_comparison(folder: Path, table: Table, schema: dict[str, Any],

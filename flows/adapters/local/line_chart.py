@@ -89,12 +89,15 @@ def line_svg(ident: str, periods: Sequence[str], unit: str, lines: Sequence[Line
     def y_of(value: float) -> float:
         return TOP + plot_h - max(value, 0.0) / top * plot_h
 
-    every = max(1, math.ceil(count / TICKS))
-    for n, key in enumerate(periods):
-        if n % every == 0:
-            anchor = "start" if n == 0 else "end" if n == count - 1 else "middle"
-            shapes.append(f'<text x="{x_of(n):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">'
-                          f"{esc(short_period(key, unit))}</text>")
+    if unit == "month" and count > 12:  # years under their Januaries
+        ticks = [(n, key[:4]) for n, key in enumerate(periods) if key[5:7] == "01"]
+    else:
+        every = max(1, math.ceil(count / TICKS))
+        ticks = [(n, short_period(key, unit)) for n, key in enumerate(periods) if n % every == 0]
+    for n, text in ticks:
+        anchor = "end" if x_of(n) > WIDTH - RIGHT - 30 else "middle"
+        shapes.append(f'<text x="{x_of(n):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">'
+                      f"{esc(text)}</text>")
     spacing = max(1, math.ceil(count / MARKS))
     for index, line in enumerate(lines):
         colour, dash, kind = STYLES[index % len(STYLES)]

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from flows.adapters.local.comparison_data import Cell, compare, default_measures
+from flows.adapters.local.comparison_figure import SUPPRESSED_HTML
 from flows.adapters.local.comparison_page import (
     COMPARISON_FILE,
     COMPARISON_LINK,
-    SUPPRESSED_HTML,
     ComparisonSetup,
     comparable_resource,
     write_comparison,
@@ -43,6 +43,7 @@ ROWS = [
     ["07318000", "2024-01-01", "Pass", "Post", "1000", "3.1"],
     ["07318000", "2024-02-01", "Pass", "online", "7", "2.0"],
     ["07318000", "2024-02-01", "Pass", "Post", ".", "4.0"],
+    ["07318000", "2024-02-01", "Ausweis", "online", "40", "1.0"],
     # Beispielburg: January 30 (an empty cell adds nothing), February only "." → suppressed
     ["07319000", "2024-01-01", "Pass", "online", "10", "1.0"],
     ["07319000", "2024-01-01", "Pass", "Post", "20", "1.0"],
@@ -101,21 +102,36 @@ def test_a_sum_with_a_suppressed_cell_is_suppressed_never_zero_or_partial() -> N
 
 
 def test_the_page_shows_suppressed_sums_as_a_point_and_says_why(page: str) -> None:
-    absolute = _cells(page, "vergleich-1-absolut-tabelle")
+    absolute = _cells(page, "vergleich-1-0-absolut-tabelle")
     assert absolute["Monat"] == ["Stadt Musterstadt", "Stadt Beispielburg", "Gemeinde Weiterdorf"]
     assert absolute["Januar 2024"] == ["2.234", "30", "45"]
     assert absolute["Februar 2024"] == [". (gesperrt)", ". (gesperrt)", "60"]
-    per = _cells(page, "vergleich-1-je1000-tabelle")
+    per = _cells(page, "vergleich-1-0-je1000-tabelle")
     assert per["Februar 2024"] == [". (gesperrt)", ". (gesperrt)", "2,00"]
     assert SUPPRESSED_HTML in page and ">7<" not in page and "999.999" not in page
     text = _text(page)
     assert ("Steckt in einer Summe auch nur ein gesperrter Wert, ist die ganze Summe gesperrt: "
             "Sie wird weder mit 0 gerechnet noch ohne den gesperrten Wert gezeigt") in text
-    assert "Summe über alle Werte von Verwaltungsleistung und Zugangskanal" in text
+    assert "Insgesamt Summe über Verwaltungsleistung und Zugangskanal." in text
+
+
+def test_each_service_is_compared_too_summed_over_the_channels_only(page: str) -> None:
+    found = compare(_table(), SCHEMA, MEMBERS, "monat", ["anzahl"])
+    assert [v.group for v in found.measures] == [None, "Ausweis", "Pass"]
+    assert found.breakdown == "Verwaltungsleistung"
+    assert found.measures[1].absolute == {("musterstadt", "2024-02-01"): Cell(40.0)}
+    assert found.measures[2].absolute[("musterstadt", "2024-02-01")] == Cell(None, True)
+    ausweis = _cells(page, "vergleich-1-1-absolut-tabelle")
+    assert ausweis["Januar 2024"] == ["– (keine Angabe)"] * 3
+    assert ausweis["Februar 2024"] == ["40", "– (keine Angabe)", "– (keine Angabe)"]
+    assert "Ausweis Summe über Zugangskanal." in _text(page)
+    assert ('<select id="gruppe-1" data-wahl="gruppe"><option value="0">Insgesamt</option>'
+            '<option value="1">Ausweis</option><option value="2">Pass</option></select>') in page
+    assert compare(_table(), SCHEMA, MEMBERS, "monat", breakdown=None).breakdown is None
 
 
 def test_figures_per_thousand_inhabitants_use_the_declared_population(page: str) -> None:
-    per = _cells(page, "vergleich-1-je1000-tabelle")
+    per = _cells(page, "vergleich-1-0-je1000-tabelle")
     # 2.234 / 50.000 × 1.000; 30 / 15.000 × 1.000; 45 / 30.000 × 1.000 (the 2024 figure)
     assert per["Januar 2024"] == ["44,68", "2,00", "1,50"]
     text = _text(page)
@@ -134,20 +150,20 @@ def test_population_by_year_takes_the_periods_year_or_the_latest_before() -> Non
 def test_members_are_named_in_legend_chart_text_and_tables_with_lines_told_apart(
         page: str) -> None:
     legend = re.findall(r'<ul class="legende">(.*?)</ul>', page, re.S)
-    assert len(legend) == 2  # absolute and per 1,000
+    assert len(legend) == 6  # absolute and per 1,000, for all and each of two services
     assert [_text(li).strip() for li in re.findall(r"<li>(.*?)</li>", legend[0], re.S)] == [
         "Stadt Musterstadt", "Stadt Beispielburg", "Gemeinde Weiterdorf"]
-    desc = re.search(r'<desc id="vergleich-1-absolut-d">(.*?)</desc>', page).group(1)
+    desc = re.search(r'<desc id="vergleich-1-0-absolut-d">(.*?)</desc>', page).group(1)
     assert ("Liniendiagramm: Anzahl der Fälle je Monat, eine Linie je Mitglied (Stadt "
             "Musterstadt, Stadt Beispielburg und Gemeinde Weiterdorf), von Januar 2024 bis "
             "Februar 2024. Februar 2024: Stadt Musterstadt gesperrt; Stadt Beispielburg "
             "gesperrt; Gemeinde Weiterdorf 60.") in desc
-    svg = page.split('<desc id="vergleich-1-absolut-d">')[1].split("</svg>")[0]
+    svg = page.split('<desc id="vergleich-1-0-absolut-d">')[1].split("</svg>")[0]
     dashes = re.findall(r'<path d="M[^"]*" fill="none" stroke="(#\w+)"[^>]*?'
                         r'(?: stroke-dasharray="([^"]+)")?/>', svg)
     assert len({d for _, d in dashes}) == len(dashes) == 3  # each line its own dash pattern
     assert "<circle" in svg and "<rect" in svg and "<polygon" in svg  # and its own marker
-    assert 'role="img" aria-labelledby="vergleich-1-absolut-t vergleich-1-absolut-d"' in page
+    assert 'role="img" aria-labelledby="vergleich-1-0-absolut-t vergleich-1-0-absolut-d"' in page
 
 
 def test_the_average_is_not_summed_and_only_members_are_compared() -> None:
@@ -178,7 +194,8 @@ def test_a_dataset_is_compared_when_its_table_has_the_ags_and_the_period() -> No
 def test_the_local_target_writes_and_links_the_page_of_a_combined_table(tmp_path: Path) -> None:
     catalog = LocalCatalog(tmp_path / "catalog", load_catalog(ROOT),
                            comparison=ComparisonSetup(combined.MEMBERS, POPULATION))
-    assert catalog.publish(combined.combined_bundle(ROOT, tmp_path / "w")).status == "published"
+    bundle = combined.combined_bundle(ROOT, tmp_path / "w")
+    assert catalog.publish(bundle).status == "published"
     catalog.finish()
     folder = tmp_path / "catalog" / MONTHLY
     page = (folder / COMPARISON_FILE).read_text(encoding="utf-8")
@@ -186,7 +203,7 @@ def test_the_local_target_writes_and_links_the_page_of_a_combined_table(tmp_path
         folder / "index.html").read_text(encoding="utf-8")
     assert f'<a href="{MONTHLY}/{COMPARISON_FILE}">{COMPARISON_LINK}</a>' in (
         tmp_path / "catalog" / "index.html").read_text(encoding="utf-8")
-    absolute = _cells(page, "vergleich-1-absolut-tabelle")
+    absolute = _cells(page, "vergleich-1-0-absolut-tabelle")
     assert len(absolute) == 61 and list(absolute)[1] == "Januar 2021"  # header + 60 months
     # each sum compared with the published rows: suppressed when any row of it is
     with (folder / "fallzahlen.csv").open(encoding="utf-8", newline="") as handle:
@@ -198,5 +215,5 @@ def test_the_local_target_writes_and_links_the_page_of_a_combined_table(tmp_path
         assert absolute["Januar 2021"][n] == expected
     assert any(". (gesperrt)" in cells for cells in absolute.values())
     plain = LocalCatalog(tmp_path / "plain", load_catalog(ROOT))
-    plain.publish(combined.combined_bundle(ROOT, tmp_path / "w2"))
+    plain.publish(bundle)
     assert not (tmp_path / "plain" / MONTHLY / COMPARISON_FILE).exists()
