@@ -17,6 +17,7 @@ from typing import Any
 from flows.errors import ConfigError, UnknownDatasetError
 from flows.metadata import descriptor as metadata
 from flows.metadata import reference
+from flows.specs import members
 from flows.specs.consistency import check_resource, period_formats
 from flows.specs.datasets import (
     AggregateSpec,
@@ -118,10 +119,14 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             "und dataset.yaml.",
             dataset=name,
         )
-    descriptor = metadata.complete(read_yaml(folder / "datapackage.yaml", name),
-                                   metadata.load_catalog(project))
     internal = read_yaml(folder / "dataset.yaml", name)
     _check_internal(internal, folder / "dataset.yaml", name)
+    member = members.resolve(members.load_members(project), internal.get("member"), name)
+    catalog = metadata.load_catalog(project)
+    catalog = dataclasses.replace(
+        catalog, defaults=members.with_member_defaults(catalog.defaults, member))
+    descriptor = metadata.complete(read_yaml(folder / "datapackage.yaml", name), catalog)
+    owner_org, organization_title = members.organisation(internal, member, name)
     if descriptor.get("name") != name:
         raise ConfigError(
             f"datapackage.yaml von '{name}': 'name' ist '{descriptor.get('name')}', muss aber dem "
@@ -143,11 +148,11 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         folder=folder,
         descriptor=descriptor,
         resources=resources,
-        owner_org=internal["ckan"]["owner_org"],
-        organization_title=(internal["ckan"].get("organization_title")
-                            or internal["ckan"]["owner_org"]),
+        owner_org=owner_org,
+        organization_title=organization_title,
         approval=dict(internal.get("approval") or {}),
         notify=dict(internal.get("notify") or {}),
+        member=member.id if member else None,
     )
     if check:
         found = metadata.check(spec.public_descriptor(), name, reference.find(project))
