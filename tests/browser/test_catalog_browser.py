@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from flows.adapters.local.comparison_page import COMPARISON_FILE, ComparisonSetup
+from flows.adapters.local.comparison_page import COMPARISON_FILE, comparison_setup
 from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.model.results import DatasetResult, RunSummary
 from flows.run import sequence
-from flows.specs.population import load_population
+from flows.specs.members import load_members
 from flows.stages.report import write_reports
 from tests import combined
 from tests.browser.pages import artifacts, overflow, violations
@@ -44,7 +44,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                                   DatasetResult("online-dienste", "Online-Dienste", "published")])
     reports = write_reports(summary, root / "reports")
     verbund = LocalCatalog(root / "verbund", load_catalog(ROOT),
-                           comparison=ComparisonSetup(combined.MEMBERS, load_population(ROOT)))
+                           comparison=comparison_setup(ROOT))  # the example's members
     verbund.publish(combined.combined_bundle(ROOT, root / "w-verbund"))
     verbund.finish()
     return {"index": root / "catalog" / "index.html",
@@ -167,9 +167,9 @@ def test_comparison_charts_shrink_to_the_screen_with_legend_and_tables(
     for box in boxes:
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
         assert box["height"] > 100
-    assert [text.strip() for text in legend] == [m.name for m in combined.MEMBERS]
+    assert [text.strip() for text in legend] == [m.name for m in load_members(ROOT).values()]
     assert lines == 3 and visible
-    assert headers == ["Monat", *(m.name for m in combined.MEMBERS)]
+    assert headers == ["Monat", *(m.name for m in load_members(ROOT).values())]
 
 
 def test_comparison_choice_of_service_and_view_with_javascript(browser,  # noqa: ANN001

@@ -35,7 +35,8 @@ from flows.adapters.local.layout import (
     scroll_table,
 )
 from flows.model.tables import Table, read_table
-from flows.specs.population import Population
+from flows.specs.members import load_members
+from flows.specs.population import Population, load_population
 
 COMPARISON_FILE = "vergleich.html"
 COMPARISON_LINK = "Die Mitglieder im Vergleich (Grafik und Tabelle)"
@@ -49,6 +50,19 @@ class ComparisonSetup:
 
     members: Sequence[MemberLike]
     population: Population | None = None
+
+
+def comparison_setup(project: Path) -> ComparisonSetup | None:
+    """The members and the population table declared in the project's catalog.yaml, for
+    `LocalCatalog(..., comparison=...)`; None when it declares fewer than two members.
+
+    Raises:
+        ConfigError: `members:` or `population:` (or its table) is invalid.
+    """
+    members = list(load_members(project).values())
+    if len(members) < 2:
+        return None
+    return ComparisonSetup(members, load_population(project))
 
 
 def comparable_resource(descriptor: dict[str, Any],

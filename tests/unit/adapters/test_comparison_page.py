@@ -17,6 +17,7 @@ from flows.adapters.local.comparison_page import (
     COMPARISON_LINK,
     ComparisonSetup,
     comparable_resource,
+    comparison_setup,
     write_comparison,
 )
 from flows.adapters.local.layout import german_number
@@ -217,3 +218,14 @@ def test_the_local_target_writes_and_links_the_page_of_a_combined_table(tmp_path
     plain = LocalCatalog(tmp_path / "plain", load_catalog(ROOT))
     plain.publish(bundle)
     assert not (tmp_path / "plain" / MONTHLY / COMPARISON_FILE).exists()
+
+
+def test_the_setup_comes_from_the_members_and_population_of_catalog_yaml(tmp_path: Path) -> None:
+    setup = comparison_setup(ROOT)
+    assert setup is not None and setup.population is not None
+    assert [(m.id, m.ags) for m in setup.members] == [(m.id, m.ags) for m in combined.MEMBERS]
+    assert all(setup.population.inhabitants(m.ags) for m in setup.members)
+    (tmp_path / "datapackages").mkdir()
+    (tmp_path / "datapackages" / "catalog.yaml").write_text("title: Eine Stadt\n",
+                                                             encoding="utf-8")
+    assert comparison_setup(tmp_path) is None
