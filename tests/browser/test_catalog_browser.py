@@ -186,8 +186,12 @@ def test_comparison_choice_of_service_and_view_with_javascript(browser,  # noqa:
     per_thousand = shown()
     page.screenshot(path=str(artifacts("catalog") / "vergleich-auswahl-1280.png"),
                     full_page=True)
+    page.goto(site["vergleich"].as_uri() + "#gruppe-1-3")  # a link of the table of contents
+    linked = [h for h in page.locator("h3").all() if h.is_visible()][0].inner_text()
+    options = page.locator("#gruppe-1 option").all_inner_texts()
     page.close()
     assert first == ["vergleich-1-0-absolut-t"]
     assert heading == "Personalausweis beantragen" and len(service) == 1
     assert service[0].endswith("-absolut-t") and service[0] != first[0]
     assert per_thousand == [service[0].replace("absolut", "je1000")]
+    assert linked == options[3] != "Insgesamt"

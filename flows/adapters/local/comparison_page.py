@@ -88,6 +88,7 @@ def _section(n: int, k: int, view: MeasureView, comparison: Comparison, unit: st
     parts = [f'<section class="gruppe" data-gruppe="{k}" aria-labelledby="gruppe-{n}-{k}">',
              f'<h3 id="gruppe-{n}-{k}">{esc(view.group or "Insgesamt")}</h3>',
              f"<p>Summe über {esc(joined(over))}.</p>" if over else "",
+             _mostly_suppressed(view, comparison),
              '<div data-ansicht="absolut">',
              f'<h4 id="kennzahl-{n}-{k}-absolut">Absolute Zahlen</h4>',
              view_figure(n, f"{k}-absolut", f"{what} je {per}", view.absolute, comparison, unit,
@@ -98,6 +99,19 @@ def _section(n: int, k: int, view: MeasureView, comparison: Comparison, unit: st
                   view_figure(n, f"{k}-je1000", f"{what} {PER_TEXT} je {per}", view.per_thousand,
                         comparison, unit, 2), "</div>"]
     return "\n".join(p for p in parts if p) + "\n</section>"
+
+
+def _mostly_suppressed(view: MeasureView, comparison: Comparison) -> str:
+    """A hint when more than half the sums of a view are suppressed."""
+    hidden = sum(c.suppressed for c in view.absolute.values())
+    if hidden * 2 <= len(view.absolute):
+        return ""
+    hint = (f" Je {comparison.breakdown} sind die Summen kleiner und seltener gesperrt: dort "
+            "lassen sich die Mitglieder besser vergleichen." if comparison.breakdown
+            and view.group is None else "")
+    return (f"<p>{german_number(hidden)} von {german_number(len(view.absolute))} Summen sind "
+            "gesperrt, weil sie mindestens einen gesperrten Wert enthalten." + esc(hint)
+            + "</p>")
 
 
 def _controls(n: int, views: Sequence[MeasureView], breakdown: str | None) -> str:
@@ -139,7 +153,17 @@ SCRIPT = """<script>
       }
     };
     form.addEventListener('change', update);
+    const follow = () => {  // a link to a category (table of contents) chooses it
+      const hit = /^#gruppe-(\\d+)-(\\d+)$/.exec(location.hash);
+      if (hit && group && box.querySelector('#gruppe-' + hit[1])) {
+        group.value = hit[2];
+        update();
+        document.getElementById(location.hash.slice(1)).scrollIntoView();
+      }
+    };
+    window.addEventListener('hashchange', follow);
     update();
+    follow();
   }
 })();
 </script>

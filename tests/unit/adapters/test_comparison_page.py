@@ -114,6 +114,7 @@ def test_the_page_shows_suppressed_sums_as_a_point_and_says_why(page: str) -> No
     assert ("Steckt in einer Summe auch nur ein gesperrter Wert, ist die ganze Summe gesperrt: "
             "Sie wird weder mit 0 gerechnet noch ohne den gesperrten Wert gezeigt") in text
     assert "Insgesamt Summe über Verwaltungsleistung und Zugangskanal." in text
+    assert "Summen sind gesperrt" not in text  # 2 of 6: no hint
 
 
 def test_each_service_is_compared_too_summed_over_the_channels_only(page: str) -> None:
@@ -215,6 +216,10 @@ def test_the_local_target_writes_and_links_the_page_of_a_combined_table(tmp_path
                     else german_number(sum(int(c) for c in cells if c)))
         assert absolute["Januar 2021"][n] == expected
     assert any(". (gesperrt)" in cells for cells in absolute.values())
+    # nearly every month holds a small count somewhere: the page says so and where to look
+    hidden = sum(cells.count(". (gesperrt)") for cells in absolute.values())
+    assert (f"{hidden} von 180 Summen sind gesperrt, weil sie mindestens einen gesperrten Wert "
+            "enthalten. Je Verwaltungsleistung sind die Summen kleiner") in page
     plain = LocalCatalog(tmp_path / "plain", load_catalog(ROOT))
     plain.publish(bundle)
     assert not (tmp_path / "plain" / MONTHLY / COMPARISON_FILE).exists()
