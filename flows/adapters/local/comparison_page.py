@@ -12,6 +12,8 @@ it writes the page when the dataset is a combined table of several members.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,17 @@ class ComparisonSetup:
 
     members: Sequence[MemberLike]
     population: Population | None = None
+
+
+def setup_digest(setup: ComparisonSetup) -> str:
+    """A fingerprint of the members and inhabitants a page is drawn from (a change of either
+    must redraw the pages even when the data is unchanged)."""
+    population = setup.population
+    found = ([(m.id, m.name, m.ags) for m in setup.members],
+             (population.source, population.reference_date, sorted(
+                 (ags, sorted(years.items(), key=lambda i: (i[0] is None, i[0] or 0)))
+                 for ags, years in population.figures.items())) if population else None)
+    return hashlib.sha256(repr(found).encode()).hexdigest()
 
 
 def comparison_setup(project: Path) -> ComparisonSetup | None:
@@ -271,8 +284,10 @@ def write_comparison(folder: Path, table: Table, schema: dict[str, Any],
     if len(comparison.members) < 2 or not comparison.periods or not comparison.measures:
         return None
     path = folder / COMPARISON_FILE
-    path.write_text(render_comparison(title, comparison, unit=unit, population=population,
-                                      site=site), encoding="utf-8")
+    partial = folder / f".{COMPARISON_FILE}.tmp"  # a reader never sees half a page
+    partial.write_text(render_comparison(title, comparison, unit=unit, population=population,
+                                         site=site), encoding="utf-8")
+    os.replace(partial, path)
     return path
 
 

@@ -26,7 +26,12 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from flows.adapters.local import history
-from flows.adapters.local.comparison_page import COMPARISON_FILE, ComparisonSetup, write_for_dataset
+from flows.adapters.local.comparison_page import (
+    COMPARISON_FILE,
+    ComparisonSetup,
+    setup_digest,
+    write_for_dataset,
+)
 from flows.adapters.local.dataset_page import citation, render_dataset
 from flows.adapters.local.digest import digest
 from flows.adapters.local.excel import TooLargeForExcelError, write_xlsx
@@ -71,6 +76,7 @@ class LocalCatalog:
         dest = self.root / slug
         self._recover(slug)
         if _read_marker(dest).get("content_hash") == bundle.content_hash:
+            self._refresh_comparison(dest, bundle.descriptor)
             return PublishOutcome(self.label, "unchanged", str(dest))
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".tmp-{slug}-", dir=self.root))
@@ -95,6 +101,7 @@ class LocalCatalog:
             if self.comparison is not None and write_for_dataset(
                     staging, descriptor, self.comparison, self._site()) is not None:
                 marker["comparison"] = COMPARISON_FILE
+                marker["comparison_inputs"] = setup_digest(self.comparison)
             if self.catalog is not None:
                 graph = dataclasses.replace(bundle, descriptor=descriptor).graph(self.catalog,
                                                                                  when)
@@ -123,6 +130,21 @@ class LocalCatalog:
         data_changed = any(published.get(item.path.name) != item.sha256 for item in bundle.files)
         return history.record(previous, dest if previous else None, bundle.descriptor, staging,
                               data_changed, when)
+
+    def _refresh_comparison(self, dest: Path, descriptor: dict[str, Any]) -> None:
+        """Redraw the comparison page of unchanged data when the members or inhabitants it is
+        drawn from changed (the dataset's version stays: its data and description did not)."""
+        marker = _read_marker(dest)
+        wanted = setup_digest(self.comparison) if self.comparison is not None else None
+        if marker.get("comparison_inputs") == wanted:
+            return
+        (dest / COMPARISON_FILE).unlink(missing_ok=True)
+        marker.pop("comparison", None)
+        marker.pop("comparison_inputs", None)
+        if self.comparison is not None and write_for_dataset(
+                dest, descriptor, self.comparison, self._site()) is not None:
+            marker.update(comparison=COMPARISON_FILE, comparison_inputs=wanted)
+        _write_if_changed(dest / MARKER, json.dumps(marker, indent=2) + "\n")
 
     def _site(self) -> dict[str, Any]:
         return self.catalog.site if self.catalog is not None else {}

@@ -5,6 +5,8 @@ and the members' names in chart, legend and table."""
 from __future__ import annotations
 
 import csv
+import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -220,6 +222,21 @@ def test_the_local_target_writes_and_links_the_page_of_a_combined_table(tmp_path
     hidden = sum(cells.count(". (gesperrt)") for cells in absolute.values())
     assert (f"{hidden} von 180 Summen sind gesperrt, weil sie mindestens einen gesperrten Wert "
             "enthalten. Je Verwaltungsleistung sind die Summen kleiner") in page
+    assert catalog.publish(bundle).status == "unchanged"
+    # new inhabitants redraw the page although the data is unchanged, without a new version
+    fewer = dataclasses.replace(POPULATION, figures={**POPULATION.figures,
+                                                     "07318000": {None: 25_000}})
+    again = LocalCatalog(tmp_path / "catalog", load_catalog(ROOT),
+                         comparison=ComparisonSetup(combined.MEMBERS, fewer))
+    version = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert again.publish(bundle).status == "unchanged"
+    assert _cells((folder / COMPARISON_FILE).read_text(encoding="utf-8"),
+                  "einwohner-tabelle")["Stadt Musterstadt"] == ["07318000", "25.000"]
+    assert json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))[
+        "version"] == version  # the data did not change
+    before = (folder / COMPARISON_FILE).stat().st_mtime_ns
+    assert again.publish(bundle).status == "unchanged"
+    assert (folder / COMPARISON_FILE).stat().st_mtime_ns == before
     plain = LocalCatalog(tmp_path / "plain", load_catalog(ROOT))
     plain.publish(bundle)
     assert not (tmp_path / "plain" / MONTHLY / COMPARISON_FILE).exists()
