@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.adapters.local.comparison_page import COMPARISON_FILE, comparison_setup
+from flows.adapters.local.comparison_page import COMPARISON_FILE
+from flows.adapters.local.comparison_setup import comparison_setup
 from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.model.results import DatasetResult, RunSummary

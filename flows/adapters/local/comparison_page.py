@@ -5,23 +5,18 @@ source and reference date). Each figure is the sum over the table's other dimens
 includes a suppressed cell stays suppressed (see comparison_data.py), and the page says so in
 plain German.
 
-`write_comparison` is the entry point; `write_for_dataset` is what the local target calls for a
-dataset being published (`LocalCatalog(..., comparison=ComparisonSetup(members, population))`):
-it writes the page when the dataset is a combined table of several members.
+`write_comparison` is the entry point; comparison_setup.py says when the local target calls it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flows.adapters.local.chart import UNITS
 from flows.adapters.local.comparison_data import (
-    AGS_FIELD,
     Comparison,
     MeasureView,
     MemberLike,
@@ -36,60 +31,12 @@ from flows.adapters.local.layout import (
     period_label,
     scroll_table,
 )
-from flows.model.tables import Table, read_table
-from flows.specs.members import load_members
-from flows.specs.population import Population, load_population
+from flows.model.tables import Table
+from flows.specs.population import Population
 
 COMPARISON_FILE = "vergleich.html"
 COMPARISON_LINK = "Die Mitglieder im Vergleich (Grafik und Tabelle)"
 PER_TEXT = "je 1.000 Einwohnerinnen und Einwohner"
-
-
-@dataclass(frozen=True)
-class ComparisonSetup:
-    """What the local target needs to write comparison pages: the members and, optionally,
-    the population table (flows/specs/population.py)."""
-
-    members: Sequence[MemberLike]
-    population: Population | None = None
-
-
-def setup_digest(setup: ComparisonSetup) -> str:
-    """A fingerprint of the members and inhabitants a page is drawn from (a change of either
-    must redraw the pages even when the data is unchanged)."""
-    population = setup.population
-    found = ([(m.id, m.name, m.ags) for m in setup.members],
-             (population.source, population.reference_date, sorted(
-                 (ags, sorted(years.items(), key=lambda i: (i[0] is None, i[0] or 0)))
-                 for ags, years in population.figures.items())) if population else None)
-    return hashlib.sha256(repr(found).encode()).hexdigest()
-
-
-def comparison_setup(project: Path) -> ComparisonSetup | None:
-    """The members and the population table declared in the project's catalog.yaml, for
-    `LocalCatalog(..., comparison=...)`; None when it declares fewer than two members.
-
-    Raises:
-        ConfigError: `members:` or `population:` (or its table) is invalid.
-    """
-    members = list(load_members(project).values())
-    if len(members) < 2:
-        return None
-    return ComparisonSetup(members, load_population(project))
-
-
-def comparable_resource(descriptor: dict[str, Any],
-                        members: Sequence[MemberLike]) -> dict[str, Any] | None:
-    """The resource to compare: the first whose schema has an `ags` field and the dataset's
-    period field (dcat temporal_field), in a dataset with at least two members; else None."""
-    period = (descriptor.get("dcat") or {}).get("temporal_field")
-    if len(members) < 2 or not isinstance(period, str):
-        return None
-    for resource in descriptor.get("resources", []):
-        names = {f.get("name") for f in (resource.get("schema") or {}).get("fields") or []}
-        if AGS_FIELD in names and period in names:
-            return resource
-    return None
 
 
 def _section(n: int, k: int, view: MeasureView, comparison: Comparison, unit: str) -> str:
@@ -289,19 +236,3 @@ def write_comparison(folder: Path, table: Table, schema: dict[str, Any],
                                          site=site), encoding="utf-8")
     os.replace(partial, path)
     return path
-
-
-def write_for_dataset(folder: Path, descriptor: dict[str, Any], setup: ComparisonSetup,
-                      site: dict[str, Any] | None = None) -> Path | None:
-    """Write the comparison page into a dataset folder being published, if the dataset is a
-    combined table of several members (`comparable_resource`); else None, nothing written."""
-    resource = comparable_resource(descriptor, setup.members)
-    if resource is None or not (folder / resource["path"]).is_file():
-        return None
-    with (folder / resource["path"]).open(encoding="utf-8", newline="") as handle:
-        table = read_table(handle)
-    block = descriptor.get("dcat") or {}
-    return write_comparison(folder, table, resource.get("schema") or {}, setup.members,
-                            setup.population, title=str(descriptor.get("title") or ""),
-                            period_field=str(block["temporal_field"]),
-                            unit=str(block.get("temporal_unit") or ""), site=site)

@@ -26,12 +26,8 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from flows.adapters.local import history
-from flows.adapters.local.comparison_page import (
-    COMPARISON_FILE,
-    ComparisonSetup,
-    setup_digest,
-    write_for_dataset,
-)
+from flows.adapters.local.comparison_page import COMPARISON_FILE
+from flows.adapters.local.comparison_setup import ComparisonSetup, setup_digest, write_for_dataset
 from flows.adapters.local.dataset_page import citation, render_dataset
 from flows.adapters.local.digest import digest
 from flows.adapters.local.excel import TooLargeForExcelError, write_xlsx

@@ -14,13 +14,11 @@ import pytest
 
 from flows.adapters.local.comparison_data import Cell, compare, default_measures
 from flows.adapters.local.comparison_figure import SUPPRESSED_HTML
-from flows.adapters.local.comparison_page import (
-    COMPARISON_FILE,
-    COMPARISON_LINK,
+from flows.adapters.local.comparison_page import COMPARISON_FILE, COMPARISON_LINK, write_comparison
+from flows.adapters.local.comparison_setup import (
     ComparisonSetup,
     comparable_resource,
     comparison_setup,
-    write_comparison,
 )
 from flows.adapters.local.layout import german_number
 from flows.adapters.local.target import LocalCatalog
