@@ -21,6 +21,7 @@ from flows.adapters.local.comparison_setup import (
     comparison_setup,
 )
 from flows.adapters.local.layout import german_number
+from flows.adapters.local.line_chart import Line, line_svg
 from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.model.tables import Table
@@ -249,3 +250,15 @@ def test_the_setup_comes_from_the_members_and_population_of_catalog_yaml(tmp_pat
     (tmp_path / "datapackages" / "catalog.yaml").write_text("title: Eine Stadt\n",
                                                              encoding="utf-8")
     assert comparison_setup(tmp_path) is None
+
+
+def test_a_suppressed_value_is_a_gap_and_a_lone_value_keeps_its_marker() -> None:
+    periods = [f"2024-{m:02d}-01" for m in range(1, 6)]
+    svg = line_svg("x", periods, "month", [Line("A", [1.0, None, 3.0, None, 5.0]),
+                                           Line("B", [1500.0] * 5)], "Beschreibung")
+    paths = re.findall(r'<path d="([^"]+)" fill="none"', svg)
+    assert paths[0].count("M") == 3 and "L" not in paths[0]  # three lone points, no line
+    assert paths[1].count("M") == 1 and paths[1].count("L") == 4
+    assert svg.count("<circle") == 3  # every lone point of A keeps its marker
+    assert '<desc id="x-d">Beschreibung</desc>' in svg
+    assert ">Mär 2024<" in svg and ">1.500<" in svg  # German axis: months, thousands
