@@ -65,4 +65,5 @@ def view_figure(n: int, suffix: str, caption: str, figures: dict[tuple[str, str]
     opened = " open" if len(periods) <= OPEN_TABLES else ""
     return (f'<figure>\n<figcaption id="{ident}-t">{esc(caption)}</figcaption>\n'
             f"{legend([m.name for m in members])}\n{svg}\n</figure>\n"
-            f"<details{opened}><summary>Die Werte als Tabelle</summary>\n{table}\n</details>")
+            f"<details{opened}><summary>Die Werte als Tabelle<span class=\"sr-only\">: "
+            f"{esc(caption)}</span></summary>\n{table}\n</details>")
