@@ -74,6 +74,8 @@ class Comparison:
     inhabitants: dict[str, dict[int | None, int | None]] = field(default_factory=dict)
     """Per member id: the inhabitants used, per year of the periods."""
     unknown_rows: int = 0
+    missing: list[MemberLike] = field(default_factory=list)
+    """Members without a row in the table (left out of this version of the combined table)."""
     """Rows whose AGS belongs to no member (left out)."""
 
 
@@ -167,7 +169,8 @@ def compare(table: Table, schema: dict[str, Any], members: Sequence[MemberLike],
             if f["name"] not in (AGS_FIELD, period_field) and f["name"] not in names
             and f.get("type", "string") not in MEASURE_TYPES]
     split_title = str(by_name[split].get("title") or split) if split else None
-    return Comparison(ordered, shown, views, dims, split_title, inhabitants, unknown)
+    return Comparison(ordered, shown, views, dims, split_title, inhabitants, unknown,
+                      [m for m in members if m.id not in seen])
 
 
 def _year(period: str) -> int | None:

@@ -136,6 +136,24 @@ def _measure(n: int, views: Sequence[MeasureView], comparison: Comparison, unit:
             f"{_controls(n, views, comparison.breakdown)}\n{sections}\n</div>")
 
 
+def _left_out(comparison: Comparison) -> str:
+    """Who is not compared: members without data in this version, rows of no member."""
+    notes = []
+    if comparison.missing:
+        names = joined([m.name for m in comparison.missing])
+        notes.append(f"Nicht im Vergleich: {names}. Die gemeinsame Tabelle enthält in dieser "
+                     "Fassung keine geprüften Daten "
+                     + ("dieses Mitglieds." if len(comparison.missing) == 1
+                        else "dieser Mitglieder."))
+    if comparison.unknown_rows:
+        notes.append(f"{german_number(comparison.unknown_rows)} "
+                     + ("Zeile gehört" if comparison.unknown_rows == 1 else "Zeilen gehören")
+                     + " zu keinem Mitglied (Gemeindeschlüssel unbekannt) und "
+                     + ("ist" if comparison.unknown_rows == 1 else "sind")
+                     + " nicht berücksichtigt.")
+    return "".join(f"<p>{esc(n)}</p>" for n in notes)
+
+
 def suppression_text() -> str:
     return ('<p class="note">Ein Punkt (.) steht für einen <strong>gesperrten Wert</strong>. '
             "Sehr kleine Fallzahlen werden nicht veröffentlicht, damit niemand auf einzelne "
@@ -192,7 +210,7 @@ def render_comparison(title: str, comparison: Comparison, *, unit: str = "",
             f"{esc(split)}: als Grafik und als Tabelle, absolut"
             + (f" und {PER_TEXT}" if population else "") + ".</p>",
             f'<p><a href="index.html">Zum Datensatz „{esc(title)}“</a> mit allen Daten zum '
-            "Herunterladen.</p>", suppression_text(), per_note,
+            "Herunterladen.</p>", _left_out(comparison), suppression_text(), per_note,
             f'<nav aria-labelledby="inhalt"><h2 id="inhalt">Auf dieser Seite</h2><ul>'
             f"{''.join(toc)}"
             + ('<li><a href="#einwohner">Einwohnerzahlen</a></li>' if population else "")

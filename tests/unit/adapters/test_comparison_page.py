@@ -116,6 +116,9 @@ def test_the_page_shows_suppressed_sums_as_a_point_and_says_why(page: str) -> No
             "Sie wird weder mit 0 gerechnet noch ohne den gesperrten Wert gezeigt") in text
     assert "Insgesamt Summe über Verwaltungsleistung und Zugangskanal." in text
     assert "Summen sind gesperrt" not in text  # 2 of 6: no hint
+    assert ("1 Zeile gehört zu keinem Mitglied (Gemeindeschlüssel unbekannt) und ist nicht "
+            "berücksichtigt.") in text
+    assert "Nicht im Vergleich" not in text
 
 
 def test_each_service_is_compared_too_summed_over_the_channels_only(page: str) -> None:
@@ -169,9 +172,17 @@ def test_members_are_named_in_legend_chart_text_and_tables_with_lines_told_apart
     assert 'role="img" aria-labelledby="vergleich-1-0-absolut-t vergleich-1-0-absolut-d"' in page
 
 
-def test_the_average_is_not_summed_and_only_members_are_compared() -> None:
+def test_the_average_is_not_summed_and_only_members_are_compared(tmp_path: Path) -> None:
     assert default_measures(SCHEMA, "monat") == ["anzahl"]
     assert compare(_table(), SCHEMA, MEMBERS[:1], "monat").members == [MEMBERS[0]]
+    # a member left out of this version of the combined table is named, not drawn
+    path = write_comparison(tmp_path, _table([r for r in ROWS if r[0] != "07319000"]), SCHEMA,
+                            MEMBERS, title="F", period_field="monat")
+    assert path is not None
+    page = path.read_text(encoding="utf-8")
+    assert ("Nicht im Vergleich: Stadt Beispielburg. Die gemeinsame Tabelle enthält in dieser "
+            "Fassung keine geprüften Daten dieses Mitglieds.") in _text(page)
+    assert "Stadt Beispielburg</li>" not in page and "Stadt Beispielburg</th>" not in page
 
 
 def test_no_page_without_two_members_and_a_note_without_population(tmp_path: Path) -> None:
