@@ -144,7 +144,7 @@ class LocalCatalog:
         if self.comparison is not None and write_for_dataset(
                 dest, descriptor, self.comparison, self._site()) is not None:
             marker.update(comparison=COMPARISON_FILE, comparison_inputs=wanted)
-        _write_if_changed(dest / MARKER, json.dumps(marker, indent=2) + "\n")
+        write_if_changed(dest / MARKER, json.dumps(marker, indent=2) + "\n")
 
     def _site(self) -> dict[str, Any]:
         return self.catalog.site if self.catalog is not None else {}
