@@ -79,8 +79,9 @@ def test_each_member_gets_its_own_conforming_catalog_beside_the_joint_one(
                                                             politicalGeocodingURI))
         assert shacl.validate(graph, reference) == [], member_id
         assert len(Graph().parse(folder / "catalog.rdf")) == len(graph)
-        quality = yaml.safe_load((root / mine[0] / ".kennzahlen.json").read_text())[
-            "metadata_quality"]
+        marker = yaml.safe_load((root / mine[0] / ".kennzahlen.json").read_text())
+        assert str(graph.value(node, DCTERMS.modified)) == marker["published_at"]  # its own
+        quality = marker["metadata_quality"]
         assert quality["shacl_checked"] and quality["rating"] == "ausgezeichnet"
         assert [m["criterion"] for m in quality["missing"]] == UNSCORED[mine[0]]
 

@@ -37,31 +37,33 @@ class CatalogFile:
     """'' for the joint catalog at the root, `mitglieder/<id>` for a member's."""
     info: CatalogInfo
     slugs: tuple[str, ...]
+    modified: str
+    """When its newest dataset was published ('' before any)."""
 
 
 def plan(catalog: CatalogInfo, members: dict[str, Member],
-         member_of: dict[str, str | None]) -> list[CatalogFile]:
-    """The joint catalog with every dataset of `member_of` (slug → member id or None) and one
-    catalog per declared member with its datasets (a member without any gets an empty one, so
-    its address is valid from the start)."""
-    slugs = tuple(member_of)
-    files = [CatalogFile("", catalog, slugs)]
+         published: dict[str, tuple[str | None, str]]) -> list[CatalogFile]:
+    """The joint catalog with every dataset of `published` (slug → (member id or None, time of
+    publication)) and one catalog per declared member with its datasets (a member without any
+    gets an empty one, so its address is valid from the start)."""
+    newest = max((when for _, when in published.values()), default="")
+    files = [CatalogFile("", catalog, tuple(published), newest)]
     for key, member in members.items():
+        mine = {slug: when for slug, (owner, when) in published.items() if owner == key}
         files.append(CatalogFile(f"{MEMBERS_FOLDER}/{key}", member_catalog(catalog, member),
-                                 tuple(s for s in slugs if member_of[s] == key)))
+                                 tuple(mine), max(mine.values(), default=newest)))
     return files
 
 
-def write(root: Path, files: list[CatalogFile], modified: str) -> None:
+def write(root: Path, files: list[CatalogFile]) -> None:
     """Write every catalog of `files` below `root` as Turtle and RDF/XML (unchanged files are
-    left alone), and remove the catalogs of members no longer declared. `modified`: when the
-    newest dataset was published ('' before any: now)."""
+    left alone), and remove the catalogs of members no longer declared."""
     from rdflib import Graph
 
     from flows.metadata import dcat
 
     slugs = sorted({slug for item in files for slug in item.slugs})
-    digest = hashlib.sha256(repr((files, modified)).encode())
+    digest = hashlib.sha256(repr(files).encode())
     for path in [Path(__file__), Path(dcat.__file__),
                  *(root / slug / "dataset.ttl" for slug in slugs)]:
         digest.update(path.read_bytes() if path.is_file() else b"-")
@@ -69,14 +71,14 @@ def write(root: Path, files: list[CatalogFile], modified: str) -> None:
     state_file = root / CATALOG_STATE
     if read_json(state_file) == state:
         return
-    stamp = modified or datetime.now(UTC).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     graphs = {slug: Graph().parse(root / slug / "dataset.ttl", format="turtle")
               for slug in slugs if (root / slug / "dataset.ttl").is_file()}
     for item in files:
         folder = root / item.folder
         folder.mkdir(parents=True, exist_ok=True)
         graph = dcat.catalog_graph(item.info, [graphs[s] for s in item.slugs if s in graphs],
-                                   stamp)
+                                   item.modified or now)
         for suffix in FORMATS:
             write_if_changed(folder / f"catalog.{suffix}", serialise(graph, suffix))
     _remove_former_members(root, files)

@@ -225,10 +225,9 @@ class LocalCatalog:
             [(slug, d) for slug, d, _ in entries], title or "Offene Daten",
             self.catalog.base_url if self.catalog else ""))
         if self.catalog is not None:
-            modified = max((m.get("published_at", "") for _, _, m in entries), default="")
             catalog_rdf.write(self.root, catalog_rdf.plan(
-                self.catalog, self.members, {slug: m.get("member") for slug, _, m in entries}),
-                modified)
+                self.catalog, self.members,
+                {slug: (m.get("member"), m.get("published_at", "")) for slug, _, m in entries}))
 
 
 def write_downloads(folder: Path, descriptor: dict[str, Any]) -> list[Path]:
