@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from flows import problems
 from flows.model.bundle import PublishOutcome
@@ -152,3 +153,47 @@ def ckan_dev(what: str, env: dict[str, str] | None = None,
     finally:
         if not os.environ.get("CKAN_DEV_KEEP"):
             subprocess.run([script, "stop"], cwd=ROOT, env=env, capture_output=True, timeout=120)
+
+
+SMALL_MEMBERS = ("musterstadt", "beispielburg", "weiterdorf")
+SERVICES = ("Wohnsitz anmelden", "Hund anmelden")
+COUNTS_OF = {  # member → (online, Schalter, Post) per month and service; 1 and 2 are hidden
+    "musterstadt": [(12, 40, 1), (15, 38, 6), (1, 30, 9)],
+    "beispielburg": [(20, 55, 4), (2, 61, 7), (22, 48, 5)],
+    "weiterdorf": [(3, 9, 1), (4, 11, 0), (5, 2, 3)],
+}
+
+
+def small_harmonised(project: Path, broken: str | None = None) -> None:
+    """The example made small: every member's own little export, a total row per month and
+    service (`kanal: gesamt`) that protect knows of; `broken`: a member whose export has a
+    count that is not a number."""
+    folder = project / "datapackages" / COUNTS
+    schema_path = project / "schemas" / f"{COUNTS}.schema.yaml"
+    schema = yaml.safe_load(schema_path.read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        if field["name"] == "kanal":
+            field["constraints"]["enum"].append("gesamt")
+    schema_path.write_text(yaml.safe_dump(schema, allow_unicode=True), encoding="utf-8")
+    (folder / "rules.yaml").unlink()  # the shipped rules know no total rows
+    internal = yaml.safe_load((folder / "dataset.yaml").read_text(encoding="utf-8"))
+    internal["resources"]["fallzahlen"]["protect"]["small_counts"]["groups"] = [
+        {"by": ["monat", "leistung"], "total": {"kanal": "gesamt"}}]
+    internal["members"] = {m: {"fallzahlen": {"source": {"path": f"source/{m}-klein.csv"}}}
+                           for m in SMALL_MEMBERS}
+    (folder / "dataset.yaml").write_text(yaml.safe_dump(internal, allow_unicode=True,
+                                                        sort_keys=False),
+                                         encoding="utf-8")
+    for member, months in COUNTS_OF.items():
+        lines = ["Monat;Leistung;Kanal;Anzahl;Bearbeitungstage (Mittel)"]
+        for month, (online, counter, post) in enumerate(months, start=1):
+            for offset, service in enumerate(SERVICES):
+                values = {"online": online + offset, "Schalter": counter, "Post": post}
+                if member == broken and month == 2:
+                    values["Post"] = "zwölf"  # type: ignore[assignment]
+                for channel, count in values.items():
+                    lines.append(f"01.0{month}.2025;{service};{channel};{count};2,5")
+                total = sum(v for v in values.values() if isinstance(v, int))
+                lines.append(f"01.0{month}.2025;{service};gesamt;{total};2,5")
+        (folder / "source" / f"{member}-klein.csv").write_text("\n".join(lines) + "\n",
+                                                               encoding="utf-8")

@@ -16,57 +16,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from flows.cli import EXIT_FAILED, EXIT_OK, main
 from flows.specs.members import load_members
-from tests.helpers import COUNTS, ROOT
+from tests.helpers import COUNTS, ROOT, SMALL_MEMBERS, small_harmonised
 
-MEMBERS = ("musterstadt", "beispielburg", "weiterdorf")
-NAMES = [COUNTS, *(f"{COUNTS}-{m}" for m in MEMBERS)]
-SERVICES = ("Wohnsitz anmelden", "Hund anmelden")
-COUNTS_OF = {  # member → (online, Schalter, Post) per month and service; 1 and 2 are hidden
-    "musterstadt": [(12, 40, 1), (15, 38, 6), (1, 30, 9)],
-    "beispielburg": [(20, 55, 4), (2, 61, 7), (22, 48, 5)],
-    "weiterdorf": [(3, 9, 1), (4, 11, 0), (5, 2, 3)],
-}
-
-
-def _small(project: Path, broken: str | None = None) -> None:
-    """The example made small: every member's own little export, a total row per month and
-    service (`kanal: gesamt`) that protect knows of; `broken`: a member whose export has a
-    count that is not a number."""
-    folder = project / "datapackages" / COUNTS
-    schema_path = project / "schemas" / f"{COUNTS}.schema.yaml"
-    schema = yaml.safe_load(schema_path.read_text(encoding="utf-8"))
-    for field in schema["fields"]:
-        if field["name"] == "kanal":
-            field["constraints"]["enum"].append("gesamt")
-    schema_path.write_text(yaml.safe_dump(schema, allow_unicode=True), encoding="utf-8")
-    (folder / "rules.yaml").unlink()  # the shipped rules know no total rows
-    internal = yaml.safe_load((folder / "dataset.yaml").read_text(encoding="utf-8"))
-    internal["resources"]["fallzahlen"]["protect"]["small_counts"]["groups"] = [
-        {"by": ["monat", "leistung"], "total": {"kanal": "gesamt"}}]
-    internal["members"] = {m: {"fallzahlen": {"source": {"path": f"source/{m}-klein.csv"}}}
-                           for m in MEMBERS}
-    (folder / "dataset.yaml").write_text(yaml.safe_dump(internal, allow_unicode=True,
-                                                        sort_keys=False),
-                                         encoding="utf-8")
-    for member, months in COUNTS_OF.items():
-        lines = ["Monat;Leistung;Kanal;Anzahl;Bearbeitungstage (Mittel)"]
-        for month, (online, counter, post) in enumerate(months, start=1):
-            for offset, service in enumerate(SERVICES):
-                values = {"online": online + offset, "Schalter": counter, "Post": post}
-                if member == broken and month == 2:
-                    values["Post"] = "zwölf"  # type: ignore[assignment]
-                for channel, count in values.items():
-                    lines.append(f"01.0{month}.2025;{service};{channel};{count};2,5")
-                total = sum(v for v in values.values() if isinstance(v, int))
-                lines.append(f"01.0{month}.2025;{service};gesamt;{total};2,5")
-        (folder / "source" / f"{member}-klein.csv").write_text("\n".join(lines) + "\n",
-                                                               encoding="utf-8")
-
+NAMES = [COUNTS, *(f"{COUNTS}-{m}" for m in SMALL_MEMBERS)]
 
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
@@ -87,7 +43,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     project = root / "project"
     shutil.copytree(ROOT / "datapackages", project / "datapackages")
     shutil.copytree(ROOT / "schemas", project / "schemas")
-    _small(project)
+    small_harmonised(project)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KENNZAHLEN_PROJECT", str(project))
         patch.setenv("KENNZAHLEN_OUT", str(root / "out"))
@@ -103,8 +59,9 @@ def test_the_combined_table_has_the_ags_first_and_every_valid_member(
     combined = _rows(catalog / COUNTS / "fallzahlen.csv")
     with (catalog / COUNTS / "fallzahlen.csv").open(encoding="utf-8") as handle:
         assert handle.readline().startswith("ags,monat,leistung,kanal,anzahl")
-    assert [r["ags"] for r in combined] == [members[m].ags for m in MEMBERS for _ in range(24)]
-    for member in MEMBERS:  # each member's published table, exactly, with its AGS
+    assert [r["ags"] for r in combined] == [members[m].ags for m in SMALL_MEMBERS
+                                            for _ in range(24)]
+    for member in SMALL_MEMBERS:  # each member's published table, exactly, with its AGS
         own = _rows(catalog / f"{COUNTS}-{member}" / "fallzahlen.csv")
         assert [{k: v for k, v in r.items() if k != "ags"} for r in combined
                 if r["ags"] == members[member].ags] == own
@@ -112,7 +69,7 @@ def test_the_combined_table_has_the_ags_first_and_every_valid_member(
     assert descriptor["resources"][0]["schema"]["fields"][0]["name"] == "ags"
     assert descriptor["resources"][0]["schema"]["primaryKey"][0] == "ags"
     assert "Nicht enthalten" not in descriptor["description"]
-    assert all(members[m].name in descriptor["description"] for m in MEMBERS)
+    assert all(members[m].name in descriptor["description"] for m in SMALL_MEMBERS)
     member_page = json.loads((catalog / f"{COUNTS}-weiterdorf" / "datapackage.json")
                              .read_text("utf-8"))
     assert member_page["title"].endswith("– Weiterdorf")
@@ -168,7 +125,7 @@ def _attacker_widths(rows: list[dict[str, str]], hidden: list[int]) -> list[floa
 
 def test_a_member_with_invalid_data_is_left_out_of_the_combined_table_with_a_note(
         env: dict[str, str], project: Path, tmp_path: Path) -> None:
-    _small(project, broken="beispielburg")
+    small_harmonised(project, broken="beispielburg")
     catalog = tmp_path / "catalog"
     assert main(["publish", *NAMES, "--target", f"local:{catalog}"]) == EXIT_FAILED
     out = Path(env["KENNZAHLEN_OUT"])
