@@ -248,9 +248,9 @@ register("progress-report-incomplete", "Fortschrittsbericht unvollständig",
          "Der Fortschrittsbericht wurde ohne den genannten Teil erstellt. Ursache beheben (siehe "
          "Meldung); beim nächsten Lauf wird er vollständig erstellt.")
 register("member-left-out", "Mitglied nicht in der gemeinsamen Tabelle",
-         "Die Daten des Mitglieds sind in diesem Lauf nicht geprüft und veröffentlicht worden "
-         "(siehe Meldung und den Bericht zum Datensatz des Mitglieds). Ursache dort beheben; "
-         "beim nächsten Lauf kommt es wieder hinzu.")
+         "Die gemeinsame Tabelle zeigt nur, was das Mitglied selbst geprüft veröffentlicht hat. "
+         "Der Bericht zum Datensatz des Mitglieds sagt, warum es diesmal nicht so war; dort die "
+         "Ursache beheben oder die Freigabe erteilen. Beim nächsten Lauf kommt es wieder hinzu.")
 register("members-none", "Kein Mitglied mit gültigen Daten",
          "Keines der Mitglieder hat in diesem Lauf geprüfte, veröffentlichte Daten geliefert. "
          "Die Berichte der Datensätze der Mitglieder zeigen, warum.")
