@@ -92,10 +92,11 @@ def load_catalog(project: Path) -> CatalogInfo:
 
 
 def _site(data: dict[str, Any]) -> dict[str, Any]:
-    """`site:` of catalog.yaml; the municipality defaults to the publisher's name."""
+    """`site:` of catalog.yaml; the municipality defaults to the association's, else the
+    publisher's name."""
     site = dict(data.get("site") or {})
     publisher = ((data.get("dataset_defaults") or {}).get("publisher") or {}).get("name")
-    site.setdefault("municipality", publisher or "")
+    site.setdefault("municipality", (data.get("association") or {}).get("name") or publisher or "")
     site["links"] = {str(k): str(v) for k, v in (site.get("links") or {}).items() if v}
     return site
 

@@ -23,7 +23,7 @@ from flows.model.results import DatasetResult, Validation
 from flows.model.secrets import Secrets
 from flows.model.tables import Table, WrittenTable, read_table
 from flows.run import cache, streaming
-from flows.specs import catalog
+from flows.specs import catalog, members
 from flows.specs.datasets import DatasetSpec, ResourceSpec
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
@@ -94,7 +94,7 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
         bundle = build_bundle(spec, tables, (workdir or Path(scratch)) / name,
                               derived={"temporal": metadata.temporal(spec.public_descriptor(),
                                                                      _columns(tables))})
-        described = describe(bundle, metadata.load_catalog(project), reference.find(project))
+        described = describe(bundle, members.catalog_of(project, spec), reference.find(project))
     result.problems.extend(described.problems)
     result.metadata_quality = described.quality
     if result.errors:
