@@ -173,6 +173,12 @@ def with_member_defaults(defaults: dict[str, Any], member: Member | None) -> dic
     return merged
 
 
+def inherited(catalog: CatalogInfo, member: Member | None) -> CatalogInfo:
+    """`catalog` with the dataset_defaults a dataset of `member` inherits (unchanged for a
+    dataset of the association)."""
+    return dataclasses.replace(catalog, defaults=with_member_defaults(catalog.defaults, member))
+
+
 def member_catalog(catalog: CatalogInfo, member: Member) -> CatalogInfo:
     """The DCAT catalog of one member: its title and publisher, served at
     `<base_url>/mitglieder/<id>/` (its datasets keep their URIs in the joint catalog)."""

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from flows.adapters.local import chart
+from flows.adapters.local.comparison_page import COMPARISON_FILE, COMPARISON_LINK
 from flows.adapters.local.digest import TableDigest
 from flows.adapters.local.layout import (
     berlin_datetime,
@@ -254,7 +255,8 @@ def render_dataset(slug: str, descriptor: dict[str, Any], marker: dict[str, Any]
     parts = [f"<h1>{esc(title)}</h1>",
              f'<p class="summary">{esc(_summary(descriptor, digests))}</p>',
              f"<p>{esc(descriptor.get('description', ''))}</p>",
-             _facts(descriptor, marker, belongs),
+             f'<p><a href="{COMPARISON_FILE}">{COMPARISON_LINK}</a></p>'
+             if COMPARISON_FILE in files else "", _facts(descriptor, marker, belongs),
              _cite(descriptor)]
     for n, resource in enumerate(descriptor.get("resources", []), start=1):
         parts.append(_resource(n, resource, digests.get(resource["name"]), unit, files))

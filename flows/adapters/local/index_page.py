@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flows.adapters.local.comparison_page import COMPARISON_LINK
 from flows.adapters.local.dataset_page import frequency_text, licence, period_text, publisher
 from flows.adapters.local.layout import berlin_datetime, esc, page
 from flows.metadata import vocabularies as voc
@@ -66,9 +67,11 @@ def _item(record: dict[str, Any], descriptor: dict[str, Any], marker: dict[str, 
     facts.append(f"Lizenz: {licence(descriptor)[0]}")
     if "publisher" in record:  # an association of municipalities: who publishes it
         facts.insert(0, f"Herausgeber: {record['publisher'] or record['member_name']}")
+    compared = (f'<p><a href="{esc(slug)}/{esc(marker["comparison"])}">{COMPARISON_LINK}</a></p>\n'
+                if marker.get("comparison") else "")
     return (f'<li data-name="{esc(slug)}">\n<h3><a href="{esc(slug)}/index.html">'
             f"{esc(record['title'])}</a></h3>\n<p>{esc(_short(record['description']))}</p>\n"
-            f"<p>{esc(' · '.join(facts))}</p>\n<p>Herunterladen: {downloads}</p>\n</li>")
+            f"<p>{esc(' · '.join(facts))}</p>\n{compared}<p>Herunterladen: {downloads}</p>\n</li>")
 
 
 def _options(label: str, ident: str, values: list[str]) -> str:

@@ -26,6 +26,8 @@ from typing import IO, Any, TypeVar
 
 from flows.adapters.local import catalog_rdf, history
 from flows.adapters.local.catalog_rdf import read_json, write_if_changed
+from flows.adapters.local.comparison_page import COMPARISON_FILE
+from flows.adapters.local.comparison_setup import ComparisonSetup, setup_digest, write_for_dataset
 from flows.adapters.local.dataset_page import citation, render_dataset
 from flows.adapters.local.digest import digest
 from flows.adapters.local.excel import TooLargeForExcelError, write_xlsx
@@ -46,13 +48,17 @@ class LocalCatalog:
 
     def __init__(self, root: Path, catalog: CatalogInfo | None = None,
                  members: dict[str, Member] | None = None,
-                 association: Association | None = None) -> None:
+                 association: Association | None = None,
+                 comparison: ComparisonSetup | None = None) -> None:
         self.root = root
         self.catalog = catalog
         """Catalog metadata for the RDF files; without it no RDF is written."""
         self.members = dict(members or {})
         """The members of an association (catalog.yaml): one catalog each, and the filter."""
         self.association = association
+        self.comparison = comparison
+        """Members and population: a combined table of several members gets a comparison page
+        (comparison_page.py); without it none is written."""
         self.label = f"local:{root}"
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
@@ -68,6 +74,7 @@ class LocalCatalog:
         dest = self.root / slug
         self._recover(slug)
         if _read_marker(dest).get("content_hash") == bundle.content_hash:
+            self._refresh_comparison(dest, bundle.descriptor)
             return PublishOutcome(self.label, "unchanged", str(dest))
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".tmp-{slug}-", dir=self.root))
@@ -91,6 +98,10 @@ class LocalCatalog:
             }
             if bundle.dataset.member:
                 marker["member"] = bundle.dataset.member
+            if self.comparison is not None and write_for_dataset(
+                    staging, descriptor, self.comparison, self._site()) is not None:
+                marker["comparison"] = COMPARISON_FILE
+                marker["comparison_inputs"] = setup_digest(self.comparison)
             if self.catalog is not None:
                 graph = dataclasses.replace(bundle, descriptor=descriptor).graph(self.catalog,
                                                                                  when)
@@ -119,6 +130,21 @@ class LocalCatalog:
         data_changed = any(published.get(item.path.name) != item.sha256 for item in bundle.files)
         return history.record(previous, dest if previous else None, bundle.descriptor, staging,
                               data_changed, when)
+
+    def _refresh_comparison(self, dest: Path, descriptor: dict[str, Any]) -> None:
+        """Redraw the comparison page of unchanged data when the members or inhabitants it is
+        drawn from changed (the dataset's version stays: its data and description did not)."""
+        marker = _read_marker(dest)
+        wanted = setup_digest(self.comparison) if self.comparison is not None else None
+        if marker.get("comparison_inputs") == wanted:
+            return
+        (dest / COMPARISON_FILE).unlink(missing_ok=True)
+        marker.pop("comparison", None)
+        marker.pop("comparison_inputs", None)
+        if self.comparison is not None and write_for_dataset(
+                dest, descriptor, self.comparison, self._site()) is not None:
+            marker.update(comparison=COMPARISON_FILE, comparison_inputs=wanted)
+        write_if_changed(dest / MARKER, json.dumps(marker, indent=2) + "\n")
 
     def _site(self) -> dict[str, Any]:
         return self.catalog.site if self.catalog is not None else {}
