@@ -157,3 +157,15 @@ def test_a_members_dataset_is_checked_in_its_members_catalog(project: Path) -> N
     assert own.defaults["publisher"]["name"] == "Stadt Beispielburg"
     assert own.dataset_uri("x") == joint.dataset_uri("x")  # one URI per dataset in every catalog
     assert joint.uri == f"{joint.base_url}/"
+
+
+def test_an_association_that_is_no_mapping_is_named_not_a_traceback(project: Path) -> None:
+    from flows.metadata.descriptor import load_catalog
+
+    data = _catalog(project)
+    data["association"] = "Stadtverbund Musterland"
+    _write_catalog(project, data)
+    assert load_catalog(project).site["municipality"] == data["site"]["municipality"]
+    with pytest.raises(ConfigError, match=r"datapackages/catalog.yaml, Angabe 'association' ist "
+                                          r"ungültig\."):
+        load_association(project)
