@@ -92,10 +92,11 @@ def load_catalog(project: Path) -> CatalogInfo:
 
 
 def _site(data: dict[str, Any]) -> dict[str, Any]:
-    """`site:` of catalog.yaml; the municipality defaults to the publisher's name."""
-    site = dict(data.get("site") or {})
+    """`site:` of catalog.yaml; municipality defaults to the association's or publisher's name."""
+    site, joint = dict(data.get("site") or {}), data.get("association")
     publisher = ((data.get("dataset_defaults") or {}).get("publisher") or {}).get("name")
-    site.setdefault("municipality", publisher or "")
+    joint = joint.get("name") if isinstance(joint, dict) else None
+    site.setdefault("municipality", joint or publisher or "")
     site["links"] = {str(k): str(v) for k, v in (site.get("links") or {}).items() if v}
     return site
 

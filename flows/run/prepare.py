@@ -24,7 +24,7 @@ from flows.model.secrets import Secrets
 from flows.model.tables import Table, WrittenTable, read_table
 from flows.run import cache, harmonised, streaming
 from flows.run.harmonised import MemberTables
-from flows.specs import catalog
+from flows.specs import catalog, members
 from flows.specs.datasets import DatasetSpec, ResourceSpec
 from flows.stages.aggregate import aggregate, canonical
 from flows.stages.collect import collect
@@ -83,7 +83,7 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
         return done(prepared)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-check-") as scratch:
         bundle = _bundle(spec, tables, (workdir or Path(scratch)) / name)
-        described = describe(bundle, metadata.load_catalog(project), reference.find(project))
+        described = describe(bundle, members.catalog_of(project, spec), reference.find(project))
     result.problems.extend(described.problems)
     result.metadata_quality = described.quality
     if result.errors:

@@ -130,10 +130,7 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
     if harmonised.member_ids(internal):
         raw, internal = harmonised.view(project, origin, raw, internal)
     member = members.resolve(members.load_members(project), internal.get("member"), name)
-    catalog = metadata.load_catalog(project)
-    catalog = dataclasses.replace(
-        catalog, defaults=members.with_member_defaults(catalog.defaults, member))
-    descriptor = metadata.complete(raw, catalog)
+    descriptor = metadata.complete(raw, members.inherited(metadata.load_catalog(project), member))
     owner_org, organization_title = members.organisation(internal, member, name)
     if descriptor.get("name") != name:
         raise ConfigError(

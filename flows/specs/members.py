@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from flows.errors import ConfigError
-from flows.metadata.descriptor import CatalogInfo
+from flows.metadata.descriptor import CatalogInfo, load_catalog
 from flows.specs.loading import allowed_keys_hint, first_schema_error
 
 CATALOG_PATH = "datapackages/catalog.yaml"
@@ -173,6 +173,12 @@ def with_member_defaults(defaults: dict[str, Any], member: Member | None) -> dic
     return merged
 
 
+def inherited(catalog: CatalogInfo, member: Member | None) -> CatalogInfo:
+    """`catalog` with the dataset_defaults a dataset of `member` inherits (unchanged for a
+    dataset of the association)."""
+    return dataclasses.replace(catalog, defaults=with_member_defaults(catalog.defaults, member))
+
+
 def member_catalog(catalog: CatalogInfo, member: Member) -> CatalogInfo:
     """The DCAT catalog of one member: its title and publisher, served at
     `<base_url>/mitglieder/<id>/` (its datasets keep their URIs in the joint catalog)."""
@@ -183,6 +189,14 @@ def member_catalog(catalog: CatalogInfo, member: Member) -> CatalogInfo:
         homepage=member.base_url or catalog.homepage,
         defaults=with_member_defaults(catalog.defaults, member),
         node=f"{catalog.base_url}/{MEMBERS_FOLDER}/{member.id}/")
+
+
+def catalog_of(project: Path, spec: Any) -> CatalogInfo:
+    """The catalog a dataset is checked in: its member's (see `member_catalog`), else the
+    joint catalog of `catalog.yaml`."""
+    catalog = load_catalog(project)
+    member = member_of(spec, load_members(project))
+    return member_catalog(catalog, member) if member else catalog
 
 
 def _member(key: str, decl: dict[str, Any]) -> Member:

@@ -126,3 +126,17 @@ def test_resource_fields_are_the_distribution_fields_with_the_portal_download_ur
             "http://publications.europa.eu/resource/authority/planned-availability/STABLE",
     }
     assert set(RESOURCE_FIELDS) >= set(fields)
+
+
+def test_every_publisher_dependent_extra_of_a_members_dataset_follows_the_member() -> None:
+    spec = catalog.load(ROOT, "gewerbemeldungen-monatlich")  # the example member Weiterdorf's
+    extras = extras_to_ckan(spec.public_descriptor())
+    assert spec.owner_org == "gemeinde-weiterdorf"
+    assert (extras["publisher_name"], extras["publisher_uri"]) == (
+        "Gemeinde Weiterdorf", "https://www.weiterdorf.example")
+    assert json.loads(extras["politicalGeocodingURI"]) == [
+        "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/06432024"]
+    assert extras["spatial_uri"].endswith("/06432024")
+    assert (extras["spatial_text"], extras["spatial_centroid"]) == (
+        "Weiterdorf", "POINT(8.5925 49.9048)")
+    assert json.loads(extras["contributorID"]) == ["http://dcat-ap.de/def/contributors/hessen"]

@@ -132,3 +132,40 @@ def test_a_bad_member_id_and_a_shared_organisation_are_refused(project: Path) ->
     with pytest.raises(ConfigError, match="'stadt-beispielburg' gehört schon dem Mitglied "
                                           "'beispielburg'"):
         load_members(project)
+
+
+def test_the_pages_name_the_association_unless_the_site_names_someone(project: Path) -> None:
+    from flows.metadata.descriptor import load_catalog
+
+    data = _catalog(project)
+    del data["site"]["municipality"]
+    _write_catalog(project, data)
+    assert load_catalog(project).site["municipality"] == "Stadtverbund Musterland (Beispiel)"
+    del data["association"]
+    _write_catalog(project, data)
+    assert load_catalog(project).site["municipality"] == data["dataset_defaults"]["publisher"][
+        "name"]
+
+
+def test_a_members_dataset_is_checked_in_its_members_catalog(project: Path) -> None:
+    from flows.specs.members import catalog_of
+
+    own = catalog_of(project, catalog.load(project, "bibliothek-ausleihen", check=False))
+    joint = catalog_of(project, catalog.load(project, DATASET, check=False))
+    assert own.uri == f"{joint.base_url}/mitglieder/beispielburg/"
+    assert own.title == "Kennzahlen der Stadt Beispielburg (Beispiel)"
+    assert own.defaults["publisher"]["name"] == "Stadt Beispielburg"
+    assert own.dataset_uri("x") == joint.dataset_uri("x")  # one URI per dataset in every catalog
+    assert joint.uri == f"{joint.base_url}/"
+
+
+def test_an_association_that_is_no_mapping_is_named_not_a_traceback(project: Path) -> None:
+    from flows.metadata.descriptor import load_catalog
+
+    data = _catalog(project)
+    data["association"] = "Stadtverbund Musterland"
+    _write_catalog(project, data)
+    assert load_catalog(project).site["municipality"] == data["site"]["municipality"]
+    with pytest.raises(ConfigError, match=r"datapackages/catalog.yaml, Angabe 'association' ist "
+                                          r"ungültig\."):
+        load_association(project)
