@@ -10,6 +10,7 @@ from flows.errors import ConfigError
 from flows.metadata.descriptor import load_catalog
 from flows.model.bundle import Target
 from flows.settings import Settings
+from flows.specs.members import load_association, load_members
 
 
 def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list[Target]:
@@ -31,7 +32,9 @@ def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list
                     "Bitte einen vorhandenen Ordner angeben (der Katalogordner selbst wird "
                     "angelegt)."
                 )
-            targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project)))
+            targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project),
+                                        load_members(settings.project),
+                                        load_association(settings.project)))
         elif kind == "ckan":
             url = arg or settings.ckan_url
             if not url:

@@ -27,6 +27,7 @@ belongs to the association (dataset_defaults and its own `ckan:` block).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +36,13 @@ from typing import Any
 import yaml
 
 from flows.errors import ConfigError
+from flows.metadata.descriptor import CatalogInfo
 from flows.specs.loading import allowed_keys_hint, first_schema_error
 
 CATALOG_PATH = "datapackages/catalog.yaml"
+
+MEMBERS_FOLDER = "mitglieder"
+"""Where a member's catalog lies below the published catalog: `mitglieder/<id>/`."""
 
 DCAT_KEYS = ("publisher", "contributor_id", "ags", "place", "centroid")
 """The keys of a dataset's `dcat:` block that follow its member."""
@@ -166,6 +171,18 @@ def with_member_defaults(defaults: dict[str, Any], member: Member | None) -> dic
     if member is not None:
         merged.update(member.dcat_defaults())
     return merged
+
+
+def member_catalog(catalog: CatalogInfo, member: Member) -> CatalogInfo:
+    """The DCAT catalog of one member: its title and publisher, served at
+    `<base_url>/mitglieder/<id>/` (its datasets keep their URIs in the joint catalog)."""
+    return dataclasses.replace(
+        catalog, title=member.catalog_title,
+        description=(f"Die Kennzahlen der Verwaltung der {member.name}, veröffentlicht im "
+                     f"gemeinsamen Katalog „{catalog.title}“."),
+        homepage=member.base_url or catalog.homepage,
+        defaults=with_member_defaults(catalog.defaults, member),
+        node=f"{catalog.base_url}/{MEMBERS_FOLDER}/{member.id}/")
 
 
 def _member(key: str, decl: dict[str, Any]) -> Member:

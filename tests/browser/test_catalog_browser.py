@@ -1,9 +1,9 @@
 """The public catalog and a staff report in headless Chromium, on a phone (390 px, and 320 px for
 overflow) and a desktop (1280 px): axe-core finds no violation, the page never scrolls sideways,
 a dataset page shows its chart and preview, the comparison page of a combined table its line
-charts (one line per member, legend) shrunk to the screen, and the index's search works with
-JavaScript and the full list without it. Screenshots go to out/test-artifacts/catalog/
-(KENNZAHLEN_TEST_ARTIFACTS).
+charts (one line per member, legend) shrunk to the screen, and the index's search (with the
+member filter of an association) works with JavaScript and the full list without it.
+Screenshots go to out/test-artifacts/catalog/ (KENNZAHLEN_TEST_ARTIFACTS).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.model.results import DatasetResult, RunSummary
 from flows.run import sequence
-from flows.specs.members import load_members
+from flows.specs.members import load_association, load_members
 from flows.stages.report import write_reports
 from tests import combined
 from tests.browser.pages import artifacts, overflow, violations
@@ -34,7 +34,8 @@ WIDTHS = (390, 1280)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("site")
-    catalog = LocalCatalog(root / "catalog", load_catalog(ROOT))
+    catalog = LocalCatalog(root / "catalog", load_catalog(ROOT), load_members(ROOT),
+                           load_association(ROOT))  # the library's data is a member's
     for name in DATASETS:
         prepared = sequence.prepare(ROOT, name, root / f"w-{name}")
         assert prepared.bundle is not None
@@ -44,8 +45,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                          results=[held_example(),
                                   DatasetResult("online-dienste", "Online-Dienste", "published")])
     reports = write_reports(summary, root / "reports")
-    verbund = LocalCatalog(root / "verbund", load_catalog(ROOT),
-                           comparison=comparison_setup(ROOT))  # the example's members
+    verbund = LocalCatalog(root / "verbund", load_catalog(ROOT), load_members(ROOT),
+                           load_association(ROOT), comparison=comparison_setup(ROOT))
     verbund.publish(combined.combined_bundle(ROOT, root / "w-verbund"))
     verbund.finish()
     return {"index": root / "catalog" / "index.html",
@@ -127,11 +128,20 @@ def test_the_index_search_filters_with_javascript(browser, site: dict[str, Path]
     page.select_option("#haeufigkeit", "vierteljährlich")
     quarterly = [li.get_attribute("data-name") for li in page.locator("li[data-name]").all()
                  if li.is_visible()]
+    page.select_option("#haeufigkeit", "")
+    page.select_option("#mitglied", "beispielburg")
+    of_member = [li.get_attribute("data-name") for li in page.locator("li[data-name]").all()
+                 if li.is_visible()]
+    page.select_option("#mitglied", "-")
+    joint = {li.get_attribute("data-name") for li in page.locator("li[data-name]").all()
+             if li.is_visible()}
     page.screenshot(path=str(artifacts("catalog") / "index-filtered-390.png"), full_page=True)
     page.close()
     assert status == "1 von 3 Datensätzen gefunden."
     assert shown == ["bibliothek-ausleihen"]
     assert quarterly == ["digitalstrategie-massnahmen"]
+    assert of_member == ["bibliothek-ausleihen"]
+    assert joint == {MONTHLY, "digitalstrategie-massnahmen"}
 
 
 def test_without_javascript_the_index_is_the_full_list_in_theme_sections(
