@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.adapters.ckan.target import CkanTarget
+from flows.adapters.local.comparison_setup import comparison_setup
 from flows.adapters.local.target import LocalCatalog
 from flows.errors import ConfigError
 from flows.metadata.descriptor import load_catalog
@@ -34,7 +35,8 @@ def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list
                 )
             targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project),
                                         load_members(settings.project),
-                                        load_association(settings.project)))
+                                        load_association(settings.project),
+                                        comparison=comparison_setup(settings.project)))
         elif kind == "ckan":
             url = arg or settings.ckan_url
             if not url:

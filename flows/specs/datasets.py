@@ -132,6 +132,10 @@ class DatasetSpec:
     member: str | None = None
     """`member:` of dataset.yaml: the member of the association the dataset belongs to
     (flows/specs/members.py); None: it belongs to the association."""
+    parts: tuple[str, ...] = ()
+    """The member ids whose tables this combined dataset joins (a harmonised key figure,
+    flows/specs/harmonised.py); empty for every other dataset. Member `m`'s dataset is
+    `<name>-m`."""
 
     @property
     def title(self) -> str:

@@ -65,10 +65,10 @@ def _item(record: dict[str, Any], descriptor: dict[str, Any], marker: dict[str, 
     downloads = "; ".join(_downloads(slug, r, marker.get("files") or {})
                           for r in descriptor.get("resources", []))
     facts.append(f"Lizenz: {licence(descriptor)[0]}")
-    compared = (f'<p><a href="{esc(slug)}/{esc(marker["comparison"])}">{COMPARISON_LINK}</a></p>\n'
-                if marker.get("comparison") else "")
     if "publisher" in record:  # an association of municipalities: who publishes it
         facts.insert(0, f"Herausgeber: {record['publisher'] or record['member_name']}")
+    compared = (f'<p><a href="{esc(slug)}/{esc(marker["comparison"])}">{COMPARISON_LINK}</a></p>\n'
+                if marker.get("comparison") else "")
     return (f'<li data-name="{esc(slug)}">\n<h3><a href="{esc(slug)}/index.html">'
             f"{esc(record['title'])}</a></h3>\n<p>{esc(_short(record['description']))}</p>\n"
             f"<p>{esc(' · '.join(facts))}</p>\n{compared}<p>Herunterladen: {downloads}</p>\n</li>")

@@ -127,7 +127,7 @@ def test_with_members_the_index_filters_by_member_and_pages_name_it(tmp_path: Pa
 
 def test_each_dataset_has_a_page_documenting_its_fields(tmp_path: Path) -> None:
     catalog = LocalCatalog(tmp_path / "catalog")
-    catalog.publish(_bundle(ROOT, tmp_path / "w", "fallzahlen-verwaltungsleistungen"))
+    catalog.publish(_bundle(ROOT, tmp_path / "w", "fallzahlen-verwaltungsleistungen-musterstadt"))
     catalog.finish()
     page = (tmp_path / "catalog/fallzahlen-verwaltungsleistungen/index.html").read_text()
     assert '<html lang="de">' in page and page.count("<h1>") == 1
