@@ -45,8 +45,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                          results=[held_example(),
                                   DatasetResult("online-dienste", "Online-Dienste", "published")])
     reports = write_reports(summary, root / "reports")
-    verbund = LocalCatalog(root / "verbund", load_catalog(ROOT),
-                           comparison=comparison_setup(ROOT))  # the example's members
+    verbund = LocalCatalog(root / "verbund", load_catalog(ROOT), load_members(ROOT),
+                           load_association(ROOT), comparison=comparison_setup(ROOT))
     verbund.publish(combined.combined_bundle(ROOT, root / "w-verbund"))
     verbund.finish()
     return {"index": root / "catalog" / "index.html",

@@ -58,7 +58,7 @@ class LocalCatalog:
         self.association = association
         self.comparison = comparison
         """Members and population: a combined table of several members gets a comparison page
-        (comparison_page.py); without it none is written."""
+        (comparison_setup.py); without it none is written."""
         self.label = f"local:{root}"
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
