@@ -157,7 +157,9 @@ def fan_out(waves: list[list[str]], parameters: dict[str, Any], run_folder: Path
     unchanged dataset, which needs no flow run, or None). `parameters` go to every run."""
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
+    from prefect.runtime import flow_run
 
+    parent = flow_run.id or parameters["run_id"]  # two runs never share a dataset's flow run
     stall = _seconds("KENNZAHLEN_FANOUT_TIMEOUT", 3600.0)
     poll = _seconds("KENNZAHLEN_FANOUT_POLL", 2.0, least=0.1)
     for wave in waves:
@@ -170,7 +172,7 @@ def fan_out(waves: list[list[str]], parameters: dict[str, Any], run_folder: Path
                 continue
             run = run_deployment(DEPLOYMENT, parameters={**parameters, "dataset": name},
                                  timeout=0, flow_run_name=f"publish-{name}",
-                                 idempotency_key=f"{parameters['run_id']}-{name}")
+                                 idempotency_key=f"{parent}-{name}")
             runs[name] = run.id
         with get_client(sync_client=True) as client:
             waiting = dict(runs)
