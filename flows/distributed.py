@@ -154,48 +154,54 @@ def fan_out(waves: list[list[str]], parameters: dict[str, Any], run_folder: Path
             taken_over: Any) -> Iterator[DatasetResult]:
     """Run every dataset of `waves` as its own flow run of `publish-dataset`, a wave after
     the previous one, and yield their results in order (`taken_over(name)`: the result of an
-    unchanged dataset, which needs no flow run, or None). `parameters` go to every run."""
+    unchanged dataset, which needs no flow run, or None). `parameters` go to every run.
+
+    The runs are created as `run_deployment` creates them, with one client and one call each
+    (without a linking task run per dataset), tagged `nightly-<run_id>`; one query a poll
+    follows them all."""
     from prefect.client.orchestration import get_client
-    from prefect.deployments import run_deployment
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.runtime import flow_run
 
     parent = flow_run.id or parameters["run_id"]  # two runs never share a dataset's flow run
     stall = _seconds("KENNZAHLEN_FANOUT_TIMEOUT", 3600.0)
     poll = _seconds("KENNZAHLEN_FANOUT_POLL", 2.0, least=0.1)
-    for wave in waves:
-        results: dict[str, DatasetResult] = {}
-        runs: dict[str, UUID] = {}
-        for name in wave:
-            reused = taken_over(name)
-            if reused is not None:
-                results[name] = reused
-                continue
-            run = run_deployment(DEPLOYMENT, parameters={**parameters, "dataset": name},
-                                 timeout=0, flow_run_name=f"publish-{name}",
-                                 idempotency_key=f"{parent}-{name}")
-            runs[name] = run.id
-        with get_client(sync_client=True) as client:
-            waiting = dict(runs)
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(DEPLOYMENT)
+        for wave in waves:
+            results: dict[str, DatasetResult] = {}
+            waiting: dict[UUID, str] = {}
+            for name in wave:
+                reused = taken_over(name)
+                if reused is not None:
+                    results[name] = reused
+                    continue
+                run = client.create_flow_run_from_deployment(
+                    deployment.id, parameters={**parameters, "dataset": name},
+                    name=f"publish-{name}", tags=[f"nightly-{parameters['run_id']}"],
+                    idempotency_key=f"{parent}-{name}")
+                waiting[run.id] = name
             while waiting:
-                for name, run_id in list(waiting.items()):
-                    why = _finished(client, run_id, stall)
+                runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                    id=FlowRunFilterId(any_=list(waiting))))
+                for run in runs:
+                    why = _finished(client, run, stall)
                     if why is not None:
-                        del waiting[name]
+                        name = waiting.pop(run.id)
                         results[name] = handover.read(run_folder, name) or handover.missing(
                             name, f"Der Flow-Lauf für '{name}' hat kein Ergebnis abgeliefert "
                                   f"({why}); der nächste Lauf versucht den Datensatz erneut.")
                 if waiting:
                     time.sleep(poll)
-        for name in wave:
-            yield results[name]
+            for name in wave:
+                yield results[name]
 
 
-def _finished(client: Any, run_id: UUID, stall: float) -> str | None:
+def _finished(client: Any, run: Any, stall: float) -> str | None:
     """None while the flow run goes on; else how it ended (German, for the report). A run
     pending or running for longer than `stall` seconds is marked crashed."""
     from prefect.states import Crashed
 
-    run = client.read_flow_run(run_id)
     state = run.state
     if state is None:
         return None
@@ -203,7 +209,7 @@ def _finished(client: Any, run_id: UUID, stall: float) -> str | None:
         return f"Endzustand {state.name}"
     quiet = (datetime.now(UTC) - state.timestamp).total_seconds()
     if state.type.value in ("PENDING", "RUNNING") and quiet > stall:
-        client.set_flow_run_state(run_id, Crashed(
+        client.set_flow_run_state(run.id, Crashed(
             message=f"Seit {int(quiet)} s nicht fertig (Worker ausgefallen?)"), force=True)
         return f"seit {int(quiet)} s nicht fertig, als abgestürzt markiert"
     return None
