@@ -188,5 +188,7 @@ def test_fan_out_on_three_workers_survives_a_killed_worker_and_serialises_runs(
     held = {limit["name"]: limit["limit"] for limit in limits}
     assert all(held[f"kennzahlen-dataset-{name}"] == 1 for name in names)
     assert [n for n in held if n.startswith("kennzahlen-portal-ckan")], held
+    # every slot is free again, those of the killed runs too (their leases ran out)
+    assert [(x["name"], x["active_slots"]) for x in limits if x["active_slots"]] == []
     print(f"\nfan-out of {COUNT} datasets, 3 workers, one killed: {first_seconds:.1f} s; "
           f"converging run: {second_seconds:.1f} s; two runs at once: {parallel_seconds:.1f} s")
