@@ -112,9 +112,35 @@ def assert_on_ckan_once(pool: dict, names: list[str]) -> dict[str, str]:
     return hashes
 
 
+HOLD = """
+import sys, time
+from pathlib import Path
+from flows import distributed
+with distributed.dataset_locks(Path("."))("lease-probe"):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[1]))
+"""
+
+
+def hold(env: dict[str, str], seconds: float, wait: float) -> subprocess.Popen:
+    """A process that holds the dataset lock `lease-probe` for `seconds` (waiting up to `wait`
+    seconds for it) and says "held" once it has it."""
+    return subprocess.Popen([sys.executable, "-c", HOLD, str(seconds)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True,
+                            env={**env, "KENNZAHLEN_LOCK_WAIT": str(wait)})
+
+
 def test_fan_out_on_three_workers_survives_a_killed_worker_and_serialises_runs(
         pool: dict) -> None:
     names, out, env = pool["names"], pool["out"], pool["env"]
+    # 0. a holder of a dataset lock is killed: its slot stays taken until its lease runs out
+    holder = hold(env, 600, 60)
+    assert holder.stdout.readline().strip() == "held"
+    kill_tree(holder)
+    holder.wait()
+    blocked = hold(env, 0, 1)
+    output = blocked.communicate(timeout=120)[0]
+    assert blocked.returncode != 0 and "anderer Lauf" in output, output[-2000:]
     # 1. the first nightly run fans out to 50 dataset runs; one worker is killed meanwhile
     started = time.monotonic()
     first = nightly(pool)
@@ -189,6 +215,8 @@ def test_fan_out_on_three_workers_survives_a_killed_worker_and_serialises_runs(
     assert all(held[f"kennzahlen-dataset-{name}"] == 1 for name in names)
     assert [n for n in held if n.startswith("kennzahlen-portal-ckan")], held
     # every slot is free again, those of the killed runs too (their leases ran out)
+    free = hold(env, 0, 5)
+    assert free.communicate(timeout=120)[0].strip() == "held" and free.returncode == 0
     assert [(x["name"], x["active_slots"]) for x in limits if x["active_slots"]] == []
     print(f"\nfan-out of {COUNT} datasets, 3 workers, one killed: {first_seconds:.1f} s; "
           f"converging run: {second_seconds:.1f} s; two runs at once: {parallel_seconds:.1f} s")
