@@ -111,6 +111,8 @@ def _ensure_limit(name: str, limit: int) -> None:
 
 @contextmanager
 def _server_slot(name: str, limit: int, what: str, dataset: str | None) -> Iterator[None]:
+    import httpx
+    from prefect.concurrency.asyncio import ConcurrencySlotAcquisitionError
     from prefect.concurrency.sync import concurrency
 
     lease = _seconds("KENNZAHLEN_LEASE_SECONDS", 300.0, least=60.0)
@@ -120,9 +122,8 @@ def _server_slot(name: str, limit: int, what: str, dataset: str | None) -> Itera
             _ensure_limit(name, limit)
             stack.enter_context(concurrency(name, timeout_seconds=wait,
                                             lease_duration=lease, strict=True))
-        except (TimeoutError, RuntimeError, OSError) as exc:
-            # Prefect raises TimeoutError subclasses when the wait ends and RuntimeErrors
-            # (ConcurrencySlotAcquisitionError) when the server cannot grant the slot
+        except (TimeoutError, ConcurrencySlotAcquisitionError, httpx.HTTPError, OSError) as exc:
+            # the wait ended, or the server cannot be reached or cannot grant the slot
             raise LockTimeoutError(
                 f"{what}: die Sperre '{name}' beim Prefect-Server war nicht zu bekommen "
                 f"({type(exc).__name__}); später erneut versuchen.", dataset=dataset) from None
