@@ -199,6 +199,8 @@ def test_fan_out_on_three_workers_survives_a_killed_worker_and_serialises_runs(
         output = run.communicate(timeout=600)[0]
         assert run.returncode == 0, output[-3000:]
     parallel_seconds = time.monotonic() - started
+    print(f"\nfan-out of {COUNT} datasets, 3 workers, one killed: {first_seconds:.1f} s; "
+          f"converging run: {second_seconds:.1f} s; two runs at once: {parallel_seconds:.1f} s")
     found = summaries(out)
     runs = [statuses(found["parallel-a"]), statuses(found["parallel-b"])]
     for name in names[:CHANGED]:  # one run published the new version, the other found it
@@ -216,7 +218,5 @@ def test_fan_out_on_three_workers_survives_a_killed_worker_and_serialises_runs(
     assert [n for n in held if n.startswith("kennzahlen-portal-ckan")], held
     # every slot is free again, those of the killed runs too (their leases ran out)
     free = hold(env, 0, 5)
-    assert free.communicate(timeout=120)[0].strip() == "held" and free.returncode == 0
+    assert free.communicate(timeout=120)[0].startswith("held") and free.returncode == 0
     assert [(x["name"], x["active_slots"]) for x in limits if x["active_slots"]] == []
-    print(f"\nfan-out of {COUNT} datasets, 3 workers, one killed: {first_seconds:.1f} s; "
-          f"converging run: {second_seconds:.1f} s; two runs at once: {parallel_seconds:.1f} s")
