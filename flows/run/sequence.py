@@ -105,7 +105,10 @@ def taken_over(name: str, targets: list[Target], gate: Gate | None,
     or None: the dataset must run (a nightly run that fans out asks before it submits one)."""
     if unchanged is None or not targets:
         return None
-    return unchanged.check(name, targets, _rejected(gate, name))[1]
+    reused = unchanged.check(name, targets, _rejected(gate, name))[1]
+    if reused is not None:
+        harmonised.remember(unchanged.project, reused)  # as run_dataset keeps it
+    return reused
 
 
 def _rejected(gate: Gate | None, name: str) -> set[str]:
