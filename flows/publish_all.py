@@ -21,12 +21,14 @@ from prefect import flow, get_run_logger
 from prefect.input import RunInput
 from prefect.states import Completed, Failed, State
 
+from flows import distributed
 from flows.adapters.ckan import breaker
 from flows.errors import ConfigError, PipelineError
 from flows.model.bundle import PublishOutcome, Target
-from flows.model.results import STATUS_DE, Comparison, RunSummary
+from flows.model.results import STATUS_DE, Comparison, DatasetResult, RunSummary
 from flows.run import batch, notify, record, sequence, throughput
 from flows.run.approval import Gate
+from flows.run.locks import DatasetLock
 from flows.run.prepare import Prepared
 from flows.run.targets import make_targets
 from flows.run.unchanged import Unchanged
@@ -81,6 +83,7 @@ def nightly_publish(
     targets: list[str] | None = None,
     project: str | None = None,
     run_id: str | None = None,
+    fan_out: bool | None = None,
 ) -> State:
     """Check and publish datasets.
 
@@ -89,12 +92,15 @@ def nightly_publish(
         targets: `local`, `local:<dir>` and/or `ckan`; default from KENNZAHLEN_TARGETS.
         project: folder with datapackages/ and schemas/; found from the working directory if empty.
         run_id: names the report folder; a timestamp if empty.
+        fan_out: one `publish-dataset` flow run per dataset on the work pool (needs a Prefect
+            server); default from KENNZAHLEN_FANOUT (flows/distributed.py).
     """
     logger = get_run_logger()
     settings = Settings.from_env(Path(project) if project else None,
                                  load_block=load_secret_block)
     specs = list(targets or settings.default_targets)
     checked = make_targets(specs, settings)  # fails fast on a missing token or unknown target
+    fanned = distributed.fan_out_chosen(fan_out)
     breaker.reset()  # a portal given up on in an earlier run in this process is tried again
     names = list(datasets or catalog.dataset_names(settings.project))
     summary = RunSummary(run_id=run_id or batch.new_run_id(), started_at=batch.now(),
@@ -102,27 +108,27 @@ def nightly_publish(
     gate = batch.approval_gate(settings, summary.run_id, specs)
     batch.begin(summary, settings)
     board = ProgressBoard(len(names), logger)
+    # a progress report that shows other datasets' figures waits for them (catalog.in_waves)
+    waves = catalog.in_waves(settings.project, names)
+    unchanged = Unchanged.for_project(settings.project)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-") as workdir, \
-            throughput.reporting(board.rows), _quiet_task_runs(), \
-            ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="dataset") as pool:
-        # every dataset runs the one per-dataset sequence in its own thread, up to CONCURRENCY at
-        # a time, so one slow source does not hold the others; its steps are Prefect tasks
-        steps = TaskSteps(settings, specs, checked, Path(workdir), logger)
-        unchanged = Unchanged.for_project(settings.project)
-        index = 0
-        # a progress report that shows other datasets' figures waits for them (catalog.in_waves)
-        for wave in catalog.in_waves(settings.project, names):
-            running = {name: pool.submit(copy_context().run, sequence.run_dataset, name,
-                                         checked, steps, gate, settings.out_dir / "locks",
-                                         unchanged)
-                       for name in wave}
-            for name in wave:
-                index += 1
-                result = running[name].result()
-                summary.results.append(result)
-                logger.info("Datensatz %d von %d: %s – %s", index, len(names), name,
-                            STATUS_DE.get(result.status, result.status))
-                board.dataset_done(name, STATUS_DE.get(result.status, result.status))
+            throughput.reporting(board.rows), quiet_task_runs():
+        if fanned:  # one flow run per dataset on the work pool, any worker, any machine
+            results = distributed.fan_out(
+                waves, {"targets": specs, "project": str(settings.project),
+                        "run_id": summary.run_id, "out": str(settings.out_dir)},
+                batch.report_dir(settings, summary.run_id),
+                lambda name: sequence.taken_over(name, checked, gate, unchanged))
+        else:
+            results = _in_threads(waves, TaskSteps(settings, specs, checked, Path(workdir),
+                                                   logger), checked, gate, unchanged,
+                                  distributed.dataset_locks(settings.out_dir))
+        for index, result in enumerate(results, start=1):
+            summary.results.append(result)
+            logger.info("Datensatz %d von %d: %s – %s", index, len(names), result.name,
+                        STATUS_DE.get(result.status, result.status))
+            board.dataset_done(result.name, STATUS_DE.get(result.status, result.status))
+            if not fanned:  # a dataset's own flow run shows its artifacts
                 dataset_artifacts(result)
     folder = batch.close(summary, settings, checked)
     summary_artifact(summary)
@@ -135,8 +141,21 @@ def nightly_publish(
     return Failed(message=message, data=summary.to_dict())
 
 
+def _in_threads(waves: list[list[str]], steps: TaskSteps, targets: list[Target], gate: Gate,
+                unchanged: Unchanged | None, locks: DatasetLock) -> Iterator[DatasetResult]:
+    """Every dataset runs the one per-dataset sequence in its own thread, up to CONCURRENCY at a
+    time, so one slow source does not hold the others; its steps are Prefect tasks. The results
+    come in the order of `waves`, a wave after the previous one."""
+    with ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="dataset") as pool:
+        for wave in waves:
+            running = [pool.submit(copy_context().run, sequence.run_dataset, name, targets,
+                                   steps, gate, locks, unchanged) for name in wave]
+            for future in running:
+                yield future.result()
+
+
 @contextmanager
-def _quiet_task_runs() -> Iterator[None]:
+def quiet_task_runs() -> Iterator[None]:
     """No "Finished in state Completed()" line per task run (the run logs one line per dataset
     and keeps a progress artifact); failed task runs are still logged, as errors."""
     task_runs = logging.getLogger("prefect.task_runs")
@@ -173,8 +192,9 @@ class TaskSteps:
             return _approved(prepared, gate, targets, self.settings, self.logger)
 
     def publish(self, prepared: Prepared, target: Target) -> PublishOutcome:
-        state = publish_dataset(prepared, self._spec_of[id(target)], self.settings.project,
-                                return_state=True)
+        with distributed.portal_writes(target.label, prepared.result.name):
+            state = publish_dataset(prepared, self._spec_of[id(target)], self.settings.project,
+                                    return_state=True)
         outcome = state.result(raise_on_failure=False)
         if isinstance(outcome, PipelineError):
             raise outcome

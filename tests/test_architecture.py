@@ -9,7 +9,8 @@ from pathlib import Path
 from flows import problems
 from tests.helpers import ROOT
 
-FLOW_LAYER = {"flows/cli.py", "flows/publish_all.py", "flows/tasks.py"}
+FLOW_LAYER = {"flows/cli.py", "flows/publish_all.py", "flows/publish_dataset.py",
+              "flows/distributed.py", "flows/tasks.py"}
 
 
 def _modules(*paths: str) -> list[Path]:

@@ -1,6 +1,10 @@
 """Per-dataset locks, so two runs at the same time (a manual run during the nightly one) never
 publish the same dataset at once. A lock left by a crashed run is detected and taken over: its
-process no longer exists on this host, or it is older than `stale_after`."""
+process no longer exists on this host, or it is older than `stale_after`.
+
+These file locks serialise runs on one machine (or on one shared folder). With a Prefect server
+the flow layer hands `sequence.run_dataset` a `DatasetLock` held by the server instead
+(flows/distributed.py), so runs on several machines are serialised too."""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from flows.errors import TransientError
 
@@ -19,6 +24,19 @@ class LockTimeoutError(TransientError):
     """Another run still holds the dataset's lock."""
 
     code = "publish-failed"
+
+
+DatasetLock = Callable[[str], AbstractContextManager[Any]]
+"""Holds a dataset's lock while it is compared, approved and published (by dataset name).
+
+Raises:
+    LockTimeoutError: the lock was not got in time.
+"""
+
+
+def file_locks(directory: Path) -> DatasetLock:
+    """`dataset_lock` in `directory`, as a `DatasetLock`."""
+    return lambda name: dataset_lock(directory, name)
 
 
 def alive(pid: int) -> bool:

@@ -22,7 +22,7 @@ from flows.model.results import Comparison, DatasetResult
 from flows.model.secrets import Secrets
 from flows.run import harmonised, progress
 from flows.run.approval import Gate
-from flows.run.locks import LockTimeoutError, dataset_lock
+from flows.run.locks import DatasetLock, LockTimeoutError, file_locks
 from flows.run.prepare import Prepared, done, prepare, problem_from
 from flows.run.unchanged import Unchanged
 from flows.specs.datasets import ResourceSpec
@@ -72,9 +72,11 @@ class PlainSteps:
 
 
 def run_dataset(name: str, targets: list[Target], steps: Steps, gate: Gate | None,
-                locks: Path, unchanged: Unchanged | None = None) -> DatasetResult:
+                locks: Path | DatasetLock, unchanged: Unchanged | None = None) -> DatasetResult:
     """Prepare `name` and, if it is valid and there are targets, compare, ask the gate and
-    publish to every target, all under the dataset's lock; without a gate nothing is held.
+    publish to every target, all under the dataset's lock (`locks`: the folder of the file
+    locks, or a `DatasetLock`, e.g. one held by a Prefect server); without a gate nothing is
+    held.
 
     With `unchanged`, a dataset whose inputs are those of its last good publication, which
     every target still shows, is not prepared at all: its result is taken over
@@ -97,6 +99,18 @@ def run_dataset(name: str, targets: list[Target], steps: Steps, gate: Gate | Non
     return result
 
 
+def taken_over(name: str, targets: list[Target], gate: Gate | None,
+               unchanged: Unchanged | None) -> DatasetResult | None:
+    """The result `run_dataset` would take over for an unchanged `name` without preparing it,
+    or None: the dataset must run (a nightly run that fans out asks before it submits one)."""
+    if unchanged is None or not targets:
+        return None
+    reused = unchanged.check(name, targets, _rejected(gate, name))[1]
+    if reused is not None:
+        harmonised.remember(unchanged.project, reused)  # as run_dataset keeps it
+    return reused
+
+
 def _rejected(gate: Gate | None, name: str) -> set[str]:
     """The content hashes of `name` a person rejected (never taken over as unchanged)."""
     if gate is None:
@@ -105,10 +119,11 @@ def _rejected(gate: Gate | None, name: str) -> set[str]:
 
 
 def _compare_and_publish(prepared: Prepared, name: str, targets: list[Target], steps: Steps,
-                         gate: Gate | None, locks: Path) -> DatasetResult:
+                         gate: Gate | None, locks: Path | DatasetLock) -> DatasetResult:
+    lock = file_locks(locks) if isinstance(locks, Path) else locks
     if prepared.bundle is not None and targets:
         try:
-            with dataset_lock(locks, name):
+            with lock(name):
                 record_comparison(prepared, steps.compare(prepared, targets))
                 if not prepared.result.errors:
                     progress.attach(prepared, targets)  # the plan's progress report, if declared

@@ -55,6 +55,12 @@ FILE_KINDS = frozenset({"csv", "xlsx", "ods"})
 
 ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
 """What may name an environment variable in dataset.yaml (`$DIR`, `url_env: GEWERBE_DB_URL`)."""
+WHERE_AND_HOW = frozenset({
+    "KENNZAHLEN_OUT", "KENNZAHLEN_PROJECT", "KENNZAHLEN_CONCURRENCY", "KENNZAHLEN_FANOUT",
+    "KENNZAHLEN_FANOUT_TIMEOUT", "KENNZAHLEN_FANOUT_POLL", "KENNZAHLEN_LOCK_WAIT",
+    "KENNZAHLEN_LEASE_SECONDS", "KENNZAHLEN_PORTAL_WRITES"})
+"""Settings that say where and how a run works, not what it publishes: a nightly run that fans
+out and its dataset runs on other workers differ in them (flows/distributed.py)."""
 
 CODE_SUFFIXES = (".py", ".json", ".yaml", ".yml", ".ttl", ".rdf", ".txt", ".csv")
 
@@ -192,7 +198,8 @@ def declaration_digest(project: Path, name: str) -> str:
     settings = {"format": FORMAT, "code": code_digest(), "packages": packages_digest(),
                 "reference": reference_digest(project),
                 "env": sorted((k, v) for k, v in os.environ.items()
-                              if k.startswith("KENNZAHLEN_") or k in named)}
+                              if (k.startswith("KENNZAHLEN_") and k not in WHERE_AND_HOW)
+                              or k in named)}
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
     for path in [*_files(folder), project / "datapackages" / "catalog.yaml",
                  *_files(project / "schemas")]:

@@ -109,6 +109,16 @@ def test_any_change_of_inputs_means_a_full_run(run, project: Path, change: str,
     assert "unchanged_at" not in again.provenance["fallzahlen"]
 
 
+def test_where_and_how_a_run_works_is_no_input(
+        run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """A nightly run that fans out and its dataset runs on other workers differ in these."""
+    run()
+    for name in ("KENNZAHLEN_FANOUT", "KENNZAHLEN_LEASE_SECONDS", "KENNZAHLEN_PORTAL_WRITES"):
+        monkeypatch.setenv(name, "7")
+    assert run().status == "unchanged"
+    assert len(run.counting.prepared) == 1
+
+
 def test_a_variable_named_in_dataset_yaml_is_part_of_the_inputs(
         run, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     path = project / "datapackages" / COUNTS / "dataset.yaml"
