@@ -58,3 +58,37 @@ def read_table(handle: IO[str]) -> Table:
         table.rows.append(row)
         table.row_numbers.append(number)
     return table
+
+
+class NotColumnarError(Exception):
+    """The columnar path does not cover this input (an unusual file or declaration); the caller
+    takes the row path, which does (flows/run/streaming.py)."""
+
+
+@dataclass
+class ColumnTable:
+    """Rows held as columns: one Arrow string array per field (cells as text, '' = no value),
+    and the source row number of each row (a numpy int64 array). The columnar counterpart of
+    `RawTable` (as read: `fields` is the header) and `Table` (as transformed)."""
+
+    fields: list[str]
+    columns: list[Any]
+    row_numbers: Any
+    missing_fields: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.row_numbers)
+
+    def column(self, name: str) -> Any:
+        return self.columns[self.fields.index(name)]
+
+    def to_table(self) -> Table:
+        """The same rows as a `Table` of Python lists (for what only the row path covers)."""
+        lists = [column.to_pylist() for column in self.columns]
+        rows = [list(row) for row in zip(*lists, strict=True)] if lists else \
+            [[] for _ in range(self.num_rows)]
+        return Table(list(self.fields), rows, [int(n) for n in self.row_numbers],
+                     list(self.missing_fields), list(self.problems))

@@ -32,13 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
+from flows.adapters.sources.arrow_csv import read_column_chunks
 from flows.adapters.sources.delimited import read_chunks
 from flows.errors import ConfigError
 from flows.model.results import Validation
-from flows.model.tables import Table, WrittenTable
+from flows.model.tables import ColumnTable, NotColumnarError, Table, WrittenTable
 from flows.problems import Problem
 from flows.run import locks, throughput
 from flows.specs.datasets import ResourceSpec
+from flows.stages.column_files import ColumnWriter
+from flows.stages.columns import protect_columns, redacted, transform_columns, widen
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, Protection, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv
 from flows.stages.transform import transform
@@ -105,41 +108,62 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
     """Collect, transform, protect, write (into `folder`) and validate one resource in chunks.
 
     The problems come in stage order (all of collect's, then transform's …), as on the
-    in-memory path; per-chunk repeats of table-level problems are dropped."""
+    in-memory path; per-chunk repeats of table-level problems are dropped. The columns path
+    (Arrow columns from read to write) is taken where it covers the file
+    (flows/adapters/sources/arrow_csv.py); where it does not, the rows path starts over."""
+    try:
+        return _process(resource, dataset, file, folder, columnar=True)
+    except NotColumnarError:
+        shutil.rmtree(folder, ignore_errors=True)
+    return _process(resource, dataset, file, folder, columnar=False)
+
+
+def _process(resource: ResourceSpec, dataset: str, file: str, folder: Path,
+             columnar: bool) -> Streamed:
     context = {"dataset": dataset, "resource": resource.name, "file": file}
     stages: dict[str, list[Problem]] = {"collect": [], "transform": [], "protect": []}
     counts = {"suppressed_primary": 0, "suppressed_secondary": 0, "formulas_neutralised": 0}
     masked: set[tuple[int, str]] = set()
     row_numbers = array("q")
     provenance: dict[str, Any] = {}
-    writer: RowWriter | None = None
+    writer: RowWriter | ColumnWriter | None = None
     checker = ChunkValidator(resource, dataset, file)
     kinds = {f["name"]: f.get("type") for f in resource.schema.get("fields", [])}
     extremes: dict[str, list[str]] = {}
     folder.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    for raw in read_chunks(resource.source, context, CHUNK_ROWS):
+    chunks = read_column_chunks(resource.source, context, CHUNK_ROWS) if columnar else \
+        read_chunks(resource.source, context, CHUNK_ROWS)
+    for raw in chunks:
         provenance = provenance or raw.provenance
         stages["collect"] += raw.problems
-        if not raw.header:
+        if isinstance(raw, ColumnTable):
+            table: Table | ColumnTable = transform_columns(raw, resource, dataset, file)
+            protection = protect_columns(table, resource, dataset, file)
+            if writer is None:
+                if not table.fields:
+                    raise NotColumnarError("a schema without fields")
+                writer = ColumnWriter(folder / Path(resource.path).name, table.fields,
+                                      resource.schema)
+            writer.write(redacted(table, protection))
+            row_numbers.frombytes(table.row_numbers.astype("int64").tobytes())
+            widen(extremes, table, kinds, PERIOD_TYPES)
+        elif raw.header:
+            table = transform(raw, resource, dataset, file)
+            protection = protect(table, resource, dataset, file)
+            if writer is None:
+                writer = RowWriter(folder / Path(resource.path).name, table.fields,
+                                   resource.schema, with_json=False)
+            writer.write(_redacted(table, protection))
+            row_numbers.extend(table.row_numbers)
+            _widen(extremes, table.fields, table.rows, kinds)
+        else:
             continue
-        table = transform(raw, resource, dataset, file)
         stages["transform"] += table.problems
-        protection = protect(table, resource, dataset, file)
         stages["protect"] += protection.problems
-        for key, value in protection.stats().items():
-            if key == "audit_narrowest_width":  # the chunks' audits: narrowest of all
-                counts[key] = min(counts.get(key, value), value)
-            elif key in counts or key.startswith("audit_"):
-                counts[key] = counts.get(key, 0) + value
+        _count(counts, protection)
         masked |= protection.masked
-        if writer is None:
-            writer = RowWriter(folder / Path(resource.path).name, table.fields, resource.schema,
-                               with_json=False)
-        writer.write(_redacted(table, protection))
         checker.feed(table)
-        row_numbers.extend(table.row_numbers)
-        _widen(extremes, table.fields, table.rows, kinds)
         throughput.rows_read(dataset, resource.name, len(row_numbers), started)
     provenance["rows"] = len(row_numbers)
     throughput.rows_read(dataset, resource.name, len(row_numbers), started, finished=True)
@@ -151,9 +175,21 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
     writer.close()
     validation = checker.finish(row_numbers, masked)
     if validation.valid and not any(p.severity == "error" for p in found):
-        json_from_csv(writer.csv_path, resource.schema, CHUNK_ROWS)
+        if not isinstance(writer, ColumnWriter) or not writer.typed:
+            json_from_csv(writer.csv_path, resource.schema, CHUNK_ROWS)
+    else:
+        writer.json_path.unlink(missing_ok=True)
     return Streamed(WrittenTable(writer.fields, writer.csv_path, writer.json_path, extremes),
                     validation, found, provenance, counts)
+
+
+def _count(counts: dict[str, int], protection: Protection) -> None:
+    """Add one chunk's protection counts (the audits: the narrowest of all)."""
+    for key, value in protection.stats().items():
+        if key == "audit_narrowest_width":
+            counts[key] = min(counts.get(key, value), value)
+        elif key in counts or key.startswith("audit_"):
+            counts[key] = counts.get(key, 0) + value
 
 
 def _redacted(table: Table, protection: Protection) -> Table:
