@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ def write_xlsx(csv_path: Path, target: Path, resource: dict[str, Any], citation:
         TooLargeForExcelError: more rows than an Excel sheet holds (nothing is written).
     """
     with csv_path.open(encoding="utf-8", newline="") as handle:
-        if sum(1 for _ in csv.reader(handle)) - 1 > MAX_ROWS:
+        if sum(1 for _ in islice(csv.reader(handle), MAX_ROWS + 2)) - 1 > MAX_ROWS:
             raise TooLargeForExcelError(csv_path.name)
     fields = (resource.get("schema") or {}).get("fields") or []
     kinds = [f.get("type", "string") for f in fields]
