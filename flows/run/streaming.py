@@ -41,7 +41,7 @@ from flows.problems import Problem
 from flows.run import locks, throughput
 from flows.specs.datasets import ResourceSpec
 from flows.stages.column_files import ColumnWriter
-from flows.stages.columns import protect_columns, redacted, transform_columns, widen
+from flows.stages.columns import Memo, protect_columns, redacted, transform_columns, widen
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, Protection, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv
 from flows.stages.transform import transform
@@ -130,6 +130,7 @@ def _process(resource: ResourceSpec, dataset: str, file: str, folder: Path,
     checker = ChunkValidator(resource, dataset, file)
     kinds = {f["name"]: f.get("type") for f in resource.schema.get("fields", [])}
     extremes: dict[str, list[str]] = {}
+    memo: Memo = {}
     folder.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     chunks = read_column_chunks(resource.source, context, CHUNK_ROWS) if columnar else \
@@ -138,8 +139,8 @@ def _process(resource: ResourceSpec, dataset: str, file: str, folder: Path,
         provenance = provenance or raw.provenance
         stages["collect"] += raw.problems
         if isinstance(raw, ColumnTable):
-            table: Table | ColumnTable = transform_columns(raw, resource, dataset, file)
-            protection = protect_columns(table, resource, dataset, file)
+            table: Table | ColumnTable = transform_columns(raw, resource, dataset, file, memo)
+            protection = protect_columns(table, resource, dataset, file, memo=memo)
             if writer is None:
                 if not table.fields:
                     raise NotColumnarError("a schema without fields")

@@ -19,6 +19,9 @@ from typing import IO, Any
 from flows.model.tables import ColumnTable
 from flows.stages.transform import typer
 
+MEMO_SIZE = 65_536
+"""Distinct values per column whose texts are remembered across chunks."""
+
 
 class ColumnWriter:
     """The published CSV and its JSON next to it, written a `ColumnTable` at a time."""
@@ -39,6 +42,7 @@ class ColumnWriter:
         self._encode = encode
         self._typers = [typer(f.get("type", "string"), schema) for f in schema.get("fields", [])]
         self._keys = [encode(name) + ": " for name in fields]
+        self._memo: list[dict[str, tuple[str, str | None]]] = [{} for _ in fields]
 
     def _csv_line(self, cells: list[str]) -> str:
         self._buffer.seek(0)
@@ -63,39 +67,43 @@ class ColumnWriter:
             raise ValueError("the table's fields are not the writer's")
         if not table.num_rows:
             return
-        last = len(self.fields) - 1
         csv_parts, json_parts = [], []
         for i, column in enumerate(table.columns):
             encoded = pc.dictionary_encode(column)
-            distinct = encoded.dictionary.to_pylist()
-            cells = [self._csv_cell(v) for v in distinct]
-            if last == 0:  # a row of one empty field is written as ""
-                cells = [c or '""' for c in cells]
-            if i == last:
-                cells = [c + "\r\n" for c in cells]
-            csv_parts.append(pa.array(cells, pa.string()).take(encoded.indices))
+            texts = [self._texts(i, v) for v in encoded.dictionary.to_pylist()]
+            csv_parts.append(pa.array([t[0] for t in texts], pa.string()).take(encoded.indices))
+            self.typed = self.typed and all(t[1] is not None for t in texts)
             if self.typed:
-                json_parts.append(self._json_texts(i, distinct, encoded.indices))
+                json_parts.append(pa.array([t[1] for t in texts], pa.string()).take(
+                    encoded.indices))
         _write(self._csv, pc.binary_join_element_wise(*csv_parts, ","))
         if self.typed:
             lines = pc.binary_join_element_wise(*json_parts, ", ")
             _write(self._json, lines, skip=2 if self._first else 0)
             self._first = False
 
-    def _json_texts(self, i: int, distinct: list[str], indices: Any) -> Any:
-        """Column `i`'s part of each JSON line: `"name": value`, the first column opening the
-        record (after the previous record's ",\\n"), the last one closing it."""
-        import pyarrow as pa
-
-        typed, key = self._typers[i], self._keys[i]
-        before = ",\n{" + key if i == 0 else key
-        after = "}" if i == len(self.fields) - 1 else ""
+    def _texts(self, i: int, value: str) -> tuple[str, str | None]:
+        """A cell of column `i`: its CSV text (the last column ending the line) and its part of
+        the JSON line, `"name": value` (the first column opening the record after the previous
+        record's ",\\n", the last one closing it; None if it cannot be typed). Remembered per
+        column for up to MEMO_SIZE distinct values."""
+        known = self._memo[i].get(value)
+        if known is not None:
+            return known
+        last = len(self.fields) - 1
+        cell = self._csv_cell(value)
+        if last == 0:  # a row of one empty field is written as ""
+            cell = cell or '""'
+        if i == last:
+            cell += "\r\n"
         try:
-            texts = [before + self._encode(typed(v)) + after for v in distinct]
+            typed: str | None = (",\n{" if i == 0 else "") + self._keys[i] + self._encode(
+                self._typers[i](value)) + ("}" if i == last else "")
         except ValueError:
-            self.typed = False
-            return None
-        return pa.array(texts, pa.string()).take(indices)
+            typed = None
+        if len(self._memo[i]) < MEMO_SIZE:
+            self._memo[i][value] = (cell, typed)
+        return cell, typed
 
     def close(self) -> None:
         """Close both files (the JSON array is ended)."""

@@ -19,6 +19,7 @@ from flows.model.tables import ColumnTable
 from flows.specs.datasets import ResourceSpec
 from flows.stages.protect import (
     FORMULA_START,
+    MEMO_SIZE,
     Protection,
     flag_values,
     formula_problem,
@@ -30,9 +31,13 @@ from flows.stages.protect import (
 from flows.stages.transform import converter, hygiene_problem, map_header
 from flows.validation.text import FIRST, Finding, clean, clean_column, needs_care
 
+Memo = dict[tuple[str, str], dict[str, Any]]
+"""Per (stage, field) what was worked out per distinct value, kept across the chunks of one
+resource (each up to MEMO_SIZE values): chunks of key figures repeat their values."""
 
-def transform_columns(raw: ColumnTable, resource: ResourceSpec, dataset: str, file: str
-                      ) -> ColumnTable:
+
+def transform_columns(raw: ColumnTable, resource: ResourceSpec, dataset: str, file: str,
+                      memo: Memo | None = None) -> ColumnTable:
     """`transform.transform` on columns: one column per schema field, in schema order, cells
     as canonical text; problems as the row path reports them."""
     import pyarrow as pa
@@ -47,13 +52,15 @@ def transform_columns(raw: ColumnTable, resource: ResourceSpec, dataset: str, fi
         if position is None:
             table.columns.append(pa.array([""] * size, pa.string()))
             continue
+        seen = {} if memo is None else memo.setdefault(("transform", schema_field["name"]), {})
         table.columns.append(_convert(raw.columns[position], schema_field, resource, table,
-                                      context))
+                                      context, seen))
     return table
 
 
 def _convert(column: Any, schema_field: dict[str, Any], resource: ResourceSpec,
-             table: ColumnTable, context: dict[str, Any]) -> Any:
+             table: ColumnTable, context: dict[str, Any],
+             seen: dict[str, tuple[str, tuple[str, set[str]] | None]]) -> Any:
     """One source column cleaned (text hygiene) and converted, per distinct value; what the
     hygiene rule found is reported per class with its first rows, as `transform._clean` does."""
     import numpy as np
@@ -67,10 +74,16 @@ def _convert(column: Any, schema_field: dict[str, Any], resource: ResourceSpec,
     cleaned: dict[int, tuple[str, set[str]]] = {}
     converted = []
     for index, value in enumerate(distinct):
-        if needs_care(value, source.max_cell_length):
-            cleaned[index] = clean(value, source.max_cell_length)
-            value = cleaned[index][0]
-        converted.append(convert(value))
+        known = seen.get(value)
+        if known is None:
+            fixed = clean(value, source.max_cell_length) \
+                if needs_care(value, source.max_cell_length) else None
+            known = (convert(fixed[0] if fixed else value), fixed)
+            if len(seen) < MEMO_SIZE:
+                seen[value] = known
+        converted.append(known[0])
+        if known[1] is not None:
+            cleaned[index] = known[1]
     if cleaned:
         indices = encoded.indices.to_numpy(zero_copy_only=False)
         findings: dict[str, Finding] = {}
@@ -92,7 +105,7 @@ def _convert(column: Any, schema_field: dict[str, Any], resource: ResourceSpec,
 
 
 def protect_columns(table: ColumnTable, resource: ResourceSpec, dataset: str, file: str,
-                    today: date | None = None) -> Protection:
+                    today: date | None = None, memo: Memo | None = None) -> Protection:
     """`protect.protect` on columns: `table` is changed in place and is the result's table."""
     import numpy as np
     import pyarrow as pa
@@ -106,7 +119,9 @@ def protect_columns(table: ColumnTable, resource: ResourceSpec, dataset: str, fi
     for column in scanned_columns(table.fields, resource, result, context):
         values = table.columns[column.index]
         flagged = flag_values(set(pc.unique(values).to_pylist()), column,
-                              today or date.today())
+                              today or date.today(),
+                              None if memo is None else memo.setdefault(("protect", column.name),
+                                                                        {}))
         if flagged:
             mask = pc.is_in(values, value_set=pa.array(list(flagged), pa.string()))
             rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))

@@ -36,6 +36,8 @@ from flows.specs.datasets import ProtectSpec, ResourceSpec
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_FINDINGS_PER_FIELD = 50
+MEMO_SIZE = 65_536
+"""Distinct values per column whose detector findings a chunked run remembers."""
 NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
 CANONICAL = {"date": re.compile(r"\d{4}-\d{2}-\d{2}"), "year": re.compile(r"\d{4}"),
              "yearmonth": re.compile(r"\d{4}-\d{2}"), "boolean": re.compile(
@@ -148,23 +150,33 @@ def _scan_column(result: Protection, column: Column, today: date,
             if (found := flagged.get(row[column.index]))), context)
 
 
-def flag_values(values: set[str], column: Column, today: date
+def flag_values(values: set[str], column: Column, today: date,
+                scanned: dict[str, list[detectors.Finding]] | None = None
                 ) -> dict[str, list[detectors.Finding]]:
     """The findings of each of a column's distinct `values` that holds personal data.
 
     Typed values the transform could read (a number, an ISO date) cannot hide a name or an
     e-mail address: only a number with a leading zero is checked (for a phone number); every
     other value, text or not, goes through all detectors. Key-figure tables repeat their values
-    (months, services, channels), so each distinct value is scanned once."""
+    (months, services, channels), so each distinct value is scanned once; `scanned` keeps the
+    detectors' findings per value for the next chunk of the same column (up to MEMO_SIZE)."""
     wanted = set(detectors.KIND_DE) - column.allowed
     if not wanted:
         return {}
     flagged: dict[str, list[detectors.Finding]] = {}
+    memo = {} if scanned is None else scanned
     for value in values:
-        if value and (found := [f for f in detectors.scan(
-                value, is_birth_field=column.birth, kinds=_kinds(column.kind, value, wanted))
-                if f.kind in wanted]):
-            flagged[value] = found
+        if not value:
+            continue
+        found = memo.get(value)
+        if found is None:
+            found = [f for f in detectors.scan(value, is_birth_field=column.birth,
+                                               kinds=_kinds(column.kind, value, wanted))
+                     if f.kind in wanted]
+            if len(memo) < MEMO_SIZE:
+                memo[value] = found
+        if found:
+            flagged[value] = list(found)
     if "birth-date" in wanted and columns.holds_birth_dates(values, today):
         for value in values:
             if columns.as_date(value) is not None:
