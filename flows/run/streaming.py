@@ -7,6 +7,14 @@ validator, then dropped. Memory stays flat however long the file is; what is kep
 its source row number (8 bytes), for messages. The findings, messages and files are those of
 the in-memory path (tests/pipeline/test_streaming.py compares both).
 
+The chunks are Arrow columns from read to write where the columns path covers the file
+(flows/adapters/sources/arrow_csv.py reads it, flows/stages/columns.py transforms and protects
+per distinct value, flows/stages/column_files.py writes the CSV and JSON): no Python object per
+row. Where it does not (quotes in the file, a ragged row …), the rows path starts over: the
+csv module's rows through `transform`, `protect` and `RowWriter`, the JSON written from the
+CSV once it is valid. The columns path writes the JSON alongside and deletes it when the
+resource is not valid (the rows path writes none then).
+
 What needs the whole table stays in memory, and the report says why (`streaming-not-possible`):
 aggregation, secondary suppression over declared sums (`protect.small_counts.groups`), business
 rules (Great Expectations) and schemas the columnar validator does not cover. The validation
