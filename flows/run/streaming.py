@@ -3,9 +3,10 @@
 A resource whose CSV source is larger than KENNZAHLEN_STREAM_BYTES (default 16 MiB) goes
 through the same stages as any other, but in chunks of CHUNK_ROWS rows: each chunk is
 transformed, protected, written to the published CSV and JSON and fed to the columnar
-validator, then dropped. Memory stays flat however long the file is; what is kept per row is
-its source row number (8 bytes), for messages. The findings, messages and files are those of
-the in-memory path (tests/pipeline/test_streaming.py compares both).
+validator, then dropped. Memory stays flat however long the file is; what is kept of the rows
+is their source row numbers, for messages, as runs of consecutive numbers (`RowNumbers`). The
+findings, messages and files are those of the in-memory path (tests/pipeline/test_streaming.py
+compares both).
 
 The chunks are Arrow columns from read to write where the columns path covers the file
 (flows/adapters/sources/arrow_csv.py reads it, flows/stages/columns.py transforms and protects
@@ -32,7 +33,6 @@ import os
 import shutil
 import tempfile
 import time
-from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,7 +44,7 @@ from flows.adapters.sources.arrow_csv import read_column_chunks
 from flows.adapters.sources.delimited import read_chunks
 from flows.errors import ConfigError
 from flows.model.results import Validation
-from flows.model.tables import ColumnTable, NotColumnarError, Table, WrittenTable
+from flows.model.tables import ColumnTable, NotColumnarError, RowNumbers, Table, WrittenTable
 from flows.problems import Problem
 from flows.run import locks, throughput
 from flows.specs.datasets import ResourceSpec
@@ -132,7 +132,7 @@ def _process(resource: ResourceSpec, dataset: str, file: str, folder: Path,
     stages: dict[str, list[Problem]] = {"collect": [], "transform": [], "protect": []}
     counts = {"suppressed_primary": 0, "suppressed_secondary": 0, "formulas_neutralised": 0}
     masked: set[tuple[int, str]] = set()
-    row_numbers = array("q")
+    row_numbers = RowNumbers()
     provenance: dict[str, Any] = {}
     writer: RowWriter | ColumnWriter | None = None
     checker = ChunkValidator(resource, dataset, file)
@@ -155,7 +155,7 @@ def _process(resource: ResourceSpec, dataset: str, file: str, folder: Path,
                 writer = ColumnWriter(folder / Path(resource.path).name, table.fields,
                                       resource.schema)
             writer.write(redacted(table, protection))
-            row_numbers.frombytes(table.row_numbers.astype("int64").tobytes())
+            row_numbers.extend(table.row_numbers)
             widen(extremes, table, kinds, PERIOD_TYPES)
         elif raw.header:
             table = transform(raw, resource, dataset, file)
