@@ -110,7 +110,7 @@ def _clean(raw: RawTable, pos: int, name: str, source: SourceSpec, table: Table,
 
 
 def hygiene_problem(kind: str, finding: Finding, rows: list[int], name: str,
-                     source: SourceSpec, context: dict[str, Any]) -> problems.Problem:
+                    source: SourceSpec, context: dict[str, Any]) -> problems.Problem:
     listed = ", ".join(str(r) for r in rows) + (" …" if finding.count > len(rows) else "")
     cells = "1 Zelle" if finding.count == 1 else f"{finding.count} Zellen"
     where = f"Feld '{name}', {cells} (Zeile {listed})"
