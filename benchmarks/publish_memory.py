@@ -60,6 +60,9 @@ def build_project(csv_path: Path, root: Path) -> None:
     folder = root / "datapackages" / NAME
     (folder / "source").mkdir(parents=True)
     shutil.copy2(ROOT / "datapackages" / "catalog.yaml", root / "datapackages" / "catalog.yaml")
+    for extra in ("einwohner.csv",):  # the population table catalog.yaml names
+        if (ROOT / "datapackages" / extra).is_file():
+            shutil.copy2(ROOT / "datapackages" / extra, root / "datapackages" / extra)
     os.symlink(csv_path.resolve(), folder / "source" / "fallzahlen.csv")
     # JSON is YAML: the descriptors are written as JSON
     (folder / "datapackage.yaml").write_text(json.dumps(DESCRIPTOR, ensure_ascii=False))

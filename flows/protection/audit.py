@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Iterable
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from flows.protection.knowledge import AuditResult, Group, Interval, Knowledge
 
@@ -153,6 +152,8 @@ class _Program:
                 matrix[i, j] = a
         self.low, self.high = low, high
         self._bounds: dict[tuple[int, float], float | None] = {}
+        from scipy.optimize import Bounds, LinearConstraint  # ~1 s: only when auditing
+
         self.bounds = Bounds(low, high)
         self.constraints = [LinearConstraint(matrix, lows, highs)] if rows else []
         self.n = n
@@ -218,6 +219,8 @@ class _Program:
             return None
         objective = np.zeros(self.n)
         objective[j] = sense
+        from scipy.optimize import milp
+
         result = milp(objective, integrality=np.ones(self.n), bounds=self.bounds,
                       constraints=self.constraints,
                       options={"time_limit": min(self.auditor.solve_seconds, left)})

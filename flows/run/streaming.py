@@ -3,9 +3,18 @@
 A resource whose CSV source is larger than KENNZAHLEN_STREAM_BYTES (default 16 MiB) goes
 through the same stages as any other, but in chunks of CHUNK_ROWS rows: each chunk is
 transformed, protected, written to the published CSV and JSON and fed to the columnar
-validator, then dropped. Memory stays flat however long the file is; what is kept per row is
-its source row number (8 bytes), for messages. The findings, messages and files are those of
-the in-memory path (tests/pipeline/test_streaming.py compares both).
+validator, then dropped. Memory stays flat however long the file is; what is kept of the rows
+is their source row numbers, for messages, as runs of consecutive numbers (`RowNumbers`). The
+findings, messages and files are those of the in-memory path (tests/pipeline/test_streaming.py
+compares both).
+
+The chunks are Arrow columns from read to write where the columns path covers the file
+(flows/adapters/sources/arrow_csv.py reads it, flows/stages/columns.py transforms and protects
+per distinct value, flows/stages/column_files.py writes the CSV and JSON): no Python object per
+row. Where it does not (quotes in the file, a ragged row …), the rows path starts over: the
+csv module's rows through `transform`, `protect` and `RowWriter`, the JSON written from the
+CSV once it is valid. The columns path writes the JSON alongside and deletes it when the
+resource is not valid (the rows path writes none then).
 
 What needs the whole table stays in memory, and the report says why (`streaming-not-possible`):
 aggregation, secondary suppression over declared sums (`protect.small_counts.groups`), business
@@ -24,7 +33,6 @@ import os
 import shutil
 import tempfile
 import time
-from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,13 +40,16 @@ from pathlib import Path
 from typing import Any
 
 from flows import problems
+from flows.adapters.sources.arrow_csv import read_column_chunks
 from flows.adapters.sources.delimited import read_chunks
 from flows.errors import ConfigError
 from flows.model.results import Validation
-from flows.model.tables import Table, WrittenTable
+from flows.model.tables import ColumnTable, NotColumnarError, RowNumbers, Table, WrittenTable
 from flows.problems import Problem
 from flows.run import locks, throughput
 from flows.specs.datasets import ResourceSpec
+from flows.stages.column_files import ColumnWriter
+from flows.stages.columns import Memo, protect_columns, redacted, transform_columns, widen
 from flows.stages.protect import MAX_FINDINGS_PER_FIELD, Protection, findings_summary, protect
 from flows.stages.publish import RowWriter, json_from_csv
 from flows.stages.transform import transform
@@ -105,41 +116,63 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
     """Collect, transform, protect, write (into `folder`) and validate one resource in chunks.
 
     The problems come in stage order (all of collect's, then transform's …), as on the
-    in-memory path; per-chunk repeats of table-level problems are dropped."""
+    in-memory path; per-chunk repeats of table-level problems are dropped. The columns path
+    (Arrow columns from read to write) is taken where it covers the file
+    (flows/adapters/sources/arrow_csv.py); where it does not, the rows path starts over."""
+    try:
+        return _process(resource, dataset, file, folder, columnar=True)
+    except NotColumnarError:
+        shutil.rmtree(folder, ignore_errors=True)
+    return _process(resource, dataset, file, folder, columnar=False)
+
+
+def _process(resource: ResourceSpec, dataset: str, file: str, folder: Path,
+             columnar: bool) -> Streamed:
     context = {"dataset": dataset, "resource": resource.name, "file": file}
     stages: dict[str, list[Problem]] = {"collect": [], "transform": [], "protect": []}
     counts = {"suppressed_primary": 0, "suppressed_secondary": 0, "formulas_neutralised": 0}
     masked: set[tuple[int, str]] = set()
-    row_numbers = array("q")
+    row_numbers = RowNumbers()
     provenance: dict[str, Any] = {}
-    writer: RowWriter | None = None
+    writer: RowWriter | ColumnWriter | None = None
     checker = ChunkValidator(resource, dataset, file)
     kinds = {f["name"]: f.get("type") for f in resource.schema.get("fields", [])}
     extremes: dict[str, list[str]] = {}
+    memo: Memo = {}
     folder.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    for raw in read_chunks(resource.source, context, CHUNK_ROWS):
+    chunks = read_column_chunks(resource.source, context, CHUNK_ROWS) if columnar else \
+        read_chunks(resource.source, context, CHUNK_ROWS)
+    for raw in chunks:
         provenance = provenance or raw.provenance
         stages["collect"] += raw.problems
-        if not raw.header:
+        if isinstance(raw, ColumnTable):
+            table: Table | ColumnTable = transform_columns(raw, resource, dataset, file, memo)
+            protection = protect_columns(table, resource, dataset, file, memo=memo)
+            if writer is None:
+                if not table.fields:
+                    raise NotColumnarError("a schema without fields")
+                writer = ColumnWriter(folder / Path(resource.path).name, table.fields,
+                                      resource.schema)
+            writer.write(redacted(table, protection))
+            row_numbers.extend(table.row_numbers)
+            widen(extremes, table, kinds, PERIOD_TYPES)
+        elif raw.header:
+            table = transform(raw, resource, dataset, file)
+            protection = protect(table, resource, dataset, file)
+            if writer is None:
+                writer = RowWriter(folder / Path(resource.path).name, table.fields,
+                                   resource.schema, with_json=False)
+            writer.write(_redacted(table, protection))
+            row_numbers.extend(table.row_numbers)
+            _widen(extremes, table.fields, table.rows, kinds)
+        else:
             continue
-        table = transform(raw, resource, dataset, file)
         stages["transform"] += table.problems
-        protection = protect(table, resource, dataset, file)
         stages["protect"] += protection.problems
-        for key, value in protection.stats().items():
-            if key == "audit_narrowest_width":  # the chunks' audits: narrowest of all
-                counts[key] = min(counts.get(key, value), value)
-            elif key in counts or key.startswith("audit_"):
-                counts[key] = counts.get(key, 0) + value
+        _count(counts, protection)
         masked |= protection.masked
-        if writer is None:
-            writer = RowWriter(folder / Path(resource.path).name, table.fields, resource.schema,
-                               with_json=False)
-        writer.write(_redacted(table, protection))
         checker.feed(table)
-        row_numbers.extend(table.row_numbers)
-        _widen(extremes, table.fields, table.rows, kinds)
         throughput.rows_read(dataset, resource.name, len(row_numbers), started)
     provenance["rows"] = len(row_numbers)
     throughput.rows_read(dataset, resource.name, len(row_numbers), started, finished=True)
@@ -151,9 +184,21 @@ def process(resource: ResourceSpec, dataset: str, file: str, folder: Path) -> St
     writer.close()
     validation = checker.finish(row_numbers, masked)
     if validation.valid and not any(p.severity == "error" for p in found):
-        json_from_csv(writer.csv_path, resource.schema, CHUNK_ROWS)
+        if not isinstance(writer, ColumnWriter) or not writer.typed:
+            json_from_csv(writer.csv_path, resource.schema, CHUNK_ROWS)
+    else:
+        writer.json_path.unlink(missing_ok=True)
     return Streamed(WrittenTable(writer.fields, writer.csv_path, writer.json_path, extremes),
                     validation, found, provenance, counts)
+
+
+def _count(counts: dict[str, int], protection: Protection) -> None:
+    """Add one chunk's protection counts (the audits: the narrowest of all)."""
+    for key, value in protection.stats().items():
+        if key == "audit_narrowest_width":
+            counts[key] = min(counts.get(key, value), value)
+        elif key in counts or key.startswith("audit_"):
+            counts[key] = counts.get(key, 0) + value
 
 
 def _redacted(table: Table, protection: Protection) -> Table:

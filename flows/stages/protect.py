@@ -11,11 +11,18 @@ reported there) and before validate, on exactly the table that will be published
    German official statistics), plus secondary suppression where cells sum to published totals.
 3. Formula injection: text cells starting with = + - @ get a leading apostrophe, so spreadsheets
    show them as text instead of running them. Numbers are left alone.
+
+The same steps on Arrow columns (the chunked path) are in flows/stages/columns.py; they share
+the detection, reporting and message helpers here.
+
+Longer than 300 lines: the three steps share the `Protection` record, and its helpers are
+shared with the columnar steps; splitting them would scatter one rule over several modules.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +36,8 @@ from flows.specs.datasets import ProtectSpec, ResourceSpec
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_FINDINGS_PER_FIELD = 50
+MEMO_SIZE = 65_536
+"""Distinct values per column whose detector findings a chunked run remembers."""
 NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
 CANONICAL = {"date": re.compile(r"\d{4}-\d{2}-\d{2}"), "year": re.compile(r"\d{4}"),
              "yearmonth": re.compile(r"\d{4}-\d{2}"), "boolean": re.compile(
@@ -84,22 +93,10 @@ def protect(table: Table, resource: ResourceSpec, dataset: str, file: str,
     context = {"dataset": dataset, "resource": resource.name, "file": file}
     result = Protection(table)
     specs = {f["name"]: f for f in resource.schema.get("fields", [])}
-    keys = columns.official_keys(resource.schema)
-    for index, name in enumerate(table.fields):
-        allowed = rules.allowed_kinds(name)
-        label = f"{name} {specs.get(name, {}).get('title', '')}"
-        label_hit = detectors.label_suggests_personal_data(label)
-        if label_hit and "label" not in allowed:
-            result.problems.append(problems.make(
-                "personal-data-column",
-                f"Der Spaltenname {quote(name)} deutet auf personenbezogene Daten hin.",
-                field=name, **context))
-        column = Column(index, name, specs.get(name, {}).get("type", "string"),
-                        allowed | ({"phone"} if name in keys else set()),
-                        detectors.label_suggests_birth_date(label))
+    for column in scanned_columns(table.fields, resource, result, context):
         _scan_column(result, column, today or date.today(), context)
     if not result.problems:
-        _warn_case_level(result, list(specs.values()), context)
+        warn_case_level(result, list(specs.values()), table.rows, context)
     if rules.small_count_fields:
         _suppress(result, rules, context)
     _neutralise(result, {n: s.get("type", "string") for n, s in specs.items()}, context)
@@ -120,30 +117,71 @@ class Column:
     """Its label names a birth date: any value with a digit is one."""
 
 
+def scanned_columns(fields: list[str], resource: ResourceSpec, result: Protection,
+                    context: dict[str, Any]) -> list[Column]:
+    """The columns as the detectors see them; a column name that suggests personal data is
+    reported on `result` (unless declared an exception)."""
+    specs = {f["name"]: f for f in resource.schema.get("fields", [])}
+    keys = columns.official_keys(resource.schema)
+    found = []
+    for index, name in enumerate(fields):
+        allowed = resource.protect.allowed_kinds(name)
+        label = f"{name} {specs.get(name, {}).get('title', '')}"
+        if detectors.label_suggests_personal_data(label) and "label" not in allowed:
+            result.problems.append(problems.make(
+                "personal-data-column",
+                f"Der Spaltenname {quote(name)} deutet auf personenbezogene Daten hin.",
+                field=name, **context))
+        found.append(Column(index, name, specs.get(name, {}).get("type", "string"),
+                            allowed | ({"phone"} if name in keys else set()),
+                            detectors.label_suggests_birth_date(label)))
+    return found
+
+
 def _scan_column(result: Protection, column: Column, today: date,
                  context: dict[str, Any]) -> None:
-    """Flag every cell of `column` that holds personal data, whatever the column's type.
+    """Flag every cell of `column` that holds personal data, whatever the column's type (see
+    `flag_values`)."""
+    rows = result.table.rows
+    flagged = flag_values({row[column.index] for row in rows}, column, today)
+    if flagged:
+        report_flagged(result, column.name, (
+            (number, found) for row, number in zip(rows, result.table.row_numbers, strict=True)
+            if (found := flagged.get(row[column.index]))), context)
+
+
+def flag_values(values: set[str], column: Column, today: date,
+                scanned: dict[str, list[detectors.Finding]] | None = None
+                ) -> dict[str, list[detectors.Finding]]:
+    """The findings of each of a column's distinct `values` that holds personal data.
 
     Typed values the transform could read (a number, an ISO date) cannot hide a name or an
     e-mail address: only a number with a leading zero is checked (for a phone number); every
     other value, text or not, goes through all detectors. Key-figure tables repeat their values
-    (months, services, channels), so each distinct value is scanned once."""
+    (months, services, channels), so each distinct value is scanned once; `scanned` keeps the
+    detectors' findings per value for the next chunk of the same column (up to MEMO_SIZE)."""
     wanted = set(detectors.KIND_DE) - column.allowed
     if not wanted:
-        return
-    values = {row[column.index] for row in result.table.rows}
+        return {}
     flagged: dict[str, list[detectors.Finding]] = {}
+    memo = {} if scanned is None else scanned
     for value in values:
-        if value and (found := [f for f in detectors.scan(
-                value, is_birth_field=column.birth, kinds=_kinds(column.kind, value, wanted))
-                if f.kind in wanted]):
-            flagged[value] = found
+        if not value:
+            continue
+        found = memo.get(value)
+        if found is None:
+            found = [f for f in detectors.scan(value, is_birth_field=column.birth,
+                                               kinds=_kinds(column.kind, value, wanted))
+                     if f.kind in wanted]
+            if len(memo) < MEMO_SIZE:
+                memo[value] = found
+        if found:
+            flagged[value] = list(found)
     if "birth-date" in wanted and columns.holds_birth_dates(values, today):
         for value in values:
             if columns.as_date(value) is not None:
                 flagged.setdefault(value, []).append(detectors.Finding("birth-date", len(value)))
-    if flagged:
-        _report_flagged(result, column.name, column.index, flagged, context)
+    return flagged
 
 
 def _kinds(kind: str, value: str, wanted: set[str]) -> set[str]:
@@ -158,13 +196,13 @@ def _kinds(kind: str, value: str, wanted: set[str]) -> set[str]:
     return wanted
 
 
-def _report_flagged(result: Protection, name: str, index: int,
-                    flagged: dict[str, list[detectors.Finding]], context: dict[str, Any]) -> None:
+def report_flagged(result: Protection, name: str,
+                   hits: Iterable[tuple[int, list[detectors.Finding]]],
+                   context: dict[str, Any]) -> None:
+    """Mask the flagged cells of field `name` (`hits`: source row and findings, in row order)
+    and report the first MAX_FINDINGS_PER_FIELD of them, then their count."""
     reported = 0
-    for row, number in zip(result.table.rows, result.table.row_numbers, strict=True):
-        found = flagged.get(row[index])
-        if not found:
-            continue
+    for number, found in hits:
         result.masked.add((number, name))
         if reported < MAX_FINDINGS_PER_FIELD:
             reported += 1
@@ -180,10 +218,12 @@ def _report_flagged(result: Protection, name: str, index: int,
         result.problems.append(findings_summary(name, total, context))
 
 
-def _warn_case_level(result: Protection, fields: list[dict[str, Any]],
-                     context: dict[str, Any]) -> None:
+def warn_case_level(result: Protection, fields: list[dict[str, Any]],
+                    rows: Sequence[Sequence[str]], context: dict[str, Any]) -> None:
+    """Warn when the table (`rows`, in the order of `result.table.fields`) looks like one row
+    per case."""
     table = result.table
-    why = columns.case_level([f for f in fields if f["name"] in table.fields], table.rows)
+    why = columns.case_level([f for f in fields if f["name"] in table.fields], rows)
     if why:
         result.problems.append(problems.make(
             "case-level-data",
@@ -286,9 +326,14 @@ def _neutralise(result: Protection, kinds: dict[str, str], context: dict[str, An
             if row[i].startswith(FORMULA_START):
                 row[i] = "'" + row[i]
                 result.neutralised += 1
-                result.problems.append(problems.make(
-                    "formula-neutralised",
-                    f"Zeile {number}, Feld '{table.fields[i]}': Der Text beginnt mit "
-                    f"'{row[i][1]}' und wird mit vorangestelltem Apostroph veröffentlicht, damit "
-                    "Tabellenprogramme ihn nicht als Formel ausführen.",
-                    severity="warning", row=number, field=table.fields[i], **context))
+                result.problems.append(formula_problem(number, table.fields[i], row[i][1],
+                                                       context))
+
+
+def formula_problem(number: int, name: str, first: str, context: dict[str, Any]) -> Problem:
+    """The warning for a text cell of field `name` that starts with `first` (= + - @ …)."""
+    return problems.make(
+        "formula-neutralised",
+        f"Zeile {number}, Feld '{name}': Der Text beginnt mit '{first}' und wird mit "
+        "vorangestelltem Apostroph veröffentlicht, damit Tabellenprogramme ihn nicht als Formel "
+        "ausführen.", severity="warning", row=number, field=name, **context)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from flows import problems
-from flows.model.tables import RawTable, Table
+from flows.model.tables import ColumnTable, RawTable, Table
 from flows.protection.describing import is_safe, quote
 from flows.specs.datasets import ResourceSpec, SourceSpec
 from flows.validation import dates
@@ -45,12 +45,30 @@ def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
         ValueError: `raw` does not have one source row number per row.
     """
     schema_fields = resource.schema.get("fields", [])
-    names = [f["name"] for f in schema_fields]
     context = {"dataset": dataset, "resource": resource.name, "file": file}
-    table = Table(fields=names)
+    table = Table(fields=[f["name"] for f in schema_fields])
+    positions = map_header(raw.header, resource, table, context)
+    if len(raw.rows) != len(raw.row_numbers):
+        raise ValueError("every row needs its source row number")
+    # column by column: a remembered conversion is a dict lookup, not a call
+    columns = [[""] * len(raw.rows) if pos is None else
+               convert_column(_clean(raw, pos, f["name"], resource.source, table, context),
+                              converter(f, resource.source))
+               for f, pos in ((f, positions.get(f["name"])) for f in schema_fields)]
+    table.rows = [list(row) for row in zip(*columns, strict=True)] if columns else \
+        [[] for _ in raw.rows]
+    table.row_numbers = list(raw.row_numbers)
+    return table
+
+
+def map_header(header: list[str], resource: ResourceSpec, table: Table | ColumnTable,
+               context: dict[str, Any]) -> dict[str, int]:
+    """Schema field → position of its column in `header`; unknown, duplicate and missing
+    columns are reported in `table.problems`, missing fields listed in `table.missing_fields`."""
+    names = table.fields
     mapping = resource.source.columns
     positions: dict[str, int] = {}
-    for index, label in enumerate(raw.header):
+    for index, label in enumerate(header):
         label = clean_label(label)
         name = mapping.get(label, label)
         if name in positions:
@@ -77,17 +95,7 @@ def transform(raw: RawTable, resource: ResourceSpec, dataset: str, file: str) ->
                 f"Die Quelldatei hat keine Spalte '{expected}' (Schemafeld '{name}').",
                 row=resource.source.header_row, field=name, **context,
             ))
-    if len(raw.rows) != len(raw.row_numbers):
-        raise ValueError("every row needs its source row number")
-    # column by column: a remembered conversion is a dict lookup, not a call
-    columns = [[""] * len(raw.rows) if pos is None else
-               convert_column(_clean(raw, pos, f["name"], resource.source, table, context),
-                              _converter(f, resource.source))
-               for f, pos in ((f, positions.get(f["name"])) for f in schema_fields)]
-    table.rows = [list(row) for row in zip(*columns, strict=True)] if columns else \
-        [[] for _ in raw.rows]
-    table.row_numbers = list(raw.row_numbers)
-    return table
+    return positions
 
 
 def _clean(raw: RawTable, pos: int, name: str, source: SourceSpec, table: Table,
@@ -97,12 +105,12 @@ def _clean(raw: RawTable, pos: int, name: str, source: SourceSpec, table: Table,
     values, findings = clean_column([record[pos] for record in raw.rows], source.max_cell_length)
     for kind, finding in findings.items():
         rows = [raw.row_numbers[i] for i in finding.rows]
-        table.problems.append(_hygiene_problem(kind, finding, rows, name, source, context))
+        table.problems.append(hygiene_problem(kind, finding, rows, name, source, context))
     return values
 
 
-def _hygiene_problem(kind: str, finding: Finding, rows: list[int], name: str,
-                     source: SourceSpec, context: dict[str, Any]) -> problems.Problem:
+def hygiene_problem(kind: str, finding: Finding, rows: list[int], name: str,
+                    source: SourceSpec, context: dict[str, Any]) -> problems.Problem:
     listed = ", ".join(str(r) for r in rows) + (" …" if finding.count > len(rows) else "")
     cells = "1 Zelle" if finding.count == 1 else f"{finding.count} Zellen"
     where = f"Feld '{name}', {cells} (Zeile {listed})"
@@ -138,7 +146,7 @@ def convert_column(values: list[Any], convert: Callable[[Any], Any]) -> list[Any
     return [seen[v] if type(v) is str and v in seen else first(v) for v in values]
 
 
-def _converter(schema_field: dict[str, Any], source: SourceSpec):  # noqa: ANN202
+def converter(schema_field: dict[str, Any], source: SourceSpec):  # noqa: ANN202
     ftype = schema_field.get("type", "string")
     missing = set(source.missing_values)
 

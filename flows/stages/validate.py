@@ -15,7 +15,7 @@ from typing import Any
 
 from flows import problems
 from flows.model.results import Validation
-from flows.model.tables import Table
+from flows.model.tables import ColumnTable, Table
 from flows.problems import Problem
 from flows.protection.describing import quote, scrub, scrub_quoted
 from flows.specs.datasets import ResourceSpec, SourceSpec
@@ -105,8 +105,9 @@ class ChunkValidator:
         self._run: Any = None
         self._present: list[str] = []
 
-    def feed(self, table: Table) -> None:
-        """Check the next rows (the first chunk fixes the fields the source has)."""
+    def feed(self, table: Table | ColumnTable) -> None:
+        """Check the next rows (the first chunk fixes the fields the source has); a
+        `ColumnTable`'s Arrow columns are checked as they are."""
         from flows.validation import columnar
 
         if self._run is None:
@@ -115,6 +116,10 @@ class ChunkValidator:
             counts = [f for f in self.resource.protect.small_count_fields if f in self._present]
             self._run = columnar.ChunkedValidation(
                 columnar.make_plan(self.schema, counts, self.resource.protect.k), ERROR_LIMIT)
+        if isinstance(table, ColumnTable):
+            self._run.feed({name: table.column(name) for name in self._present})
+            self.rows += table.num_rows
+            return
         index = {name: table.fields.index(name) for name in self._present}
         self._run.feed({name: [row[i] for row in table.rows] for name, i in index.items()})
         self.rows += len(table.rows)

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from flows.adapters.sources import delimited
+from flows.model.tables import NotColumnarError
 from flows.run import prepare, streaming
 from flows.specs import catalog
 from flows.stages import protect
@@ -27,6 +28,17 @@ SEEDED = FIXTURES / "projects" / "seeded"
 def _without_rules(project: Path, name: str) -> None:
     folder = catalog.load(project, name, check=False).folder
     (folder / "rules.yaml").unlink(missing_ok=True)
+
+
+@pytest.fixture(params=["columns", "rows"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each comparison runs twice: on the columns path (Arrow from read to write) where it
+    covers the file, and on the rows path it falls back to."""
+    if request.param == "rows":
+        def refuse(*args: Any) -> Any:
+            raise NotColumnarError("rows path asked for")
+        monkeypatch.setattr(streaming, "read_column_chunks", refuse)
+    return str(request.param)
 
 
 def _both(project: Path, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -73,7 +85,8 @@ def _assert_same(in_memory: prepare.Prepared, streamed: prepare.Prepared) -> Non
 
 @pytest.mark.parametrize("name", [KOSTEN, FALLZAHLEN])
 def test_a_valid_export_streamed_gives_the_same_bundle(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+        path: str) -> None:
     _without_rules(project, name)
     in_memory, streamed = _both(project, name, tmp_path, monkeypatch)
     assert in_memory.result.status == "valid"
@@ -86,7 +99,8 @@ def test_a_valid_export_streamed_gives_the_same_bundle(
     "kosten-invalid-utf8-declared-cp1252.csv", "kosten-valid.csv",
 ])
 def test_a_bad_export_streamed_gives_the_same_problems(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str) -> None:
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str,
+        path: str) -> None:
     _without_rules(project, KOSTEN)
     shutil.copy(FIXTURES / fixture,
                 project / "datapackages" / KOSTEN / "source" / "roadmap-kosten.csv")
@@ -94,7 +108,7 @@ def test_a_bad_export_streamed_gives_the_same_problems(
 
 
 def test_a_non_numeric_count_is_found_in_a_later_chunk(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
     _without_rules(project, FALLZAHLEN)
     shutil.copy(FIXTURES / "fallzahlen-invalid-non-numeric-count.csv",
                 project / "datapackages" / COUNTS / "source" / "fallzahlen.csv")
@@ -104,7 +118,7 @@ def test_a_non_numeric_count_is_found_in_a_later_chunk(
 
 
 def test_personal_data_is_counted_over_the_whole_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
     """The seeded export (names, e-mail, IBAN, formulas, small counts, undeclared columns),
     twelve rows long, with at most three findings shown per field: chunks must not each show
     their own first three."""
@@ -151,7 +165,8 @@ def test_a_resource_below_the_size_limit_is_read_in_memory(
 
 
 def test_a_flagged_cell_never_reaches_the_spool_file(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     path: str) -> None:
     """The chunked path writes each chunk after protect: flagged cells go to disk blank."""
     project = tmp_path / "seeded"
     shutil.copytree(SEEDED, project)
@@ -159,13 +174,12 @@ def test_a_flagged_cell_never_reaches_the_spool_file(tmp_path: Path,
     (resource,) = spec.resources
     monkeypatch.setattr(streaming, "CHUNK_ROWS", 2)
     written: list[str] = []
-    real_close = streaming.RowWriter.close
+    for kind in (streaming.RowWriter, streaming.ColumnWriter):
+        def close(writer: Any, real: Any = kind.close) -> None:
+            real(writer)
+            written.append(writer.csv_path.read_text(encoding="utf-8"))
 
-    def close(writer: streaming.RowWriter) -> None:
-        real_close(writer)
-        written.append(writer.csv_path.read_text(encoding="utf-8"))
-
-    monkeypatch.setattr(streaming.RowWriter, "close", close)
+        monkeypatch.setattr(kind, "close", close)
     done = streaming.process(resource, "faelle-roh", "faelle.csv", tmp_path / "spool")
     assert {p.row for p in done.problems if p.code == "personal-data"} == {2, 3, 4, 5}
     (text,) = written

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ CATEGORIES = 20
 """Bars drawn at most in a chart per category (the largest; the table says how many)."""
 MEASURE_TYPES = ("integer", "number")
 PERIOD_TYPES = ("date", "yearmonth", "year")
+LARGE = 4 << 20
+"""From this size on (bytes), the sums are taken on Arrow columns (`_on_columns`)."""
 AVERAGED = re.compile(r"mittel|anteil|quote|durchschnitt|prozent|rate", re.IGNORECASE)
 
 
@@ -67,6 +70,9 @@ def digest(path: Path, schema: dict[str, Any], temporal_field: Any = None) -> Ta
     fields = schema.get("fields") or []
     plan = _plan(fields, schema, temporal_field)
     markers = {m for m in (schema.get("missingValues") or [""]) if m}
+    if plan and path.stat().st_size >= LARGE and (found := _on_columns(path, fields, plan,
+                                                                       markers)):
+        return found
     result = TableDigest(fields)
     sums: dict[str, list[float]] = {}
     suppressed = 0
@@ -100,6 +106,78 @@ def digest(path: Path, schema: dict[str, Any], temporal_field: Any = None) -> Ta
     if plan:
         result.series = _series(plan, sums, suppressed)
     return result
+
+
+def _on_columns(path: Path, fields: list[dict[str, Any]], plan: dict[str, Any],
+                markers: set[str]) -> TableDigest | None:
+    """`digest` of a large CSV with Arrow reading the key and measure columns in batches: the
+    same figures (each distinct cell is read by `float` once; `numpy.add.at` adds in row order,
+    as the loop does), or None where the loop must decide (a column missing, a broken file)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    result = TableDigest(fields)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        result.preview = list(islice(reader, SMALL_TABLE))
+    key, measure = plan["key"], plan["measure"]
+    if key not in header or (measure and measure not in header) or len(set(header)) < len(
+            header):
+        return None
+    wanted = [key, measure] if measure else [key]
+    totals, counts, suppressed = np.zeros(0), np.zeros(0, dtype=np.int64), 0
+    order: dict[str, int] = {}
+    try:
+        batches = pacsv.open_csv(path, read_options=pacsv.ReadOptions(
+            column_names=header, skip_rows=1), parse_options=pacsv.ParseOptions(
+            newlines_in_values=True), convert_options=pacsv.ConvertOptions(
+            include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()),
+            strings_can_be_null=False, quoted_strings_can_be_null=False))
+        for batch in batches:
+            result.rows += batch.num_rows
+            keys = pc.dictionary_encode(batch.column(key))
+            slots = np.array([order.setdefault(k, len(order))
+                              for k in keys.dictionary.to_pylist()], dtype=np.int64)
+            totals = np.concatenate([totals, np.zeros(len(order) - len(totals))])
+            counts = np.concatenate([counts, np.zeros(len(order) - len(counts), np.int64)])
+            rows = slots[keys.indices.to_numpy(zero_copy_only=False)]
+            if not measure:
+                np.add.at(totals, rows, 1.0)
+                continue
+            cells = pc.dictionary_encode(batch.column(measure))
+            value, marker, ok = _read_numbers(cells.dictionary.to_pylist(), markers)
+            codes = cells.indices.to_numpy(zero_copy_only=False)
+            suppressed += int(marker[codes].sum())
+            chosen = ok[codes]
+            np.add.at(totals, rows[chosen], value[codes][chosen])
+            np.add.at(counts, rows[chosen], 1)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    if result.rows > SMALL_TABLE:
+        result.preview = result.preview[:PREVIEW_ROWS]
+    sums = {k: [float(totals[i]), int(counts[i])] for k, i in order.items()}
+    result.series = _series(plan, sums, suppressed)
+    return result
+
+
+def _read_numbers(cells: list[str], markers: set[str]) -> tuple[Any, Any, Any]:
+    """Per distinct cell: its number, whether it is a suppression marker, whether it counts."""
+    import numpy as np
+
+    value, marker, ok = np.zeros(len(cells)), np.zeros(len(cells), bool), np.zeros(len(cells),
+                                                                                    bool)
+    for i, cell in enumerate(cells):
+        if cell in markers:
+            marker[i] = True
+        elif cell:
+            try:
+                value[i], ok[i] = float(cell), True
+            except ValueError:
+                continue
+    return value, marker, ok
 
 
 def _plan(fields: list[dict[str, Any]], schema: dict[str, Any],
