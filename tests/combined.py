@@ -65,5 +65,6 @@ def combined_bundle(project: Path, workdir: Path) -> Bundle:
     descriptor = {**bundle.descriptor, "resources": resources}
     files = tuple(dataclasses.replace(f, sha256=file_sha256(f.path), bytes=f.path.stat().st_size)
                   if f is item else f for f in bundle.files)
-    return dataclasses.replace(bundle, descriptor=descriptor, files=files,
+    dataset = dataclasses.replace(bundle.dataset, parts=tuple(m.id for m in MEMBERS))
+    return dataclasses.replace(bundle, dataset=dataset, descriptor=descriptor, files=files,
                                content_hash=bundle.content_hash + "-combined")

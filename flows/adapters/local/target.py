@@ -74,7 +74,8 @@ class LocalCatalog:
         dest = self.root / slug
         self._recover(slug)
         if _read_marker(dest).get("content_hash") == bundle.content_hash:
-            self._refresh_comparison(dest, bundle.descriptor)
+            if bundle.dataset.parts:  # a combined table of several members
+                self._refresh_comparison(dest, bundle.descriptor)
             return PublishOutcome(self.label, "unchanged", str(dest))
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".tmp-{slug}-", dir=self.root))
@@ -98,7 +99,7 @@ class LocalCatalog:
             }
             if bundle.dataset.member:
                 marker["member"] = bundle.dataset.member
-            if self.comparison is not None and write_for_dataset(
+            if bundle.dataset.parts and self.comparison is not None and write_for_dataset(
                     staging, descriptor, self.comparison, self._site()) is not None:
                 marker["comparison"] = COMPARISON_FILE
                 marker["comparison_inputs"] = setup_digest(self.comparison)

@@ -273,3 +273,15 @@ def test_a_suppressed_value_is_a_gap_and_a_lone_value_keeps_its_marker() -> None
     assert svg.count("<circle") == 3  # every lone point of A keeps its marker
     assert '<desc id="x-d">Beschreibung</desc>' in svg
     assert ">Mär 2024<" in svg and ">1.500<" in svg  # German axis: months, thousands
+
+
+def test_a_table_with_the_ags_that_joins_no_members_gets_no_comparison_page(
+        tmp_path: Path) -> None:
+    """Only a harmonised key figure's combined table is compared: a dataset of one publisher
+    whose table happens to carry an AGS and a period column is not (and is not read again)."""
+    catalog = LocalCatalog(tmp_path / "catalog", load_catalog(ROOT),
+                           comparison=ComparisonSetup(combined.MEMBERS, POPULATION))
+    bundle = combined.combined_bundle(ROOT, tmp_path / "w")
+    single = dataclasses.replace(bundle, dataset=dataclasses.replace(bundle.dataset, parts=()))
+    assert catalog.publish(single).status == "published"
+    assert not (tmp_path / "catalog" / MONTHLY / COMPARISON_FILE).exists()
