@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from plain_catalog import copy_plain_catalog  # noqa: E402
+
 from flows.run import sequence  # noqa: E402
 from flows.run.prepare import Prepared, prepare  # noqa: E402
 from flows.run.targets import make_targets  # noqa: E402
@@ -56,8 +58,7 @@ def ckan_env() -> dict[str, str]:
 def build_project(target: Path, example: str, count: int) -> list[str]:
     """A project folder with `count` renamed copies of one example dataset."""
     shutil.copytree(ROOT / "schemas", target / "schemas")
-    (target / "datapackages").mkdir(parents=True)
-    shutil.copy(ROOT / "datapackages" / "catalog.yaml", target / "datapackages" / "catalog.yaml")
+    copy_plain_catalog(target / "datapackages")
     names = []
     for number in range(1, count + 1):
         name = f"nochange-bench-{number:02d}"

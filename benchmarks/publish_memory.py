@@ -18,12 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from plain_catalog import copy_plain_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "kennzahlen-gross"
@@ -59,10 +60,7 @@ INTERNAL = {
 def build_project(csv_path: Path, root: Path) -> None:
     folder = root / "datapackages" / NAME
     (folder / "source").mkdir(parents=True)
-    shutil.copy2(ROOT / "datapackages" / "catalog.yaml", root / "datapackages" / "catalog.yaml")
-    for extra in ("einwohner.csv",):  # the population table catalog.yaml names
-        if (ROOT / "datapackages" / extra).is_file():
-            shutil.copy2(ROOT / "datapackages" / extra, root / "datapackages" / extra)
+    copy_plain_catalog(root / "datapackages")
     os.symlink(csv_path.resolve(), folder / "source" / "fallzahlen.csv")
     # JSON is YAML: the descriptors are written as JSON
     (folder / "datapackage.yaml").write_text(json.dumps(DESCRIPTOR, ensure_ascii=False))
