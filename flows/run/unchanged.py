@@ -35,6 +35,8 @@ from importlib import metadata as installed
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from flows.errors import PipelineError
 from flows.metadata import reference
 from flows.model.bundle import PublishOutcome, Target
@@ -201,10 +203,24 @@ def declaration_digest(project: Path, name: str) -> str:
                               if (k.startswith("KENNZAHLEN_") and k not in WHERE_AND_HOW)
                               or k in named)}
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
-    for path in [*_files(folder), project / "datapackages" / "catalog.yaml",
-                 *_files(project / "schemas")]:
+    for path in [*_files(folder), *_catalog_files(project), *_files(project / "schemas")]:
         digest.update(f"\n{path.relative_to(project)}\n{_file_sha256(path)}".encode())
     return digest.hexdigest()
+
+
+def _catalog_files(project: Path) -> list[Path]:
+    """catalog.yaml and the population table it names (its inhabitants are drawn into the
+    comparison pages)."""
+    catalog = project / "datapackages" / "catalog.yaml"
+    if not catalog.is_file():
+        return []
+    try:
+        declared = (yaml.safe_load(catalog.read_text(encoding="utf-8")) or {}).get("population")
+    except (yaml.YAMLError, AttributeError):
+        declared = None  # loading the catalog names the mistake
+    table = declared.get("path") if isinstance(declared, dict) else None
+    extra = project / "datapackages" / table if isinstance(table, str) else None
+    return [catalog, *([extra] if extra is not None and extra.is_file() else [])]
 
 
 def fingerprint(declaration: str, sources: tuple[str, ...]) -> str:

@@ -92,6 +92,7 @@ CHANGES = {
     "protection": lambda project, mp: _edit_protect(project),
     "schema": lambda project, mp: _append_byte(next((project / "schemas").glob("*.yaml"))),
     "catalog.yaml": lambda project, mp: _append_byte(project / "datapackages" / "catalog.yaml"),
+    "inhabitants": lambda project, mp: _append_byte(project / "datapackages" / "einwohner.csv"),
     "setting": lambda project, mp: mp.setenv("KENNZAHLEN_BASE_URL", "https://daten.example.org"),
     "code": lambda project, mp: mp.setattr(unchanged, "code_digest", lambda: "other code"),
     "packages": lambda project, mp: mp.setattr(unchanged, "packages_digest", lambda: "other"),
