@@ -204,6 +204,33 @@ def test_random_tables_have_the_same_findings_as_frictionless(
     assert ours == theirs
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.lists(st.integers(1, 6), min_size=1, max_size=30))
+def test_random_tables_in_random_chunks_have_the_same_findings_as_frictionless(
+        case: tuple[dict[str, Any], list[str], list[list[str]], list[str]],
+        sizes: list[int]) -> None:
+    """Keys repeat across chunks of any size (the sorted runs merge as chunks arrive)."""
+    from hypothesis import assume, reject
+
+    schema, names, rows, counts = case
+    assume(rows)
+    try:
+        theirs = frictionless_findings(schema, counts, data=[names, *rows])
+        plan = columnar.make_plan(schema, counts)
+    except (TypeError, columnar.UnsupportedError):
+        reject()
+    chunked = columnar.ChunkedValidation(plan)
+    start = 0
+    try:
+        for size in sizes * len(rows):
+            part = rows[start:start + size]
+            chunked.feed({h: [r[i] for r in part] for i, h in enumerate(names)})
+            start += size
+    except columnar.UnsupportedError:  # e.g. a value without an exact float
+        reject()
+    assert columnar_findings(chunked.outcome) == theirs
+
+
 INVALID_SCHEMAS = [
     {"fields": [{"name": "a", "type": "integer", "constraints": {"minLength": 2}}]},
     {"fields": [{"name": "a", "type": "string", "constraints": {"required": "yes"}}]},
