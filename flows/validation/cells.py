@@ -126,6 +126,8 @@ def read_column(plan: FieldPlan, cells: pa.Array) -> Column:
     """
     if pa.types.is_dictionary(cells.type):  # the CSV reader encoded it already
         encoded = cells
+    elif plain(plan):
+        return _read_cells(plan, cells)
     else:
         encoded = pc.dictionary_encode(cells, null_encoding="encode")
         if len(encoded.dictionary) * 4 > len(cells):
@@ -135,9 +137,23 @@ def read_column(plan: FieldPlan, cells: pa.Array) -> Column:
     return column
 
 
+def plain(plan: FieldPlan) -> bool:
+    """A text field whose cells are only checked for a value: it gains nothing from
+    encoding."""
+    return plan.type == "string" and all(c[0] == "required" for c in plan.constraints)
+
+
 def _read_cells(plan: FieldPlan, cells: pa.Array) -> Column:
     n = len(cells)
-    missing = is_true(pc.or_kleene(pc.is_null(cells), pc.is_in(cells, text_array(plan.missing))))
+    if plan.missing == [""] and cells.type == pa.string():  # empty: from the offsets
+        offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32, count=n + 1,
+                                offset=cells.offset * 4)
+        missing = offsets[1:] == offsets[:-1]
+        if cells.null_count:
+            missing |= is_true(pc.is_null(cells))
+    else:
+        missing = is_true(pc.or_kleene(pc.is_null(cells),
+                                       pc.is_in(cells, text_array(plan.missing))))
     present = ~missing
     if plan.type == "string":
         values: Any = cells

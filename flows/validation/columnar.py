@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from flows.validation.cells import Column, UnsupportedError, read_column
+from flows.validation.cells import Column, UnsupportedError, plain, read_column
 from flows.validation.findings import Finding, row_findings
 from flows.validation.keys import Seen
 from flows.validation.plan import Plan, make_plan
@@ -106,6 +106,10 @@ def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str]
     if header != names:
         raise UnsupportedError("die Kopfzeile weicht von den Feldern des Schemas ab")
     ragged: list[Any] = []
+    plan = make_plan(schema, small_counts, k)
+    keyed = set(plan.primary_key) | {p.name for p in plan.fields if p.unique}
+    types = {p.name: pa.string() if plain(p) and p.name not in keyed else TEXT
+             for p in plan.fields}
 
     def on_invalid(row: Any) -> str:
         ragged.append(row)
@@ -115,11 +119,11 @@ def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str]
         path, read_options=pacsv.ReadOptions(block_size=block_size),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                          invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, TEXT),
+        convert_options=pacsv.ConvertOptions(column_types=types,
                                              strings_can_be_null=False,
                                              quoted_strings_can_be_null=False)))
     try:
-        run = _Run(make_plan(schema, small_counts, k), limit)
+        run = _Run(plan, limit)
         row = 2
         for batch in batches:
             if ragged:
