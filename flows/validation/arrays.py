@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from flows.validation import kernels as pc
 
 
 def bool_array(mask: np.ndarray) -> pa.Array:

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from flows.validation import kernels as pc
 from flows.validation.arrays import (
     as_numpy,
     bool_array,
@@ -192,7 +192,7 @@ def _read_typed(plan: FieldPlan, cells: pa.Array, present: np.ndarray) -> tuple[
     type_error = np.zeros(len(cells), dtype=bool)
     slow = np.flatnonzero(present & ~fast)
     if len(slow):
-        odd = cells.take(int_array(slow))
+        odd = pc.take(cells, int_array(slow))
         judged = {v: plan.reader(v) for v in pc.unique(odd).to_pylist()}
         for position, cell in zip(slow, odd.to_pylist(), strict=True):
             value = judged[cell]

@@ -48,12 +48,10 @@ class Outcome:
     rows: int = 0
 
 
-def validate_columns(plan: Plan, columns: dict[str, list[str]],
-                     limit: int = ERROR_LIMIT) -> Outcome:
-    """Validate an in-memory table given as text columns (one chunk: key checks are exact)."""
+def validate_columns(plan: Plan, columns: dict[str, Any], limit: int = ERROR_LIMIT) -> Outcome:
+    """Validate an in-memory table given as text columns (lists of texts or Arrow arrays)."""
     run = _Run(plan, limit)
-    batch = {p.name: pa.array(columns[p.name], pa.string()) for p in plan.fields}
-    run.feed(batch, first_row=2)
+    run.feed({p.name: _text(columns[p.name]) for p in plan.fields}, first_row=2)
     return run.outcome
 
 
@@ -67,17 +65,26 @@ class ChunkedValidation:
         self._row = 2
         self._open = True
 
-    def feed(self, columns: dict[str, list[str]]) -> None:
-        """Check the next rows; nothing more is checked once the error limit is reached."""
+    def feed(self, columns: dict[str, Any]) -> None:
+        """Check the next rows, given per field as a list of texts or an Arrow string (or
+        dictionary of strings) array; nothing more is checked once the error limit is
+        reached."""
         size = len(next(iter(columns.values()))) if columns else 0
         if self._open and size:
-            batch = {p.name: pa.array(columns[p.name], pa.string()) for p in self._run.plan.fields}
+            batch = {p.name: _text(columns[p.name]) for p in self._run.plan.fields}
             self._open = self._run.feed(batch, first_row=self._row)
         self._row += size
 
     @property
     def outcome(self) -> Outcome:
         return self._run.outcome
+
+
+def _text(values: Any) -> pa.Array:
+    """One column's cells as an Arrow array of text."""
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks()
+    return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
 
 
 def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str] = (), k: int = 3,

@@ -16,8 +16,8 @@ import hashlib
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow.compute as pc
 
+from flows.validation import kernels as pc
 from flows.validation.arrays import as_numpy
 from flows.validation.cells import Column, FieldPlan, UnsupportedError
 

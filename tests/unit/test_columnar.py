@@ -74,6 +74,25 @@ def test_duplicates_across_chunks_name_the_previous_row(tmp_path: Path) -> None:
     assert columnar_findings(ours) == theirs
 
 
+def test_arrow_columns_have_the_findings_of_text_lists() -> None:
+    """The chunk-wise interface takes Arrow arrays too (plain or dictionary-encoded text)."""
+    import pyarrow as pa
+
+    path = FIXTURES / "parity" / "keyfigures-invalid-keys.csv"
+    schema, header, rows = _read(path)
+    plan = columnar.make_plan(schema)
+    expected = columnar_findings(columnar.validate_columns(
+        plan, {h: [r[i] for r in rows] for i, h in enumerate(header)}))
+    assert expected
+    for encode in (False, True):
+        chunked = columnar.ChunkedValidation(plan)
+        for start in range(0, len(rows), 3):
+            part = rows[start:start + 3]
+            arrays = {h: pa.array([r[i] for r in part], pa.string()) for i, h in enumerate(header)}
+            chunked.feed({h: a.dictionary_encode() if encode else a for h, a in arrays.items()})
+        assert columnar_findings(chunked.outcome) == expected
+
+
 def test_error_limit_cuts_at_the_same_finding() -> None:
     schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer",
                                                           "constraints": {"minimum": 5}}]}
