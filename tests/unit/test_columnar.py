@@ -93,6 +93,29 @@ def test_arrow_columns_have_the_findings_of_text_lists() -> None:
         assert columnar_findings(chunked.outcome) == expected
 
 
+@pytest.mark.parametrize("chunk", [1, 4])
+def test_a_hash_collision_is_refused_not_reported(monkeypatch: pytest.MonkeyPatch,
+                                                  chunk: int) -> None:
+    """Keys whose first hashes agree but second hashes differ are not called duplicates
+    (inside a chunk or across chunks): the validator hands over to frictionless."""
+    from flows.validation import keys
+
+    real = keys._entry_codes
+
+    def colliding(p: Any, column: Any) -> Any:
+        codes, index = real(p, column)
+        codes[:, 0] = 7  # every key has the same first hash
+        return codes, index
+
+    monkeypatch.setattr(keys, "_entry_codes", colliding)
+    plan = columnar.make_plan({"fields": [{"name": "k", "type": "string"}], "primaryKey": ["k"]})
+    chunked = columnar.ChunkedValidation(plan)
+    values = ["a", "b", "c", "d"]
+    with pytest.raises(columnar.UnsupportedError):
+        for start in range(0, len(values), chunk):
+            chunked.feed({"k": values[start:start + chunk]})
+
+
 def test_error_limit_cuts_at_the_same_finding() -> None:
     schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer",
                                                           "constraints": {"minimum": 5}}]}
