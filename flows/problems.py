@@ -247,3 +247,10 @@ register("plausibility-measure-removed", "Maßnahme aus dem Plan verschwunden",
 register("progress-report-incomplete", "Fortschrittsbericht unvollständig",
          "Der Fortschrittsbericht wurde ohne den genannten Teil erstellt. Ursache beheben (siehe "
          "Meldung); beim nächsten Lauf wird er vollständig erstellt.")
+register("member-left-out", "Mitglied nicht in der gemeinsamen Tabelle",
+         "Die Daten des Mitglieds sind in diesem Lauf nicht geprüft und veröffentlicht worden "
+         "(siehe Meldung und den Bericht zum Datensatz des Mitglieds). Ursache dort beheben; "
+         "beim nächsten Lauf kommt es wieder hinzu.")
+register("members-none", "Kein Mitglied mit gültigen Daten",
+         "Keines der Mitglieder hat in diesem Lauf geprüfte, veröffentlichte Daten geliefert. "
+         "Die Berichte der Datensätze der Mitglieder zeigen, warum.")

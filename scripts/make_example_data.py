@@ -6,6 +6,12 @@ The exports imitate what municipal software produces: a Windows-1252 CSV with ';
 commas, an XLSX with title rows above the header, and a UTF-8 (BOM) CSV with German dates.
 The case counts and the measures plan (scripts/example_measures.py) are generated example
 data, not real figures.
+
+GENERIERTE BEISPIELDATEN: the case counts of the three member towns of the example Stadtverbund
+(Musterstadt, Beispielburg, Weiterdorf; fictional towns with the AGS of real municipalities as
+stand-ins) come from three different exports, as members' software really differs: UTF-8 (BOM)
+with ';' and decimal commas, Windows-1252 with other column labels and thousands separators,
+and an XLSX workbook with title rows above the header.
 """
 
 from __future__ import annotations
@@ -102,6 +108,61 @@ def write_counts(path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
+BEISPIELBURG_SERVICES = SERVICES[:10]
+"""Beispielburg offers fewer of the services online or at its counter."""
+WEITERDORF_SERVICES = [*SERVICES[:6], "Hund anmelden", "Wohngeld beantragen"]
+"""Weiterdorf, a small town: fewer services, small counts (so more cells are suppressed)."""
+
+
+def _counts(seed: int, services: list[str], low: int, high: int
+            ) -> list[tuple[date, str, str, int, float]]:
+    """Monthly case counts 2021–2025 per service and channel (generated, not real)."""
+    rng = random.Random(seed)
+    rows = []
+    for year in range(2021, 2026):
+        for month in range(1, 13):
+            growth = 1 + 0.08 * (year - 2021)
+            for service in services + RARE_SERVICES:
+                base = rng.randint(0, 12) if service in RARE_SERVICES else rng.randint(low, high)
+                for channel, share in CHANNELS:
+                    online_boost = growth if channel == "online" else 1 / growth
+                    count = max(0, round(base * share * online_boost * rng.uniform(0.8, 1.2)))
+                    days = round(rng.uniform(0.5, 3.0) if channel == "online"
+                                 else rng.uniform(1.0, 12.0), 1)
+                    rows.append((date(year, month, 1), service, channel, count, days))
+    return rows
+
+
+def write_counts_beispielburg(path: Path) -> None:
+    """GENERIERTE BEISPIELDATEN. Beispielburg's case management system: Windows-1252, ';',
+    its own column labels, thousands separators ('1.234') and decimal commas, CRLF."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Berichtsmonat", "Dienstleistung", "Zugangsweg", "Fälle",
+                     "Ø Bearbeitungszeit (Tage)"])
+    for day, service, channel, count, days in _counts(2027, BEISPIELBURG_SERVICES, 200, 1500):
+        writer.writerow([day.strftime("%d.%m.%Y"), service, channel, f"{count:,}".replace(
+            ",", "."), f"{days:.1f}".replace(".", ",")])
+    path.write_bytes(buffer.getvalue().encode("cp1252"))
+
+
+def write_counts_weiterdorf(path: Path) -> None:
+    """GENERIERTE BEISPIELDATEN. Weiterdorf's spreadsheet: XLSX, two title rows above the
+    header, months as real dates, numbers as numbers."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Fallzahlen"
+    sheet.append(["Gemeinde Weiterdorf – Fallzahlen Bürgerbüro (Beispieldaten)"])
+    sheet.append([])
+    sheet.append(["Monat", "Leistung", "Kanal", "Anzahl", "Bearbeitungstage (Mittel)"])
+    for day, service, channel, count, days in _counts(2028, WEITERDORF_SERVICES, 4, 90):
+        sheet.append([day, service, channel, count, days])
+        sheet.cell(row=sheet.max_row, column=1).number_format = "MM.YYYY"
+    book.save(path)
+
+
 def write_trade_register(path: Path) -> None:
     """Case-level records of a trade-register system (generated): one row per notification."""
     import sqlite3
@@ -178,7 +239,10 @@ def main() -> None:
     write_measures(ROOT / "digitalstrategie-massnahmen" / "source" / "massnahmen-status.xlsx")
     write_measures(ROOT.parent / "tests" / "fixtures" / "massnahmen-status-vorher.xlsx",
                    previous=True)
-    write_counts(ROOT / "fallzahlen-verwaltungsleistungen" / "source" / "fallzahlen.csv")
+    counts = ROOT / "fallzahlen-verwaltungsleistungen" / "source"
+    write_counts(counts / "fallzahlen.csv")  # Musterstadt's export
+    write_counts_beispielburg(counts / "beispielburg.csv")
+    write_counts_weiterdorf(counts / "weiterdorf.xlsx")
 
 
 if __name__ == "__main__":

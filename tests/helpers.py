@@ -55,14 +55,30 @@ def checked(dataset: str, source_path: Path, **source_changes: Any):  # noqa: AN
     return raw, table, result
 
 
-MONTHLY = "fallzahlen-verwaltungsleistungen"
-"""The example dataset with a declared plausibility check (monthly sums per service, 50 %)."""
+COUNTS = "fallzahlen-verwaltungsleistungen"
+"""The harmonised case counts of the example Stadtverbund: the folder that declares them, and the
+association's combined table (flows/specs/harmonised.py)."""
+MONTHLY = f"{COUNTS}-musterstadt"
+"""Musterstadt's case counts (its part of COUNTS, read from source/fallzahlen.csv): the example
+dataset with a declared plausibility check (monthly sums per service, 50 %)."""
+
+
+def publish_members(project: Path, combined: str, folder: Path) -> list[DatasetResult]:
+    """Publish the members' datasets of the harmonised key figure `combined` to a local catalog
+    in `folder`, as a nightly run does before the combined table: only what they published
+    goes into it (flows/run/harmonised.py). Set KENNZAHLEN_OUT first."""
+    from flows.adapters.local.target import LocalCatalog
+    from flows.run import sequence
+
+    parts = catalog.load(project, combined, check=False).parts
+    return [sequence.process(project, f"{combined}-{member}", [LocalCatalog(folder / "catalog")],
+                             folder / "w") for member in parts]
 
 
 def double_month(project: Path, day: str = "01.03.2025") -> None:
     """Double every count of one month in the monthly export of the case management system,
     as an export that counted the month twice would."""
-    source = project / "datapackages" / MONTHLY / "source" / "fallzahlen.csv"
+    source = project / "datapackages" / COUNTS / "source" / "fallzahlen.csv"
     lines = source.read_text(encoding="utf-8-sig").splitlines()
     for i, line in enumerate(lines):
         cells = line.split(";")

@@ -49,10 +49,13 @@ class CatalogInfo:
     """The public pages' frame: `municipality` (named in every page header) and `links`
     (impressum, datenschutz, barrierefreiheit, kontakt: addresses a public body's site must
     offer; a missing one is shown as missing)."""
+    node: str = ""
+    """The catalog's own URI where it is not `base_url/` (a member's catalog in a Stadtverbund);
+    dataset URIs are always built from `base_url`."""
 
     @property
     def uri(self) -> str:
-        return f"{self.base_url}/"
+        return self.node or f"{self.base_url}/"
 
     def dataset_uri(self, slug: str) -> str:
         return f"{self.base_url}/{slug}"

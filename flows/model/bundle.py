@@ -106,7 +106,8 @@ def file_sha256(path: Path) -> str:
 
 def content_hash(spec: DatasetSpec, descriptor: dict[str, Any],
                  files: list[BundleFile] | tuple[BundleFile, ...]) -> str:
-    """The hash that identifies a published version: descriptor, organisation, file hashes.
+    """The hash that identifies a published version: descriptor, organisation (and member),
+    file hashes.
 
     Args:
         spec: the dataset (its organisation is part of what is published to CKAN).
@@ -119,6 +120,8 @@ def content_hash(spec: DatasetSpec, descriptor: dict[str, Any],
     digest = hashlib.sha256()
     digest.update(json.dumps(descriptor, sort_keys=True, ensure_ascii=False).encode())
     digest.update(f"{spec.owner_org}\n{spec.organization_title}".encode())
+    if spec.member:  # only then, so that a project without members keeps its hashes
+        digest.update(f"\nmember:{spec.member}".encode())
     for item in files:
         digest.update(f"{item.name}:{item.sha256}\n".encode())
     return digest.hexdigest()

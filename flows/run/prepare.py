@@ -22,7 +22,8 @@ from flows.model.bundle import Bundle
 from flows.model.results import DatasetResult, Validation
 from flows.model.secrets import Secrets
 from flows.model.tables import Table, WrittenTable, read_table
-from flows.run import cache, streaming
+from flows.run import cache, harmonised, streaming
+from flows.run.harmonised import MemberTables
 from flows.specs import catalog
 from flows.specs.datasets import DatasetSpec, ResourceSpec
 from flows.stages.aggregate import aggregate, canonical
@@ -67,33 +68,21 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
              spool: Path, secrets: Secrets | None) -> Prepared:
     result, name = prepared.result, spec.name
     tables: dict[str, Table | WrittenTable] = {}
-    protected: list[Protected] = []
-    for resource in spec.resources:
-        shown = resource.source.display_path(project)
-        try:
-            chunked, reason = streaming.decide(resource)
-        except PipelineError as exc:
-            result.problems.append(problem_from(exc, name))
-            continue
-        if reason:
-            result.problems.append(streaming.not_streamed(resource, reason, name, shown))
-        if chunked:
-            _prepare_streamed(prepared, resource, shown, spool, tables)
-        elif item := _protect_in_memory(prepared, resource, shown, project, secrets):
-            protected.append(item)
-    result.problems.extend(protect_dataset(protected, name))
-    for item in protected:
-        _check_in_memory(prepared, item, project, tables)
-    for resource in spec.resources:
-        if result.rows.get(resource.name) == 0 and not _unreadable(result, resource.name):
-            result.problems.append(empty(resource, name, resource.source.display_path(project)))
+    if spec.parts:  # a harmonised key figure's combined table: its members' checked tables
+        joined = harmonised.join(spec, project, lambda member: _member_tables(
+            project, member, secrets), publishing=workdir is not None)
+        prepared.spec = spec = joined.spec
+        result.problems.extend(joined.problems)
+        result.provenance.update(joined.provenance)
+        protected = joined.items
+    else:
+        protected = _protect_all(prepared, spec, project, secrets, tables, spool)
+    _check_all(prepared, spec, project, protected, tables)
     if result.errors:
         result.status = "invalid"
         return done(prepared)
     with tempfile.TemporaryDirectory(prefix="kennzahlen-check-") as scratch:
-        bundle = build_bundle(spec, tables, (workdir or Path(scratch)) / name,
-                              derived={"temporal": metadata.temporal(spec.public_descriptor(),
-                                                                     _columns(tables))})
+        bundle = _bundle(spec, tables, (workdir or Path(scratch)) / name)
         described = describe(bundle, metadata.load_catalog(project), reference.find(project))
     result.problems.extend(described.problems)
     result.metadata_quality = described.quality
@@ -104,6 +93,64 @@ def _prepare(prepared: Prepared, spec: DatasetSpec, project: Path, workdir: Path
     if workdir is not None:
         prepared.bundle = dataclasses.replace(bundle, quality=described.quality)
     return done(prepared)
+
+
+def _protect_all(prepared: Prepared, spec: DatasetSpec, project: Path,
+                 secrets: Secrets | None, tables: dict[str, Table | WrittenTable],
+                 spool: Path | None) -> list[Protected]:
+    """Collect → aggregate → transform → protect every resource, and the protection across
+    them; a large CSV resource is streamed into `tables` instead (never without a `spool`)."""
+    result, name = prepared.result, spec.name
+    protected: list[Protected] = []
+    for resource in spec.resources:
+        shown = resource.source.display_path(project)
+        try:
+            chunked, reason = streaming.decide(resource) if spool else (False, "")
+        except PipelineError as exc:
+            result.problems.append(problem_from(exc, name))
+            continue
+        if reason:
+            result.problems.append(streaming.not_streamed(resource, reason, name, shown))
+        if chunked and spool:
+            _prepare_streamed(prepared, resource, shown, spool, tables)
+        elif item := _protect_in_memory(prepared, resource, shown, project, secrets):
+            protected.append(item)
+    result.problems.extend(protect_dataset(protected, name))
+    return protected
+
+
+def _check_all(prepared: Prepared, spec: DatasetSpec, project: Path, protected: list[Protected],
+               tables: dict[str, Table | WrittenTable]) -> None:
+    """Validate and check the rules of every protected resource; an empty one is a problem."""
+    result = prepared.result
+    for item in protected:
+        _check_in_memory(prepared, item, project, tables)
+    for resource in spec.resources:
+        if result.rows.get(resource.name) == 0 and not _unreadable(result, resource.name):
+            result.problems.append(empty(resource, spec.name,
+                                         resource.source.display_path(project)))
+
+
+def _bundle(spec: DatasetSpec, tables: dict[str, Table | WrittenTable], directory: Path
+            ) -> Bundle:
+    return build_bundle(spec, tables, directory, derived={"temporal": metadata.temporal(
+        spec.public_descriptor(), _columns(tables))})
+
+
+def _member_tables(project: Path, name: str, secrets: Secrets | None) -> MemberTables:
+    """One member's dataset of a harmonised key figure prepared in memory, as its own run
+    prepares it (never streamed: the combined table's audit needs its hidden cells)."""
+    prepared, spec = _load(project, name)
+    if spec is None:
+        return MemberTables(prepared.result)
+    tables: dict[str, Table | WrittenTable] = {}
+    protected = _protect_all(prepared, spec, project, secrets, tables, None)
+    _check_all(prepared, spec, project, protected, tables)
+    if prepared.result.errors:
+        return MemberTables(prepared.result)
+    with tempfile.TemporaryDirectory(prefix="kennzahlen-member-") as scratch:
+        digest = _bundle(spec, tables, Path(scratch) / name).content_hash
+    return MemberTables(prepared.result, protected, digest)
 
 
 def _protect_in_memory(prepared: Prepared, resource: ResourceSpec, shown: str, project: Path,

@@ -20,7 +20,7 @@ from flows.errors import PipelineError
 from flows.model.bundle import Bundle, PublishOutcome, Target
 from flows.model.results import Comparison, DatasetResult
 from flows.model.secrets import Secrets
-from flows.run import progress
+from flows.run import harmonised, progress
 from flows.run.approval import Gate
 from flows.run.locks import LockTimeoutError, dataset_lock
 from flows.run.prepare import Prepared, done, prepare, problem_from
@@ -78,17 +78,22 @@ def run_dataset(name: str, targets: list[Target], steps: Steps, gate: Gate | Non
 
     With `unchanged`, a dataset whose inputs are those of its last good publication, which
     every target still shows, is not prepared at all: its result is taken over
-    (flows/run/unchanged.py); a full run's result is remembered for the next run."""
+    (flows/run/unchanged.py); a full run's result is remembered for the next run. Every
+    outcome of a run with targets is kept for the combined tables of harmonised key figures
+    (flows/run/harmonised.py)."""
     inputs = None
     if unchanged is not None and targets:
         inputs, reused = unchanged.check(name, targets, _rejected(gate, name))
         if reused is not None:
+            harmonised.remember(unchanged.project, reused)
             return reused
     prepared = steps.prepare(name)
     found = list(prepared.result.problems)
     result = _compare_and_publish(prepared, name, targets, steps, gate, locks)
     if unchanged is not None and targets:
         unchanged.remember(prepared, inputs, found)
+    if targets and prepared.spec is not None:  # what a combined table may show of it
+        harmonised.remember(prepared.spec.folder.parents[1], result)
     return result
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.adapters.ckan.target import CkanTarget
+from flows.adapters.local.comparison_setup import comparison_setup
 from flows.adapters.local.target import LocalCatalog
 from flows.errors import ConfigError
 from flows.metadata.descriptor import load_catalog
 from flows.model.bundle import Target
 from flows.settings import Settings
+from flows.specs.members import load_association, load_members
 
 
 def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list[Target]:
@@ -31,7 +33,10 @@ def make_targets(specs: list[str] | tuple[str, ...], settings: Settings) -> list
                     "Bitte einen vorhandenen Ordner angeben (der Katalogordner selbst wird "
                     "angelegt)."
                 )
-            targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project)))
+            targets.append(LocalCatalog(root.resolve(), load_catalog(settings.project),
+                                        load_members(settings.project),
+                                        load_association(settings.project),
+                                        comparison=comparison_setup(settings.project)))
         elif kind == "ckan":
             url = arg or settings.ckan_url
             if not url:

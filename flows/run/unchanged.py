@@ -42,7 +42,7 @@ from flows.model.results import DatasetResult
 from flows.problems import Problem
 from flows.run import cache
 from flows.run.prepare import Prepared
-from flows.specs import catalog
+from flows.specs import catalog, harmonised
 from flows.specs.datasets import SourceSpec
 from flows.specs.progress import PROGRESS_FILE
 from flows.stages.plausibility import compare_same
@@ -184,7 +184,8 @@ def declaration_digest(project: Path, name: str) -> str:
     Raises:
         OSError: a file cannot be read.
     """
-    folder = project / "datapackages" / name
+    origin = harmonised.find(project / "datapackages", name)  # a member's part: its folder
+    folder = origin.folder if origin else project / "datapackages" / name
     internal = folder / "dataset.yaml"
     named = set(ENV_NAME.findall(internal.read_text(encoding="utf-8"))) if internal.is_file() \
         else set()

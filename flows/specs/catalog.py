@@ -17,6 +17,7 @@ from typing import Any
 from flows.errors import ConfigError, UnknownDatasetError
 from flows.metadata import descriptor as metadata
 from flows.metadata import reference
+from flows.specs import harmonised, members
 from flows.specs.consistency import check_resource, period_formats
 from flows.specs.datasets import (
     AggregateSpec,
@@ -25,7 +26,8 @@ from flows.specs.datasets import (
     ResourceSpec,
     SourceSpec,
 )
-from flows.specs.loading import allowed_keys_hint, first_schema_error, read_yaml
+from flows.specs.harmonised import harmonised_resource
+from flows.specs.loading import check_internal, read_yaml
 from flows.specs.rules import load_rules, plausibility_spec
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -67,7 +69,8 @@ def dataset_names(project: Path) -> list[str]:
         ConfigError: `project` has no folder datapackages/.
     """
     root = require_project(project)
-    return sorted(p.name for p in root.iterdir() if (p / "datapackage.yaml").is_file())
+    return sorted(name for p in root.iterdir() if (p / "datapackage.yaml").is_file()
+                  for name in harmonised.expand(root, p.name))
 
 
 def in_waves(project: Path, names: list[str]) -> list[list[str]]:
@@ -75,7 +78,8 @@ def in_waves(project: Path, names: list[str]) -> list[list[str]]:
     shows key figures of other datasets of `names` comes in a later wave than those, so that
     the report shows this run's figures and a second, unchanged run changes nothing. Within a
     wave the given order is kept; a circle of references ends up in one last wave."""
-    needs = {name: _linked(project, name) & set(names) - {name} for name in names}
+    needs = {name: (_linked(project, name) | _parts(project, name)) & set(names) - {name}
+             for name in names}
     waves: list[list[str]] = []
     done: set[str] = set()
     while len(done) < len(names):
@@ -84,6 +88,12 @@ def in_waves(project: Path, names: list[str]) -> list[list[str]]:
         waves.append(wave)
         done.update(wave)
     return waves
+
+
+def _parts(project: Path, name: str) -> set[str]:
+    """The member datasets whose tables the combined dataset `name` joins (none for others)."""
+    declared = harmonised.find(require_project(project), name)
+    return {f"{name}-{m}" for m in declared.parts} if declared else set()
 
 
 def _linked(project: Path, name: str) -> set[str]:
@@ -109,8 +119,8 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         ConfigError: `project` has no folder datapackages/, or a descriptor, dataset.yaml or
             schema is missing or invalid.
     """
-    folder = require_project(project) / name
-    if not (folder / "datapackage.yaml").is_file():
+    origin = harmonised.find(require_project(project), name)
+    if origin is None:
         known = ", ".join(dataset_names(project)) or "keine"
         raise UnknownDatasetError(
             f"Unbekannter Datensatz '{name}'. Deklarierte Datensätze: {known}. "
@@ -118,10 +128,18 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             "und dataset.yaml.",
             dataset=name,
         )
-    descriptor = metadata.complete(read_yaml(folder / "datapackage.yaml", name),
-                                   metadata.load_catalog(project))
-    internal = read_yaml(folder / "dataset.yaml", name)
-    _check_internal(internal, folder / "dataset.yaml", name)
+    folder = origin.folder
+    raw = read_yaml(folder / "datapackage.yaml", folder.name)
+    internal = read_yaml(folder / "dataset.yaml", folder.name)
+    check_internal(internal, folder.name)
+    if harmonised.member_ids(internal):
+        raw, internal = harmonised.view(project, origin, raw, internal)
+    member = members.resolve(members.load_members(project), internal.get("member"), name)
+    catalog = metadata.load_catalog(project)
+    catalog = dataclasses.replace(
+        catalog, defaults=members.with_member_defaults(catalog.defaults, member))
+    descriptor = metadata.complete(raw, catalog)
+    owner_org, organization_title = members.organisation(internal, member, name)
     if descriptor.get("name") != name:
         raise ConfigError(
             f"datapackage.yaml von '{name}': 'name' ist '{descriptor.get('name')}', muss aber dem "
@@ -138,16 +156,19 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
         )
     rules = load_rules(folder, name, {r.name: r.schema for r in resources})
     resources = tuple(dataclasses.replace(r, rules=rules.get(r.name, ())) for r in resources)
+    if origin.combined:
+        resources = tuple(harmonised_resource(r) for r in resources)
     spec = DatasetSpec(
         name=name,
         folder=folder,
         descriptor=descriptor,
         resources=resources,
-        owner_org=internal["ckan"]["owner_org"],
-        organization_title=(internal["ckan"].get("organization_title")
-                            or internal["ckan"]["owner_org"]),
+        owner_org=owner_org,
+        organization_title=organization_title,
         approval=dict(internal.get("approval") or {}),
         notify=dict(internal.get("notify") or {}),
+        member=member.id if member else None,
+        parts=origin.parts,
     )
     if check:
         found = metadata.check(spec.public_descriptor(), name, reference.find(project))
@@ -163,17 +184,6 @@ class InvalidMetadataError(ConfigError):
     def __init__(self, message: str, *, problems: list[Any], **context: Any) -> None:
         super().__init__(message, **context)
         self.problems = problems
-
-
-def _check_internal(internal: dict[str, Any], path: Path, dataset: str) -> None:
-    first = first_schema_error(internal, "dataset")
-    if first is not None:
-        where = ".".join(str(p) for p in first.absolute_path) or "(oberste Ebene)"
-        raise ConfigError(
-            f"dataset.yaml von '{dataset}': Angabe '{where}' ist ungültig ({first.message}). "
-            + allowed_keys_hint("dataset"),
-            dataset=dataset,
-        )
 
 
 def _resource(

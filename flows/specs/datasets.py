@@ -129,6 +129,13 @@ class DatasetSpec:
     """`approval:` of dataset.yaml, e.g. {first_publication: true} (flows/approval.py)."""
     notify: dict[str, Any] = field(default_factory=dict)
     """`notify:` of dataset.yaml: who is told after a run (flows/specs/operations.py)."""
+    member: str | None = None
+    """`member:` of dataset.yaml: the member of the association the dataset belongs to
+    (flows/specs/members.py); None: it belongs to the association."""
+    parts: tuple[str, ...] = ()
+    """The member ids whose tables this combined dataset joins (a harmonised key figure,
+    flows/specs/harmonised.py); empty for every other dataset. Member `m`'s dataset is
+    `<name>-m`."""
 
     @property
     def title(self) -> str:

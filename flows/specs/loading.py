@@ -8,6 +8,7 @@ finds them without a checkout.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -70,3 +71,20 @@ def first_schema_error(data: dict[str, Any], name: str) -> Any:
     validator = jsonschema.Draft202012Validator(meta_schema(name))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     return errors[0] if errors else None
+
+
+def check_internal(internal: dict[str, Any], dataset: str,
+                   locate: Callable[[list[str]], str | None] | None = None) -> None:
+    """Check a dataset.yaml against its meta-schema (`locate`: where a key at a path was
+    really written, for a declaration derived from another, or None to name the path).
+
+    Raises:
+        ConfigError: the first violation, naming the key.
+    """
+    first = first_schema_error(internal, "dataset")
+    if first is not None:
+        keys = [str(p) for p in first.absolute_path]
+        where = (locate(keys) if locate else None) or ".".join(keys) or "(oberste Ebene)"
+        raise ConfigError(
+            f"dataset.yaml von '{dataset}': Angabe '{where}' ist ungültig ({first.message}). "
+            + allowed_keys_hint("dataset"), dataset=dataset)

@@ -95,7 +95,7 @@ def load_rules(folder: Path, dataset: str, schemas: dict[str, dict[str, Any]]
     path = folder / RULES_FILE
     if not path.is_file():
         return {}
-    shown = f"datapackages/{dataset}/{RULES_FILE}"
+    shown = f"datapackages/{folder.name}/{RULES_FILE}"
     data = read_yaml(path, dataset)
     _check_structure(data, shown, dataset)
     rules: dict[str, tuple[RuleSpec, ...]] = {}

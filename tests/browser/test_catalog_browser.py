@@ -1,7 +1,9 @@
 """The public catalog and a staff report in headless Chromium, on a phone (390 px, and 320 px for
 overflow) and a desktop (1280 px): axe-core finds no violation, the page never scrolls sideways,
-a dataset page shows its chart and preview, and the index's search works with JavaScript and the
-full list without it. Screenshots go to out/test-artifacts/catalog/ (KENNZAHLEN_TEST_ARTIFACTS).
+a dataset page shows its chart and preview, the comparison page of a combined table its line
+charts (one line per member, legend) shrunk to the screen, and the index's search (with the
+member filter of an association) works with JavaScript and the full list without it.
+Screenshots go to out/test-artifacts/catalog/ (KENNZAHLEN_TEST_ARTIFACTS).
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from flows.adapters.local.comparison_page import COMPARISON_FILE
+from flows.adapters.local.comparison_setup import comparison_setup
 from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.model.results import DatasetResult, RunSummary
 from flows.run import sequence
+from flows.specs.members import load_association, load_members
 from flows.stages.report import write_reports
+from tests import combined
 from tests.browser.pages import artifacts, overflow, violations
 from tests.helpers import MONTHLY, ROOT, held_example
 
@@ -28,7 +34,8 @@ WIDTHS = (390, 1280)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("site")
-    catalog = LocalCatalog(root / "catalog", load_catalog(ROOT))
+    catalog = LocalCatalog(root / "catalog", load_catalog(ROOT), load_members(ROOT),
+                           load_association(ROOT))  # the library's data is a member's
     for name in DATASETS:
         prepared = sequence.prepare(ROOT, name, root / f"w-{name}")
         assert prepared.bundle is not None
@@ -38,7 +45,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                          results=[held_example(),
                                   DatasetResult("online-dienste", "Online-Dienste", "published")])
     reports = write_reports(summary, root / "reports")
+    verbund = LocalCatalog(root / "verbund", load_catalog(ROOT),
+                           comparison=comparison_setup(ROOT))  # the example's members
+    verbund.publish(combined.combined_bundle(ROOT, root / "w-verbund"))
+    verbund.finish()
     return {"index": root / "catalog" / "index.html",
+            "vergleich": root / "verbund" / MONTHLY / COMPARISON_FILE,
             "fallzahlen": root / "catalog" / MONTHLY / "index.html",
             "massnahmen": root / "catalog" / "digitalstrategie-massnahmen" / "index.html",
             "report": reports / "digitalisierung-kosten.html",
@@ -57,7 +69,7 @@ def browser(browser_tools: dict[str, str]):  # noqa: ANN201
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["index", "fallzahlen", "massnahmen", "report"])
+@pytest.mark.parametrize("name", ["index", "fallzahlen", "massnahmen", "report", "vergleich"])
 def test_pages_are_accessible_and_fit_the_screen(browser, browser_tools: dict[str, str],  # noqa: ANN001
                                                  site: dict[str, Path], name: str,
                                                  width: int) -> None:
@@ -73,7 +85,8 @@ def test_pages_are_accessible_and_fit_the_screen(browser, browser_tools: dict[st
     assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("name", ["index", "fallzahlen", "massnahmen", "report", "run"])
+@pytest.mark.parametrize("name", ["index", "fallzahlen", "massnahmen", "report", "run",
+                                  "vergleich"])
 def test_no_page_scrolls_sideways_at_320_px(browser, site: dict[str, Path], name: str) -> None:  # noqa: ANN001
     page = browser.new_page(viewport={"width": 320, "height": 700})
     page.goto(site[name].as_uri())
@@ -115,11 +128,20 @@ def test_the_index_search_filters_with_javascript(browser, site: dict[str, Path]
     page.select_option("#haeufigkeit", "vierteljährlich")
     quarterly = [li.get_attribute("data-name") for li in page.locator("li[data-name]").all()
                  if li.is_visible()]
+    page.select_option("#haeufigkeit", "")
+    page.select_option("#mitglied", "beispielburg")
+    of_member = [li.get_attribute("data-name") for li in page.locator("li[data-name]").all()
+                 if li.is_visible()]
+    page.select_option("#mitglied", "-")
+    joint = {li.get_attribute("data-name") for li in page.locator("li[data-name]").all()
+             if li.is_visible()}
     page.screenshot(path=str(artifacts("catalog") / "index-filtered-390.png"), full_page=True)
     page.close()
     assert status == "1 von 3 Datensätzen gefunden."
     assert shown == ["bibliothek-ausleihen"]
     assert quarterly == ["digitalstrategie-massnahmen"]
+    assert of_member == ["bibliothek-ausleihen"]
+    assert joint == {MONTHLY, "digitalstrategie-massnahmen"}
 
 
 def test_without_javascript_the_index_is_the_full_list_in_theme_sections(
@@ -133,3 +155,54 @@ def test_without_javascript_the_index_is_the_full_list_in_theme_sections(
     assert not form_visible
     assert len(items) == 3
     assert sections == ["Bildung, Kultur und Sport", "Regierung und öffentlicher Sektor"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_comparison_charts_shrink_to_the_screen_with_legend_and_tables(
+        browser, site: dict[str, Path], width: int) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    page.goto(site["vergleich"].as_uri())
+    charts = page.locator("figure svg[role=img]")
+    boxes = [charts.nth(n).bounding_box() for n in range(charts.count())]
+    legend = page.locator("ul.legende").first.inner_text().split("\n")
+    lines = charts.first.locator("path[fill=none]").count()
+    choice = page.locator(".auswahl").is_visible()
+    page.locator("details summary").first.click()
+    table = page.locator("table[aria-labelledby=vergleich-1-0-absolut-tabelle]")
+    visible = table.is_visible()
+    headers = table.locator("thead th").all_inner_texts()
+    page.close()
+    # without JavaScript everything is shown: all services together and each service (13),
+    # absolute and per 1,000 inhabitants
+    assert len(boxes) == 2 * 14 and not choice
+    for box in boxes:
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert box["height"] > 100
+    assert [text.strip() for text in legend] == [m.name for m in load_members(ROOT).values()]
+    assert lines == 3 and visible
+    assert headers == ["Monat", *(m.name for m in load_members(ROOT).values())]
+
+
+def test_comparison_choice_of_service_and_view_with_javascript(browser,  # noqa: ANN001
+                                                               site: dict[str, Path]) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site["vergleich"].as_uri())
+    shown = lambda: [c.get_attribute("aria-labelledby").split()[0]  # noqa: E731
+                     for c in page.locator("figure svg[role=img]").all() if c.is_visible()]
+    first = shown()
+    page.select_option("#gruppe-1", label="Personalausweis beantragen")
+    service = shown()
+    heading = [h for h in page.locator("h3").all() if h.is_visible()][0].inner_text()
+    page.select_option("#ansicht-1", "je1000")
+    per_thousand = shown()
+    page.screenshot(path=str(artifacts("catalog") / "vergleich-auswahl-1280.png"),
+                    full_page=True)
+    page.goto(site["vergleich"].as_uri() + "#gruppe-1-3")  # a link of the table of contents
+    linked = [h for h in page.locator("h3").all() if h.is_visible()][0].inner_text()
+    options = page.locator("#gruppe-1 option").all_inner_texts()
+    page.close()
+    assert first == ["vergleich-1-0-absolut-t"]
+    assert heading == "Personalausweis beantragen" and len(service) == 1
+    assert service[0].endswith("-absolut-t") and service[0] != first[0]
+    assert per_thousand == [service[0].replace("absolut", "je1000")]
+    assert linked == options[3] != "Insgesamt"

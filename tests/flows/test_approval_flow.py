@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.harness
 
-SLUG = "fallzahlen-verwaltungsleistungen"
+SLUG = "fallzahlen-verwaltungsleistungen-musterstadt"
 SERVICE = "Meldebescheinigung"
 
 

@@ -31,7 +31,7 @@ def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
                 project / "datapackages/fallzahlen-verwaltungsleistungen/source/fallzahlen.csv")
     catalog = tmp_path / "katalog"
     three = ["digitalisierung-kosten", "digitalstrategie-massnahmen",
-             "fallzahlen-verwaltungsleistungen"]
+             "fallzahlen-verwaltungsleistungen-musterstadt"]
     state = nightly_publish(datasets=three, targets=[f"local:{catalog}"], project=str(project),
                             run_id="test-run", return_state=True)
     assert state.is_failed()
@@ -41,9 +41,9 @@ def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
     statuses = {d["dataset"]: d["status"] for d in summary["datasets"]}
     assert statuses == {"digitalisierung-kosten": "published",
                         "digitalstrategie-massnahmen": "published",
-                        "fallzahlen-verwaltungsleistungen": "invalid"}
+                        "fallzahlen-verwaltungsleistungen-musterstadt": "invalid"}
     assert (catalog / "digitalisierung-kosten/kosten.csv").is_file()
-    assert not (catalog / "fallzahlen-verwaltungsleistungen").exists()
+    assert not (catalog / "fallzahlen-verwaltungsleistungen-musterstadt").exists()
     assert (catalog / "index.html").is_file()
     with get_client(sync_client=True) as client:
         keys = {a.key for a in client.read_artifacts(artifact_filter=ArtifactFilter(
@@ -55,9 +55,10 @@ def test_flow_publishes_valid_datasets_and_reports_the_invalid_one(
             flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
     assert [(p.type, p.data) for p in progress] == [("progress", 100.0)]
     assert progress[0].description.startswith("3 von 3 Datensätzen fertig")
-    assert {"validation-digitalisierung-kosten", "validation-fallzahlen-verwaltungsleistungen",
-            "validation-fallzahlen-verwaltungsleistungen-problems"} <= keys
-    assert "fallzahlen-verwaltungsleistungen" in summary_artifacts[0].data
+    assert {"validation-digitalisierung-kosten",
+            "validation-fallzahlen-verwaltungsleistungen-musterstadt",
+            "validation-fallzahlen-verwaltungsleistungen-musterstadt-problems"} <= keys
+    assert "fallzahlen-verwaltungsleistungen-musterstadt" in summary_artifacts[0].data
 
     again = nightly_publish(datasets=["digitalisierung-kosten"], targets=[f"local:{catalog}"],
                             project=str(project), run_id="test-run-2", return_state=True)

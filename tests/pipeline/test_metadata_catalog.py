@@ -15,7 +15,7 @@ from flows.run import sequence
 from tests.helpers import ROOT
 
 REF = reference.find(ROOT)
-NAME = "fallzahlen-verwaltungsleistungen"
+NAME = "fallzahlen-verwaltungsleistungen-musterstadt"
 
 
 def test_local_catalog_rdf_is_stable_harvestable_and_unchanged_runs_do_not_write(
@@ -33,7 +33,7 @@ def test_local_catalog_rdf_is_stable_harvestable_and_unchanged_runs_do_not_write
     datasets = sorted(str(o) for o in graph.objects(URIRef("https://opendata.example.org/kz/"),
                                                     dcat.DCAT.dataset))
     assert datasets == [f"https://opendata.example.org/kz/{n}"
-                        for n in ("fallzahlen-verwaltungsleistungen", "online-dienste")]
+                        for n in ("fallzahlen-verwaltungsleistungen-musterstadt", "online-dienste")]
     assert shacl.validate(graph, REF) == []
     assert len(Graph().parse(tmp_path / "catalog" / "catalog.rdf")) == len(graph)
     assert (tmp_path / "catalog" / NAME / "dataset.ttl").is_file()

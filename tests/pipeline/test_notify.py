@@ -19,7 +19,7 @@ import yaml
 from flows.cli import EXIT_FAILED, EXIT_OK, main
 from flows.run.retention import run_folders
 from flows.stages.report_text import format_value
-from tests.helpers import FIXTURES, MONTHLY, double_month
+from tests.helpers import COUNTS, FIXTURES, MONTHLY, double_month
 from tests.notify_servers import PASSWORD, USER, body, smtp_server, webhook_receiver
 
 INVALID = "digitalisierung-kosten"
@@ -42,7 +42,7 @@ def servers(env: dict[str, str], project: Path,
                            "STEWARD_WEBHOOK": url, "CKAN_API_TOKEN": CKAN_TOKEN}.items():
             monkeypatch.setenv(key, value)
         monkeypatch.delenv("KENNZAHLEN_CHAT_WEBHOOK", raising=False)
-        declaration = project / "datapackages" / MONTHLY / "dataset.yaml"
+        declaration = project / "datapackages" / COUNTS / "dataset.yaml"
         internal = yaml.safe_load(declaration.read_text(encoding="utf-8"))
         internal["notify"] = {"email": [STEWARD], "webhook_env": "STEWARD_WEBHOOK"}
         declaration.write_text(yaml.safe_dump(internal, allow_unicode=True), encoding="utf-8")
@@ -57,7 +57,7 @@ def _cells(project: Path) -> set[str]:
     """Every text cell of the three sources (and of the invalid export) that a message could
     quote: anything with a letter, three characters or more."""
     found: set[str] = set()
-    sources = [(project / "datapackages" / MONTHLY / "source" / "fallzahlen.csv", "utf-8-sig"),
+    sources = [(project / "datapackages" / COUNTS / "source" / "fallzahlen.csv", "utf-8-sig"),
                (FIXTURES / "kosten-invalid-bad-values.csv", "cp1252")]
     for path, encoding in sources:
         for row in csv.reader(io.StringIO(path.read_text(encoding=encoding)), delimiter=";"):

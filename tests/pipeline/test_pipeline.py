@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flows.adapters.local.target import LocalCatalog
 from flows.run import sequence
-from tests.helpers import MONTHLY, double_month
+from tests.helpers import COUNTS, MONTHLY, double_month
 
 NAME = MONTHLY
 MONTH = "2025-03-01"
@@ -58,7 +58,7 @@ def test_a_doubled_month_total_gives_an_exceeding_group_sum_with_old_and_new(
 
 def test_a_violated_error_rule_blocks_publishing_and_names_the_source_row(
         project: Path, tmp_path: Path) -> None:
-    rules = project / "datapackages" / NAME / "rules.yaml"
+    rules = project / "datapackages" / COUNTS / "rules.yaml"
     rules.write_text(rules.read_text().replace("value_set: [online, Schalter, Post]",
                                                "value_set: [online, Schalter]"))
     catalog = tmp_path / "catalog"
@@ -66,5 +66,5 @@ def test_a_violated_error_rule_blocks_publishing_and_names_the_source_row(
     assert result.status == "invalid" and not (catalog / NAME).exists()
     found = [p for p in result.problems if p.code == "rule-violated"]
     assert found[0].row == 4 and found[0].field == "kanal"  # line 4 of the export: first "Post"
-    assert found[0].file == f"datapackages/{NAME}/source/fallzahlen.csv"
+    assert found[0].file == f"datapackages/{COUNTS}/source/fallzahlen.csv"
     assert "insgesamt 780 Zeilen" in found[-1].message

@@ -15,16 +15,18 @@ import yaml
 
 from flows.adapters.sources import delimited
 from flows.run import prepare, streaming
+from flows.specs import catalog
 from flows.stages import protect
-from tests.helpers import FIXTURES
+from tests.helpers import COUNTS, FIXTURES, MONTHLY
 
 KOSTEN = "digitalisierung-kosten"
-FALLZAHLEN = "fallzahlen-verwaltungsleistungen"
+FALLZAHLEN = MONTHLY
 SEEDED = FIXTURES / "projects" / "seeded"
 
 
 def _without_rules(project: Path, name: str) -> None:
-    (project / "datapackages" / name / "rules.yaml").unlink(missing_ok=True)
+    folder = catalog.load(project, name, check=False).folder
+    (folder / "rules.yaml").unlink(missing_ok=True)
 
 
 def _both(project: Path, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -95,7 +97,7 @@ def test_a_non_numeric_count_is_found_in_a_later_chunk(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _without_rules(project, FALLZAHLEN)
     shutil.copy(FIXTURES / "fallzahlen-invalid-non-numeric-count.csv",
-                project / "datapackages" / FALLZAHLEN / "source" / "fallzahlen.csv")
+                project / "datapackages" / COUNTS / "source" / "fallzahlen.csv")
     in_memory, streamed = _both(project, FALLZAHLEN, tmp_path, monkeypatch)
     assert in_memory.result.status == "invalid"
     _assert_same(in_memory, streamed)

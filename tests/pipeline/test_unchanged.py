@@ -18,9 +18,9 @@ from flows.model.results import DatasetResult
 from flows.run import sequence, unchanged
 from flows.run.prepare import Prepared, prepare
 from flows.run.unchanged import Unchanged
-from tests.helpers import MONTHLY
+from tests.helpers import COUNTS, MONTHLY
 
-SOURCE = Path("datapackages") / MONTHLY / "source" / "fallzahlen.csv"
+SOURCE = Path("datapackages") / COUNTS / "source" / "fallzahlen.csv"
 
 
 class Counting:
@@ -81,7 +81,7 @@ def _append_byte(path: Path) -> None:
 
 
 def _edit_protect(project: Path) -> None:
-    path = project / "datapackages" / MONTHLY / "dataset.yaml"
+    path = project / "datapackages" / COUNTS / "dataset.yaml"
     text = path.read_text(encoding="utf-8")
     assert "        k: 3\n" in text
     path.write_text(text.replace("        k: 3\n", "        k: 4\n"), encoding="utf-8")
@@ -111,7 +111,7 @@ def test_any_change_of_inputs_means_a_full_run(run, project: Path, change: str,
 
 def test_a_variable_named_in_dataset_yaml_is_part_of_the_inputs(
         run, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    path = project / "datapackages" / MONTHLY / "dataset.yaml"
+    path = project / "datapackages" / COUNTS / "dataset.yaml"
     text = path.read_text(encoding="utf-8")
     assert "path: source/fallzahlen.csv" in text
     path.write_text(text.replace("path: source/fallzahlen.csv", "path: $EXPORTE/fallzahlen.csv"),

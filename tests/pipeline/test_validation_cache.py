@@ -15,8 +15,8 @@ def test_pipeline_does_not_validate_an_unchanged_dataset_twice(
     from tests.helpers import ROOT
 
     monkeypatch.setenv("KENNZAHLEN_OUT", str(tmp_path / "out"))
-    first = prepare.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
-    second = prepare.prepare(ROOT, "fallzahlen-verwaltungsleistungen", None)
+    first = prepare.prepare(ROOT, "fallzahlen-verwaltungsleistungen-musterstadt", None)
+    second = prepare.prepare(ROOT, "fallzahlen-verwaltungsleistungen-musterstadt", None)
     assert [v.cached for v in first.validations] == [False]
     assert [v.cached for v in second.validations] == [True]
     assert second.result.status == first.result.status == "valid"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, MONTHLY
 
 FALLZAHLEN = "datapackages/fallzahlen-verwaltungsleistungen/source/fallzahlen.csv"
 
@@ -23,18 +23,18 @@ def test_list_shows_datasets(env: dict[str, str], capsys: pytest.CaptureFixture[
     rows = json.loads(capsys.readouterr().out)
     assert "digitalisierung-kosten" in [r["name"] for r in rows]
     assert {r["resources"][0]["source"] for r in rows} == {"csv", "xlsx", "ods", "sql", "json",
-                                                            "oparl"}
+                                                            "oparl", "members"}
 
 
 def test_validate_valid_and_invalid_exit_codes(env: dict[str, str], project: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "digitalisierung-kosten"]) == 0
     shutil.copy(FIXTURES / "fallzahlen-invalid-non-numeric-count.csv", project / FALLZAHLEN)
-    assert main(["validate", "fallzahlen-verwaltungsleistungen"]) == 1
+    assert main(["validate", MONTHLY]) == 1
     out = capsys.readouterr().out
-    assert "Datensatz fallzahlen-verwaltungsleistungen, Datei " in out
+    assert f"Datensatz {MONTHLY}, Datei " in out
     assert "Zeile 3, Feld anzahl" in out and "«Text, 5 Zeichen, enthält Buchstaben»" in out
-    assert main(["validate", "--format", "json", "fallzahlen-verwaltungsleistungen"]) == 1
+    assert main(["validate", "--format", "json", MONTHLY]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False and report["problem_counts"]["type-error"] == 1
 

@@ -64,7 +64,9 @@ def test_a_report_runs_after_the_datasets_whose_figures_it_shows(project: Path) 
     assert sorted(n for wave in waves for n in wave) == names
     (last,) = [wave for wave in waves if "digitalstrategie-massnahmen" in wave]
     assert waves[-1] == last == ["digitalstrategie-massnahmen"]
-    assert "fallzahlen-verwaltungsleistungen" in waves[0]
+    # the association's combined case counts wait for its members, the plan for them
+    assert "fallzahlen-verwaltungsleistungen-musterstadt" in waves[0]
+    assert waves[1] == ["fallzahlen-verwaltungsleistungen"]
     # only datasets of this run count: alone, the plan runs at once
     assert catalog.in_waves(project, ["digitalstrategie-massnahmen"]) == [
         ["digitalstrategie-massnahmen"]]

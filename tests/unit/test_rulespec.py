@@ -10,11 +10,12 @@ import yaml
 from flows.errors import ConfigError
 from flows.specs import catalog
 
-NAME = "fallzahlen-verwaltungsleistungen"
+FOLDER = "fallzahlen-verwaltungsleistungen"
+NAME = f"{FOLDER}-musterstadt"  # Musterstadt's part of the harmonised counts
 
 
 def _write_rules(project: Path, rules: list[dict], resource: str = "fallzahlen") -> None:
-    path = project / "datapackages" / NAME / "rules.yaml"
+    path = project / "datapackages" / FOLDER / "rules.yaml"
     path.write_text(yaml.safe_dump({"resources": {resource: rules}}, allow_unicode=True))
 
 
@@ -25,11 +26,11 @@ def test_shipped_rules_load_with_numbers_kinds_and_severities() -> None:
     assert [r.number for r in rules] == list(range(1, len(rules) + 1))
     assert {r.kind for r in rules} == {"expectation", "every_period"}
     assert {r.severity for r in rules} == {"error", "warning"}
-    assert all(r.file == f"datapackages/{NAME}/rules.yaml" for r in rules)
+    assert all(r.file == f"datapackages/{FOLDER}/rules.yaml" for r in rules)
 
 
 def test_a_dataset_without_rules_file_has_no_rules(project: Path) -> None:
-    (project / "datapackages" / NAME / "rules.yaml").unlink()
+    (project / "datapackages" / FOLDER / "rules.yaml").unlink()
     assert catalog.load(project, NAME, check=False).resources[0].rules == ()
 
 
@@ -77,7 +78,7 @@ def test_rules_for_an_unknown_resource_are_refused(project: Path) -> None:
 
 
 def test_rules_yaml_syntax_error_names_the_file(project: Path) -> None:
-    (project / "datapackages" / NAME / "rules.yaml").write_text("resources: [kaputt\n")
+    (project / "datapackages" / FOLDER / "rules.yaml").write_text("resources: [kaputt\n")
     with pytest.raises(ConfigError, match=r"rules.yaml .*kein gültiges YAML in Zeile"):
         catalog.load(project, NAME, check=False)
 
@@ -98,7 +99,7 @@ def test_plausibility_declaration_is_loaded_with_defaults(project: Path) -> None
 ])
 def test_bad_plausibility_declarations_are_config_errors(project: Path, declared: dict,
                                                          expected: str) -> None:
-    path = project / "datapackages" / NAME / "dataset.yaml"
+    path = project / "datapackages" / FOLDER / "dataset.yaml"
     internal = yaml.safe_load(path.read_text())
     internal["resources"]["fallzahlen"]["plausibility"] = declared
     path.write_text(yaml.safe_dump(internal, allow_unicode=True))

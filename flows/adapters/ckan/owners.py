@@ -1,8 +1,10 @@
 """The organization and the theme groups a dataset belongs to, created in the portal if missing.
 
 CKAN refuses a dataset whose organization (`owner_org`) or groups do not exist. Organizations
-are created only when the target is allowed to (else the message says what to fix); the EU
-theme groups are created under the names GovData uses, titled from the vocabulary.
+are created only when the target is allowed to (else the message says what to fix), with the
+title and the publisher of the dataset (in an association of municipalities: one organization
+per member, describing that member); the EU theme groups are created under the names GovData
+uses, titled from the vocabulary.
 """
 
 from __future__ import annotations
@@ -41,16 +43,34 @@ def ensure_organization(call: ActionCall, bundle: Bundle, *, create: bool) -> No
     if not create:
         raise TerminalError(
             f"Die Organisation '{name}' gibt es im Portal nicht. Bitte dort anlegen oder "
-            "ckan.owner_org in dataset.yaml korrigieren.", dataset=bundle.dataset.name,
+            "ckan.owner_org in dataset.yaml (bei einem Mitglied: in datapackages/catalog.yaml) "
+            "korrigieren.", dataset=bundle.dataset.name,
         )
     try:
         call("organization_create", bundle.dataset.name, name=name,
-             title=bundle.dataset.organization_title)
+             title=bundle.dataset.organization_title, **organization_fields(bundle))
     except NotAuthorizedError:
         raise NotAuthorizedError(
             f"Die Organisation '{name}' gibt es im Portal nicht, und dieses Konto darf sie "
             "nicht anlegen. Bitte im Portal anlegen lassen.", dataset=bundle.dataset.name,
         ) from None
+
+
+def organization_fields(bundle: Bundle) -> dict[str, Any]:
+    """What a new organization says of its publisher: a description and the publisher's name,
+    URI and ADMS type (and the AGS of a municipality) as extras, taken from the bundle's
+    metadata, so the organization of a member of an association describes that member."""
+    block = bundle.descriptor.get("dcat") or {}
+    publisher = block.get("publisher") or {}
+    extras = {"publisher_name": publisher.get("name"), "publisher_uri": publisher.get("uri"),
+              "publisher_type": voc.PUBLISHER_TYPE_BASE + publisher["type"]
+              if publisher.get("type") else None,
+              "political_geocoding_uri": voc.MUNICIPALITY_KEY_BASE + str(block["ags"])
+              if block.get("ags") else None}
+    name = publisher.get("name") or bundle.dataset.organization_title
+    where = f" ({block['place']})" if block.get("place") else ""
+    return {"description": f"Offene Kennzahlen der Verwaltung, herausgegeben von {name}{where}.",
+            "extras": [{"key": k, "value": str(v)} for k, v in extras.items() if v]}
 
 
 def ensure_groups(call: ActionCall, wanted: list[dict[str, str]], slug: str) -> None:

@@ -57,7 +57,7 @@ def figure(series: Series, ident: str, unit: str = "") -> str:
             + f"<details><summary>Die Werte der Grafik als Tabelle</summary>\n{table}\n</details>")
 
 
-def _nice_top(peak: float) -> tuple[float, float]:
+def nice_top(peak: float) -> tuple[float, float]:
     """A round axis maximum ≥ peak and its tick step (1, 2 or 5 × 10ⁿ, four steps or so)."""
     if peak <= 0:
         return 1.0, 0.25
@@ -67,7 +67,21 @@ def _nice_top(peak: float) -> tuple[float, float]:
     return step * math.ceil(peak / step), step
 
 
-def _short(key: str, unit: str) -> str:
+def value_axis(top: float, step: float, plot_h: float, right: float) -> list[str]:
+    """Grid lines and labels of the value axis, from 0 to `top` in `step`s."""
+    shapes = []
+    tick = 0.0
+    while tick <= top + step / 2:
+        y = TOP + plot_h - tick / top * plot_h
+        shapes.append(f'<line x1="{LEFT}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" '
+                      f'stroke="{GRID}" stroke-width="0.5"/>'
+                      f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end">'
+                      f"{esc(german_number(round(tick, 6)))}</text>")
+        tick += step
+    return shapes
+
+
+def short_period(key: str, unit: str) -> str:
     if unit == "month" and len(key) >= 7 and key[4] == "-" and key[5:7].isdigit():
         return f"{SHORT_MONTHS[int(key[5:7]) - 1]} {key[:4]}"
     return period_label(key, unit)
@@ -76,16 +90,8 @@ def _short(key: str, unit: str) -> str:
 def _columns(series: Series, unit: str) -> tuple[str, int]:
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - TOP - BOTTOM
     values = [max(v, 0.0) for _, v in series.points]
-    top, step = _nice_top(max(values))
-    shapes = []
-    tick = 0.0
-    while tick <= top + step / 2:
-        y = TOP + plot_h - tick / top * plot_h
-        shapes.append(f'<line x1="{LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" '
-                      f'stroke="{GRID}" stroke-width="0.5"/>'
-                      f'<text x="{LEFT - 6}" y="{y + 5:.1f}" text-anchor="end">'
-                      f"{esc(german_number(tick))}</text>")
-        tick += step
+    top, step = nice_top(max(values))
+    shapes = value_axis(top, step, plot_h, WIDTH - 8)
     slot = plot_w / len(values)
     every = max(1, math.ceil(len(values) / TICKS))
     for n, ((key, _), value) in enumerate(zip(series.points, values, strict=True)):
@@ -95,7 +101,7 @@ def _columns(series: Series, unit: str) -> tuple[str, int]:
                       f'width="{max(slot * 0.8, 1):.1f}" height="{h:.1f}" fill="{BAR}"/>')
         if n % every == 0:
             shapes.append(f'<text x="{x + slot / 2:.1f}" y="{HEIGHT - 12}" text-anchor="middle">'
-                          f"{esc(_short(key, unit))}</text>")
+                          f"{esc(short_period(key, unit))}</text>")
     return "\n".join(shapes), HEIGHT
 
 

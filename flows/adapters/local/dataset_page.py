@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from flows.adapters.local import chart
+from flows.adapters.local.comparison_page import COMPARISON_FILE, COMPARISON_LINK
 from flows.adapters.local.digest import TableDigest
 from flows.adapters.local.layout import (
     berlin_datetime,
@@ -95,7 +96,7 @@ def _summary(descriptor: dict[str, Any], digests: dict[str, TableDigest]) -> str
     return " ".join(parts)
 
 
-def _facts(descriptor: dict[str, Any], marker: dict[str, Any]) -> str:
+def _facts(descriptor: dict[str, Any], marker: dict[str, Any], belongs: str = "") -> str:
     title, url = licence(descriptor)
     block = descriptor.get("dcat") or {}
     themes = ", ".join(voc.THEMES.get(t, t) for t in block.get("themes") or [])
@@ -106,6 +107,7 @@ def _facts(descriptor: dict[str, Any], marker: dict[str, Any]) -> str:
                                              or "nicht angegeben")),
              ("Version", esc(descriptor.get("version", ""))),
              ("Herausgeber", esc(publisher(descriptor) or "nicht angegeben")),
+             *([("Verbund", esc(belongs))] if belongs else []),
              ("Kontakt", maintainers(descriptor) or "nicht angegeben"),
              ("Lizenz", f'<a href="{esc(url)}">{esc(title)}</a>' if url else esc(title)),
              ("Themen", esc(themes or "nicht angegeben")),
@@ -231,7 +233,8 @@ def changes_section(descriptor: dict[str, Any]) -> str:
 
 def render_dataset(slug: str, descriptor: dict[str, Any], marker: dict[str, Any], *,
                    digests: dict[str, TableDigest] | None = None, files: set[str] | None = None,
-                   site: dict[str, Any] | None = None, base_url: str = "") -> str:
+                   site: dict[str, Any] | None = None, base_url: str = "",
+                   belongs: str = "") -> str:
     """The dataset's page (see module docstring).
 
     Args:
@@ -242,6 +245,8 @@ def render_dataset(slug: str, descriptor: dict[str, Any], marker: dict[str, Any]
         files: the names of the files in the dataset folder (to offer only what exists).
         site: municipality and legal links from catalog.yaml.
         base_url: where the catalog is served, for the direct addresses ('' = relative).
+        belongs: in an association of municipalities, the member (or the association) the
+            dataset belongs to; '' for a single municipality.
     """
     digests = digests or {}
     files = files or set()
@@ -249,7 +254,9 @@ def render_dataset(slug: str, descriptor: dict[str, Any], marker: dict[str, Any]
     unit = str((descriptor.get("dcat") or {}).get("temporal_unit") or "")
     parts = [f"<h1>{esc(title)}</h1>",
              f'<p class="summary">{esc(_summary(descriptor, digests))}</p>',
-             f"<p>{esc(descriptor.get('description', ''))}</p>", _facts(descriptor, marker),
+             f"<p>{esc(descriptor.get('description', ''))}</p>",
+             f'<p><a href="{COMPARISON_FILE}">{COMPARISON_LINK}</a></p>'
+             if COMPARISON_FILE in files else "", _facts(descriptor, marker, belongs),
              _cite(descriptor)]
     for n, resource in enumerate(descriptor.get("resources", []), start=1):
         parts.append(_resource(n, resource, digests.get(resource["name"]), unit, files))

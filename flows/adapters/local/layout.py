@@ -62,6 +62,11 @@ input, select { font: inherit; max-width: 100%; }
 details { margin: .5rem 0; }
 ul.datensaetze { list-style: none; padding: 0; }
 ul.datensaetze > li { border-top: 1px solid #767676; }
+.sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden;
+           clip: rect(0 0 0 0); white-space: nowrap; }
+ul.legende { list-style: none; padding: 0; margin: .3rem 0; display: flex; flex-wrap: wrap;
+             gap: .2rem 1.2rem; }
+ul.legende svg { display: inline-block; vertical-align: middle; }
 """
 
 

@@ -15,7 +15,6 @@ the last good version stays. An unchanged bundle causes no write.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import shutil
@@ -25,7 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from flows.adapters.local import history
+from flows.adapters.local import catalog_rdf, history
+from flows.adapters.local.catalog_rdf import read_json, write_if_changed
+from flows.adapters.local.comparison_page import COMPARISON_FILE
+from flows.adapters.local.comparison_setup import ComparisonSetup, setup_digest, write_for_dataset
 from flows.adapters.local.dataset_page import citation, render_dataset
 from flows.adapters.local.digest import digest
 from flows.adapters.local.excel import TooLargeForExcelError, write_xlsx
@@ -35,22 +37,28 @@ from flows.metadata.serialise import FORMATS, serialise
 from flows.model.bundle import Bundle, PublishOutcome, file_sha256
 from flows.model.tables import read_table
 from flows.specs.datasets import ResourceSpec
+from flows.specs.members import Association, Member
 
 T = TypeVar("T")
 
 MARKER = ".kennzahlen.json"
 
-CATALOG_STATE = ".catalog-state.json"
-"""At the root: what `catalog.ttl`/`catalog.rdf` were last written from."""
-
-
 class LocalCatalog:
     """Publishes bundles into a folder (see module docstring)."""
 
-    def __init__(self, root: Path, catalog: CatalogInfo | None = None) -> None:
+    def __init__(self, root: Path, catalog: CatalogInfo | None = None,
+                 members: dict[str, Member] | None = None,
+                 association: Association | None = None,
+                 comparison: ComparisonSetup | None = None) -> None:
         self.root = root
         self.catalog = catalog
         """Catalog metadata for the RDF files; without it no RDF is written."""
+        self.members = dict(members or {})
+        """The members of an association (catalog.yaml): one catalog each, and the filter."""
+        self.association = association
+        self.comparison = comparison
+        """Members and population: a combined table of several members gets a comparison page
+        (comparison_page.py); without it none is written."""
         self.label = f"local:{root}"
 
     def publish(self, bundle: Bundle) -> PublishOutcome:
@@ -66,6 +74,7 @@ class LocalCatalog:
         dest = self.root / slug
         self._recover(slug)
         if _read_marker(dest).get("content_hash") == bundle.content_hash:
+            self._refresh_comparison(dest, bundle.descriptor)
             return PublishOutcome(self.label, "unchanged", str(dest))
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".tmp-{slug}-", dir=self.root))
@@ -87,6 +96,12 @@ class LocalCatalog:
                 "documents": {item.path.name: item.title for item in bundle.files
                               if item.format in ("HTML", "PDF")},  # e.g. a progress report
             }
+            if bundle.dataset.member:
+                marker["member"] = bundle.dataset.member
+            if self.comparison is not None and write_for_dataset(
+                    staging, descriptor, self.comparison, self._site()) is not None:
+                marker["comparison"] = COMPARISON_FILE
+                marker["comparison_inputs"] = setup_digest(self.comparison)
             if self.catalog is not None:
                 graph = dataclasses.replace(bundle, descriptor=descriptor).graph(self.catalog,
                                                                                  when)
@@ -116,6 +131,21 @@ class LocalCatalog:
         return history.record(previous, dest if previous else None, bundle.descriptor, staging,
                               data_changed, when)
 
+    def _refresh_comparison(self, dest: Path, descriptor: dict[str, Any]) -> None:
+        """Redraw the comparison page of unchanged data when the members or inhabitants it is
+        drawn from changed (the dataset's version stays: its data and description did not)."""
+        marker = _read_marker(dest)
+        wanted = setup_digest(self.comparison) if self.comparison is not None else None
+        if marker.get("comparison_inputs") == wanted:
+            return
+        (dest / COMPARISON_FILE).unlink(missing_ok=True)
+        marker.pop("comparison", None)
+        marker.pop("comparison_inputs", None)
+        if self.comparison is not None and write_for_dataset(
+                dest, descriptor, self.comparison, self._site()) is not None:
+            marker.update(comparison=COMPARISON_FILE, comparison_inputs=wanted)
+        write_if_changed(dest / MARKER, json.dumps(marker, indent=2) + "\n")
+
     def _site(self) -> dict[str, Any]:
         return self.catalog.site if self.catalog is not None else {}
 
@@ -128,7 +158,20 @@ class LocalCatalog:
                    for r in descriptor.get("resources", []) if (folder / r["path"]).is_file()}
         return render_dataset(slug, descriptor, marker, digests=digests,
                               files={p.name for p in folder.iterdir()}, site=self._site(),
-                              base_url=self.catalog.base_url if self.catalog else "")
+                              base_url=self.catalog.base_url if self.catalog else "",
+                              belongs=self._belongs(marker.get("member")))
+
+    def _belongs(self, member: str | None) -> str:
+        """Whom a dataset belongs to, for its page: its member or the association ('' for a
+        project without members)."""
+        if member:
+            named = self.members.get(member)
+            return f"{named.name if named else member}, Mitglied im " + (
+                self.association.name if self.association else "Verbund")
+        if self.members:
+            return "gemeinsamer Datensatz aller Mitglieder" + (
+                f" im {self.association.name}" if self.association else "")
+        return ""
 
     def last_published(self, dataset: str, resource: ResourceSpec,
                        read: Callable[[IO[str]], T] = read_table) -> T | None:
@@ -171,56 +214,21 @@ class LocalCatalog:
                 descriptor = json.loads(package.read_text(encoding="utf-8"))
                 entries.append((folder.name, descriptor, _read_marker(folder)))
         title = self.catalog.title if self.catalog else ""
-        _write_if_changed(self.root / "index.html", render_index(
+        names = {key: member.name for key, member in self.members.items()}
+        write_if_changed(self.root / "index.html", render_index(
             entries, site=self._site(), title=title,
-            description=self.catalog.description if self.catalog else ""))
-        _write_if_changed(self.root / "catalog.json", json.dumps(
-            search_index(entries), ensure_ascii=False, indent=2) + "\n")
-        _write_if_changed(self.root / "feed.xml", history.atom_feed(
+            description=self.catalog.description if self.catalog else "", members=names,
+            association=self.association.name if self.association else ""))
+        write_if_changed(self.root / "catalog.json", json.dumps(
+            search_index(entries, names), ensure_ascii=False, indent=2) + "\n")
+        write_if_changed(self.root / "feed.xml", history.atom_feed(
             [(slug, d) for slug, d, _ in entries], title or "Offene Daten",
             self.catalog.base_url if self.catalog else ""))
         if self.catalog is not None:
-            self._write_catalog_rdf([name for name, _, _ in entries],
-                                    max((m.get("published_at", "") for _, _, m in entries),
-                                        default=""))
-
-    def _write_catalog_rdf(self, slugs: list[str], modified: str) -> None:
-        """`catalog.ttl` and `catalog.rdf`: the catalog with every published dataset's graph.
-        Skipped when its inputs (each `dataset.ttl`, the catalog metadata, the code that writes
-        it) and both files are those of the last time (`CATALOG_STATE`): the RDF of many
-        datasets takes seconds to parse and write."""
-        from rdflib import Graph
-
-        from flows.metadata import dcat
-        from flows.metadata.dcat import catalog_graph
-
-        digest = hashlib.sha256(repr((self.catalog, modified, slugs)).encode())
-        for path in [Path(__file__), Path(dcat.__file__),
-                     *(self.root / slug / "dataset.ttl" for slug in slugs)]:
-            digest.update(path.read_bytes() if path.is_file() else b"-")
-        state = {"inputs": digest.hexdigest(),
-                 "files": {suffix: _sha256_of(self.root / f"catalog.{suffix}")
-                           for suffix in FORMATS}}
-        state_file = self.root / CATALOG_STATE
-        if _read_json(state_file) == state:
-            return
-        graphs = []
-        for slug in slugs:
-            path = self.root / slug / "dataset.ttl"
-            if path.is_file():
-                graphs.append(Graph().parse(path, format="turtle"))
-        assert self.catalog is not None
-        graph = catalog_graph(self.catalog, graphs, modified or datetime.now(UTC).isoformat(
-            timespec="seconds"))
-        for suffix in FORMATS:
-            _write_if_changed(self.root / f"catalog.{suffix}", serialise(graph, suffix))
-        state["files"] = {suffix: _sha256_of(self.root / f"catalog.{suffix}")
-                          for suffix in FORMATS}
-        _write_if_changed(state_file, json.dumps(state, indent=2) + "\n")
-
-
-def _sha256_of(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+            modified = max((m.get("published_at", "") for _, _, m in entries), default="")
+            catalog_rdf.write(self.root, catalog_rdf.plan(
+                self.catalog, self.members, {slug: m.get("member") for slug, _, m in entries}),
+                modified)
 
 
 def write_downloads(folder: Path, descriptor: dict[str, Any]) -> list[Path]:
@@ -238,22 +246,5 @@ def write_downloads(folder: Path, descriptor: dict[str, Any]) -> list[Path]:
     return written
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    """Replace `path` atomically, and only when its content differs (no write for no change)."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _read_marker(folder: Path) -> dict[str, Any]:
-    return _read_json(folder / MARKER)
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
+    return read_json(folder / MARKER)

@@ -74,7 +74,7 @@ def test_merge_extras_keeps_foreign_extras_and_replaces_ours() -> None:
     assert extra({"extras": merged}, "h") == "new" and extra({}, "h") is None
 
 
-def _shipped(name: str = "fallzahlen-verwaltungsleistungen") -> dict:
+def _shipped(name: str = "fallzahlen-verwaltungsleistungen-musterstadt") -> dict:
     descriptor = catalog.load(ROOT, name).public_descriptor()
     descriptor["dcat"]["temporal"] = {"start": "2021-01-01", "end": "2025-12-31"}
     return descriptor
@@ -117,9 +117,9 @@ def test_resource_fields_are_the_distribution_fields_with_the_portal_download_ur
         "license": "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
         "rights": "Datenlizenz Deutschland Namensnennung 2.0; Quelle: Stadt "
                   "Musterstadt: Fallzahlen der Verwaltungsleistungen nach Zugangskanal "
-                  "(Beispieldaten)",
+                  "(Beispieldaten) – Musterstadt",
         "licenseAttributionByText": "Stadt Musterstadt: Fallzahlen der Verwaltungsleistungen "
-                                    "nach Zugangskanal (Beispieldaten)",
+                                    "nach Zugangskanal (Beispieldaten) – Musterstadt",
         "size": 1617,
         "issued": "2025-01-15",
         "availability":

@@ -14,7 +14,7 @@ from flows.stages.collect import collect
 from tests.helpers import FIXTURES, resource
 
 KOSTEN = "digitalisierung-kosten"
-FALLZAHLEN = "fallzahlen-verwaltungsleistungen"
+FALLZAHLEN = "fallzahlen-verwaltungsleistungen-musterstadt"
 CONTEXT_KEYS = ("code", "severity", "row", "field", "message", "hint", "file")
 
 

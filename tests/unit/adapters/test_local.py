@@ -9,6 +9,7 @@ import pytest
 from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.run import sequence
+from flows.specs.members import load_association, load_members
 from tests.helpers import ROOT
 
 
@@ -86,6 +87,7 @@ def test_index_lists_every_dataset_accessibly(tmp_path: Path) -> None:
                                             "digitalstrategie-massnahmen"]
     assert records[1]["frequency"] == "vierteljährlich"
     assert records[1]["themes"] == ["Regierung und öffentlicher Sektor"]
+    assert "member" not in records[0] and 'id="mitglied"' not in page  # no members given
     marker = json.loads((tmp_path / "catalog/digitalisierung-kosten/.kennzahlen.json").read_text())
     assert set(marker["files"]) == {"kosten.csv", "kosten.json", "kosten.xlsx"}
     mtime = (tmp_path / "catalog" / "index.html").stat().st_mtime_ns
@@ -93,9 +95,39 @@ def test_index_lists_every_dataset_accessibly(tmp_path: Path) -> None:
     assert (tmp_path / "catalog" / "index.html").stat().st_mtime_ns == mtime
 
 
+def test_with_members_the_index_filters_by_member_and_pages_name_it(tmp_path: Path) -> None:
+    catalog = LocalCatalog(tmp_path / "catalog", load_catalog(ROOT), load_members(ROOT),
+                           load_association(ROOT))
+    for name in ("digitalisierung-kosten", "bibliothek-ausleihen"):  # association, beispielburg
+        catalog.publish(_bundle(ROOT, tmp_path / name, name))
+    catalog.finish()
+    root = tmp_path / "catalog"
+    records = {r["name"]: r for r in json.loads((root / "catalog.json").read_text())}
+    assert (records["bibliothek-ausleihen"]["member"],
+            records["bibliothek-ausleihen"]["member_name"],
+            records["bibliothek-ausleihen"]["publisher"]) == (
+        "beispielburg", "Stadt Beispielburg (Beispiel)", "Stadt Beispielburg")
+    assert records["digitalisierung-kosten"]["member"] == ""
+    page = (root / "index.html").read_text()
+    assert ('<label for="mitglied">Mitglied</label><select id="mitglied"><option value="">alle'
+            '</option><option value="beispielburg">Stadt Beispielburg (Beispiel)</option>'
+            '<option value="-">gemeinsame Datensätze (Stadtverbund Musterland (Beispiel))'
+            '</option></select>') in page
+    assert "Herausgeber: Stadt Beispielburg · " in page
+    for member in ("musterstadt", "beispielburg", "weiterdorf"):
+        assert f'href="mitglieder/{member}/catalog.ttl"' in page
+        assert (root / "mitglieder" / member / "catalog.ttl").is_file()
+    own = (root / "bibliothek-ausleihen" / "index.html").read_text()
+    assert ("<dt>Herausgeber</dt><dd>Stadt Beispielburg</dd><dt>Verbund</dt><dd>Stadt "
+            "Beispielburg (Beispiel), Mitglied im Stadtverbund Musterland (Beispiel)</dd>") in own
+    joint = (root / "digitalisierung-kosten" / "index.html").read_text()
+    assert ("<dt>Verbund</dt><dd>gemeinsamer Datensatz aller Mitglieder im Stadtverbund "
+            "Musterland (Beispiel)</dd>") in joint
+
+
 def test_each_dataset_has_a_page_documenting_its_fields(tmp_path: Path) -> None:
     catalog = LocalCatalog(tmp_path / "catalog")
-    catalog.publish(_bundle(ROOT, tmp_path / "w", "fallzahlen-verwaltungsleistungen"))
+    catalog.publish(_bundle(ROOT, tmp_path / "w", "fallzahlen-verwaltungsleistungen-musterstadt"))
     catalog.finish()
     page = (tmp_path / "catalog/fallzahlen-verwaltungsleistungen/index.html").read_text()
     assert '<html lang="de">' in page and page.count("<h1>") == 1

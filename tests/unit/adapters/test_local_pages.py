@@ -39,16 +39,16 @@ def test_the_dataset_page_reads_top_down_in_plain_german(catalog: Path) -> None:
     page = (catalog / MONTHLY / "index.html").read_text(encoding="utf-8")
     text = _text(page)
     assert ("Stadt Musterstadt veröffentlicht hier „Fallzahlen der Verwaltungsleistungen nach "
-            "Zugangskanal (Beispieldaten)“ als offene Daten. Die Daten reichen von Januar 2021 "
-            "bis Dezember 2025. Sie werden monatlich aktualisiert. 2.340 Zeilen in 1 Tabelle, "
-            "frei nutzbar mit Quellenangabe.") in text
+            "Zugangskanal (Beispieldaten) – Musterstadt“ als offene Daten. Die Daten reichen von "
+            "Januar 2021 bis Dezember 2025. Sie werden monatlich aktualisiert. 2.340 Zeilen in 1 "
+            "Tabelle, frei nutzbar mit Quellenangabe.") in text
     assert "Zeitraum Januar 2021 bis Dezember 2025" in text
     assert "Erstmals veröffentlicht 15. Januar 2025" in text
     assert re.search(r"Zuletzt aktualisiert \d{1,2}\. [A-ZÄ][a-zä]+ \d{4}, \d\d:\d\d Uhr", text)
     assert 'href="mailto:buergerbuero@musterstadt.example"' in page
     assert '<a href="https://www.govdata.de/dl-de/by-2-0">Datenlizenz Deutschland' in page
     assert ('<textarea id="quelle" readonly rows="3">Stadt Musterstadt: Fallzahlen der '
-            "Verwaltungsleistungen nach Zugangskanal (Beispieldaten), Version 1.0.0 "
+            "Verwaltungsleistungen nach Zugangskanal (Beispieldaten) – Musterstadt, Version 1.0.0 "
             "(Datenlizenz Deutschland – Namensnennung – Version 2.0, "
             "https://www.govdata.de/dl-de/by-2-0)</textarea>") in page
     # plain words up top, the technical terms only in the developers' section further down
@@ -101,7 +101,7 @@ def test_the_preview_shows_the_first_rows_with_units_and_the_marker_explained(
 
 def test_how_to_use_gives_stable_addresses_and_short_examples(catalog: Path) -> None:
     page = (catalog / MONTHLY / "index.html").read_text(encoding="utf-8")
-    base = "https://daten.musterstadt.example/kennzahlen/fallzahlen-verwaltungsleistungen"
+    base = f"https://daten.musterstadt.example/kennzahlen/{MONTHLY}"
     assert f'<a href="{base}/fallzahlen.xlsx"><code>{base}/fallzahlen.xlsx</code></a>' in page
     assert (f"daten = pd.read_csv(&quot;{base}/fallzahlen.csv&quot;, "
             "na_values=[&#x27;.&#x27;])") in page

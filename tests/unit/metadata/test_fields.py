@@ -16,7 +16,7 @@ from flows.specs import catalog
 from tests.helpers import ROOT
 
 REF = reference.find(ROOT)
-NAME = "fallzahlen-verwaltungsleistungen"
+NAME = "fallzahlen-verwaltungsleistungen-musterstadt"
 STAMP = "2026-01-01T00:00:00+00:00"
 
 

@@ -17,7 +17,7 @@ from flows.specs import catalog
 from tests.helpers import ROOT
 
 REF = reference.find(ROOT)
-NAME = "fallzahlen-verwaltungsleistungen"
+NAME = "fallzahlen-verwaltungsleistungen-musterstadt"
 
 
 def _descriptor(**dcat_changes: object) -> dict:
@@ -27,7 +27,7 @@ def _descriptor(**dcat_changes: object) -> dict:
 
 
 def _edit(project: Path, name: str, change) -> None:  # noqa: ANN001
-    path = project / "datapackages" / name / "datapackage.yaml"
+    path = catalog.load(project, name, check=False).folder / "datapackage.yaml"
     descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(descriptor)
     path.write_text(yaml.safe_dump(descriptor, allow_unicode=True), encoding="utf-8")

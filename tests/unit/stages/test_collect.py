@@ -20,14 +20,14 @@ def test_reads_windows_1252_semicolon_export_with_source_row_numbers() -> None:
 
 
 def test_utf8_with_bom_does_not_leak_into_the_first_label() -> None:
-    res = resource("fallzahlen-verwaltungsleistungen",
+    res = resource("fallzahlen-verwaltungsleistungen-musterstadt",
                    FIXTURES / "fallzahlen-invalid-non-numeric-count.csv")
-    raw = collect(res, "fallzahlen-verwaltungsleistungen", FIXTURES)
+    raw = collect(res, "fallzahlen-verwaltungsleistungen-musterstadt", FIXTURES)
     assert raw.header[0] == "Monat"
 
 
 def test_utf8_without_bom_and_comma_delimiter(tmp_path: Path) -> None:
-    res = resource("fallzahlen-verwaltungsleistungen",
+    res = resource("fallzahlen-verwaltungsleistungen-musterstadt",
                    FIXTURES / "fallzahlen-valid-utf8-no-bom-comma.csv", delimiter=",",
                    thousands=".")
     raw = collect(res, "x", FIXTURES)

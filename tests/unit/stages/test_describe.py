@@ -11,11 +11,15 @@ from flows.metadata import reference
 from flows.run import prepare
 from flows.specs import catalog
 from flows.stages.describe import describe
-from tests.helpers import ROOT
+from tests.helpers import ROOT, publish_members
 
 
 @pytest.mark.parametrize("name", catalog.dataset_names(ROOT))
-def test_every_example_conforms_and_scores_excellent(name: str, tmp_path: Path) -> None:
+def test_every_example_conforms_and_scores_excellent(name: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    if catalog.load(ROOT, name, check=False).parts:  # a combined table shows what was published
+        monkeypatch.setenv("KENNZAHLEN_OUT", str(tmp_path / "out"))
+        publish_members(ROOT, name, tmp_path)
     prepared = prepare.prepare(ROOT, name, tmp_path)
     assert prepared.bundle is not None, prepared.result.problems
     described = describe(prepared.bundle, metadata.load_catalog(ROOT), reference.find(ROOT))

@@ -11,7 +11,7 @@ def test_example_exports_are_valid() -> None:
 
 
 def test_non_numeric_count_names_source_row_and_field() -> None:
-    _, _, result = checked("fallzahlen-verwaltungsleistungen",
+    _, _, result = checked("fallzahlen-verwaltungsleistungen-musterstadt",
                            FIXTURES / "fallzahlen-invalid-non-numeric-count.csv")
     found = {(p.code, p.row, p.field) for p in result.problems}
     assert ("type-error", 3, "anzahl") in found
@@ -100,7 +100,7 @@ def test_messages_name_the_declared_format_and_show_invisible_characters(tmp_pat
     cells[0], cells[2] = "2025/13/01", "onl\u00a0ine"
     source.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n",
                       encoding="utf-8")
-    _, _, result = checked("fallzahlen-verwaltungsleistungen", source, delimiter=",",
+    _, _, result = checked("fallzahlen-verwaltungsleistungen-musterstadt", source, delimiter=",",
                            date_format="%Y/%m/%d", encoding="utf-8")
     messages = " ".join(p.message for p in result.problems)
     assert "Datum (JJJJ/MM/TT in der Quelle)" in messages
