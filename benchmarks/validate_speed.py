@@ -6,8 +6,9 @@ identical (code, row, field, note) and the speed ratio.
     .venv/bin/python benchmarks/validate_speed.py /tmp/kf-1m.csv
     .venv/bin/python benchmarks/validate_speed.py /tmp/kf-10m.csv --skip-frictionless
 
-Each side runs in its own process; wall time and peak RSS come from GNU time (`/usr/bin/time`,
-Debian's `time` package), so start-up and imports count on both sides. Each side runs three
+Each side runs in its own process; wall time, CPU time (user + system, all threads) and peak
+RSS come from GNU time (`/usr/bin/time`, Debian's `time` package), so start-up and imports count
+on both sides. On a shared machine the CPU-time ratio is the steadier figure. Each side runs three
 times (`--repeat`, `--repeat-frictionless`) and its median run is shown, as the machine is
 shared and a one-second run is easily disturbed. Ours streams the file in
 Arrow chunks (`flows.validation.columnar.validate_csv`, every column read as text).
@@ -34,15 +35,16 @@ print(json.dumps([[f.code, f.row, f.field, f.note] for f in outcome.findings]))
 
 
 def measure(command: list[str], cwd: Path | None = None) -> dict[str, float | str]:
-    """Wall time and peak RSS of one child process (GNU time's %M, in KB)."""
+    """Wall time, CPU time and peak RSS of one child process (GNU time's %U, %S; %M in KB)."""
     started = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True,
+    done = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *command], capture_output=True,
                           text=True, cwd=cwd)
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"{command[0]} failed:\n{done.stderr[-2000:]}")
-    peak = int(done.stderr.strip().splitlines()[-1]) / 1024
-    return {"seconds": seconds, "peak_mb": peak, "stdout": done.stdout}
+    peak, user, system = done.stderr.strip().splitlines()[-1].split()
+    return {"seconds": seconds, "peak_mb": int(peak) / 1024, "cpu": float(user) + float(system),
+            "stdout": done.stdout}
 
 
 def main() -> None:
@@ -78,15 +80,17 @@ def main() -> None:
         theirs = [(e["type"], e.get("rowNumber"), e.get("fieldName"), e.get("note"))
                   for task in report["tasks"] for e in task["errors"]]
     print(f"{rows:,} rows, {path.stat().st_size / 2**20:,.0f} MB: {path.name}")
-    print(f"{'':24}{'wall s':>9}{'rows/s':>13}{'peak RSS MB':>13}{'findings':>10}")
+    print(f"{'':24}{'wall s':>9}{'cpu s':>8}{'rows/s':>13}{'peak RSS MB':>13}{'findings':>10}")
     for (label, result), count in zip(results, (len(ours), len(theirs)), strict=False):
         seconds = float(result["seconds"])
-        print(f"{label:24}{seconds:9.2f}{rows / seconds:13,.0f}{float(result['peak_mb']):13.0f}"
-              f"{count:10d}")
+        print(f"{label:24}{seconds:9.2f}{float(result['cpu']):8.2f}{rows / seconds:13,.0f}"
+              f"{float(result['peak_mb']):13.0f}{count:10d}")
     if not args.skip_frictionless:
         same = "yes" if ours == theirs else "NO"
         ratio = float(results[1][1]["seconds"]) / float(results[0][1]["seconds"])
-        print(f"findings identical: {same}; speed ratio (frictionless / ours): {ratio:.1f}x")
+        cpu = float(results[1][1]["cpu"]) / float(results[0][1]["cpu"])
+        print(f"findings identical: {same}; speed ratio (frictionless / ours): {ratio:.1f}x "
+              f"wall, {cpu:.1f}x CPU time")
 
 
 if __name__ == "__main__":

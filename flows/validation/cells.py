@@ -14,12 +14,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from flows.validation import kernels as pc
+from flows.validation.arrays import (
+    as_numpy,
+    bool_array,
+    int_array,
+    is_true,
+    text_array,
+    text_scalar,
+)
 
 EPOCH = date(1970, 1, 1).toordinal()
 FAST = {
@@ -56,16 +64,38 @@ class FieldPlan:
 
 @dataclass
 class Column:
-    """One column of a chunk after reading: masks and parsed values (numpy)."""
+    """One column of a chunk after reading: verdicts per entry (numpy), and which entry each
+    row is. Entries are the chunk's distinct values when it was encoded (`index` maps rows to
+    them), else its rows (`index` is None), so a clean column costs nothing per row."""
 
     missing: np.ndarray
     type_error: np.ndarray
     values: Any
-    """numpy array (numbers, days, booleans) or an Arrow string array."""
+    """Parsed entries: numpy array (numbers, days, booleans) or an Arrow string array."""
     failures: list[tuple[str, np.ndarray]]
     """(frictionless note, mask) per constraint, in frictionless's order."""
-    encoded: Any = None
-    """The chunk's text as an Arrow dictionary array, when it was encoded (reused for hashing)."""
+    index: np.ndarray | None = None
+
+    @property
+    def none(self) -> np.ndarray:
+        """Entries frictionless reads as None (missing or not of the type)."""
+        return self.missing | self.type_error
+
+    @property
+    def problem(self) -> np.ndarray:
+        """Entries with a type or constraint error."""
+        found = self.type_error
+        for _, mask in self.failures:
+            found = found | mask
+        return found
+
+    def rows(self, mask: np.ndarray) -> np.ndarray:
+        """An entry-level array spread to the rows."""
+        return mask if self.index is None else mask[self.index]
+
+    def at(self, mask: np.ndarray, row: int) -> Any:
+        """An entry-level array's value for one row (position in the chunk)."""
+        return mask[row if self.index is None else self.index[row]]
 
 
 def normalise(kind: str, value: Any) -> Any:
@@ -92,31 +122,45 @@ def read_column(plan: FieldPlan, cells: pa.Array) -> Column:
     """Type-check and constraint-check one column chunk of strings.
 
     Key-figure columns repeat few values (months, districts, channels): those are checked once
-    per distinct value and the verdicts spread back to the rows.
+    per distinct value; the rows keep only their entry's index.
     """
     if pa.types.is_dictionary(cells.type):  # the CSV reader encoded it already
         encoded = cells
+    elif plain(plan):
+        return _read_cells(plan, cells)
     else:
         encoded = pc.dictionary_encode(cells, null_encoding="encode")
         if len(encoded.dictionary) * 4 > len(cells):
             return _read_cells(plan, cells)
-    distinct = _read_cells(plan, encoded.dictionary)
-    index = as_numpy(encoded.indices)
-    values = cells if plan.type == "string" else distinct.values[index]
-    return Column(distinct.missing[index], distinct.type_error[index], values,
-                  [(note, mask[index]) for note, mask in distinct.failures], encoded)
+    column = _read_cells(plan, encoded.dictionary)
+    column.index = as_numpy(encoded.indices)
+    return column
+
+
+def plain(plan: FieldPlan) -> bool:
+    """A text field whose cells are only checked for a value: it gains nothing from
+    encoding."""
+    return plan.type == "string" and all(c[0] == "required" for c in plan.constraints)
 
 
 def _read_cells(plan: FieldPlan, cells: pa.Array) -> Column:
     n = len(cells)
-    missing = _mask(pc.or_kleene(pc.is_null(cells), pc.is_in(cells, text_array(plan.missing))))
+    if plan.missing == [""] and cells.type == pa.string():  # empty: from the offsets
+        offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32, count=n + 1,
+                                offset=cells.offset * 4)
+        missing = offsets[1:] == offsets[:-1]
+        if cells.null_count:
+            missing |= is_true(pc.is_null(cells))
+    else:
+        missing = is_true(pc.or_kleene(pc.is_null(cells),
+                                       pc.is_in(cells, text_array(plan.missing))))
     present = ~missing
     if plan.type == "string":
         values: Any = cells
         type_error = np.zeros(n, dtype=bool)
     elif plan.type == "boolean":
-        values = _mask(pc.is_in(cells, text_array(plan.true_values)))
-        known = values | _mask(pc.is_in(cells, text_array(plan.false_values)))
+        values = is_true(pc.is_in(cells, text_array(plan.true_values)))
+        known = values | is_true(pc.is_in(cells, text_array(plan.false_values)))
         type_error = present & ~known
     else:
         values, type_error = _read_typed(plan, cells, present)
@@ -136,19 +180,19 @@ def _read_typed(plan: FieldPlan, cells: pa.Array, present: np.ndarray) -> tuple[
         # frictionless: a "." is an error when another decimal character is declared
         text = pc.if_else(pc.match_substring(cells, "."), text_scalar("x"), pc.replace_substring(
             cells, plan.decimal_char, "."))
-    fast = present & _mask(pc.match_substring_regex(text, FAST[plan.type]))
+    fast = present & is_true(pc.match_substring_regex(text, FAST[plan.type]))
     if plan.type == "number":
-        fast &= _mask(pc.less_equal(pc.count_substring_regex(text, "[0-9]"),
+        fast &= is_true(pc.less_equal(pc.count_substring_regex(text, "[0-9]"),
                                           int_array(np.array([15]))[0]))
     if plan.type == "date":
-        fast &= ~_mask(pc.starts_with(text, "0000"))
+        fast &= ~is_true(pc.starts_with(text, "0000"))
         fast &= _real_day(text, fast)
     filled = pc.if_else(bool_array(fast), text, text_scalar(FILLER[plan.type]))
     values = _cast_fast(plan.type, filled)
     type_error = np.zeros(len(cells), dtype=bool)
     slow = np.flatnonzero(present & ~fast)
     if len(slow):
-        odd = cells.take(int_array(slow))
+        odd = pc.take(cells, int_array(slow))
         judged = {v: plan.reader(v) for v in pc.unique(odd).to_pylist()}
         for position, cell in zip(slow, odd.to_pylist(), strict=True):
             value = judged[cell]
@@ -197,7 +241,7 @@ def _holds(plan: FieldPlan, name: str, value: Any, values: Any, checked: np.ndar
         if name == "pattern":
             return _per_distinct(values, checked, lambda cell: bool(value.match(cell)))
         if name == "enum":
-            return _mask(pc.is_in(values, text_array(value)))
+            return is_true(pc.is_in(values, text_array(value)))
     if name == "enum":
         return np.isin(values, np.array(value, dtype=values.dtype))
     compare = {"minimum": np.greater_equal, "maximum": np.less_equal,
@@ -212,59 +256,6 @@ def _per_distinct(values: pa.Array, where: np.ndarray, test: Any) -> np.ndarray:
                          for v in encoded.dictionary.to_pylist()] or [True])
     indices = as_numpy(encoded.indices)
     return verdicts[np.nan_to_num(indices).astype(np.int64)] | ~where
-
-
-# Arrays built from buffers: `pa.array` looks for pandas on every call and imports it the first
-# time (0.2 s, a quarter of validating a million rows in a fresh process).
-
-def bool_array(mask: np.ndarray) -> pa.Array:
-    bits = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
-    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(bits)])
-
-
-def int_array(values: np.ndarray) -> pa.Array:
-    data = np.ascontiguousarray(values, dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
-
-
-def text_array(values: Any) -> pa.Array:
-    items = list(values)
-    if not all(isinstance(v, str) for v in items):
-        return pa.array(items, pa.string())
-    encoded = [v.encode() for v in items]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    return pa.Array.from_buffers(pa.string(), len(encoded),
-                                 [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
-
-
-NUMPY_TYPES = {pa.int8(): np.int8, pa.int16(): np.int16, pa.int32(): np.int32,
-               pa.int64(): np.int64, pa.uint32(): np.uint32, pa.float64(): np.float64}
-
-
-def as_numpy(array: pa.Array) -> np.ndarray:
-    """A fixed-width array without missing values as a read-only numpy view of its buffer
-    (anything else through pyarrow's own conversion)."""
-    dtype = NUMPY_TYPES.get(array.type)
-    if dtype is None or array.null_count or isinstance(array, pa.ChunkedArray):
-        return array.to_numpy(zero_copy_only=False)
-    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
-                         offset=array.offset * np.dtype(dtype).itemsize)
-
-
-@lru_cache(maxsize=64)
-def text_scalar(value: str) -> pa.Scalar:
-    return text_array([value])[0]
-
-
-def _mask(array: pa.Array) -> np.ndarray:
-    """True where `array` is true (no value: false), unpacked from Arrow's bits."""
-    clean = pc.and_kleene(array, pc.is_valid(array))
-    if isinstance(clean, pa.ChunkedArray):
-        clean = clean.combine_chunks()
-    bits = np.frombuffer(clean.buffers()[1], dtype=np.uint8)
-    return np.unpackbits(bits, count=clean.offset + len(clean),
-                         bitorder="little")[clean.offset:].astype(bool)
 
 
 def prepare_constraint(kind: str, name: str, raw: Any, reader: Any) -> Any:

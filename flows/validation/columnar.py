@@ -12,10 +12,9 @@ frictionless for that resource.
 
 Order within a row follows frictionless's lazy row processing: cells read for the unique and
 primary-key checks report first, a blank row replaces the row's cell errors, unique and
-primary-key errors follow, the small-count check comes last. Duplicate keys are found with two
-64-bit hashes per row kept in sorted numpy arrays (about 20 bytes per distinct key); candidates
-inside a chunk are compared exactly, across chunks by the second hash; a collision raises
-`UnsupportedError` (frictionless then decides).
+primary-key errors follow, the small-count check comes last. Duplicate keys are found by
+sorting hashes of the keys (`flows/validation/keys.py`, about 24 bytes per key); a hash collision
+raises `UnsupportedError` (frictionless then decides).
 """
 
 from __future__ import annotations
@@ -28,7 +27,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from flows.validation.cells import Column, FieldPlan, UnsupportedError, read_column
+from flows.validation.cells import Column, UnsupportedError, plain, read_column
+from flows.validation.findings import Finding, row_findings
 from flows.validation.keys import Seen
 from flows.validation.plan import Plan, make_plan
 
@@ -41,18 +41,6 @@ __all__ = ["ERROR_LIMIT", "VERSION", "Finding", "Outcome", "Plan", "UnsupportedE
            "validate_csv", "validate_columns", "ChunkedValidation"]
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One error as frictionless reports it (`row` counts the header as row 1)."""
-
-    code: str
-    row: int
-    field: str | None
-    cell: str | None
-    note: str
-    message: str = ""
-
-
 @dataclass
 class Outcome:
     findings: list[Finding] = field(default_factory=list)
@@ -60,12 +48,10 @@ class Outcome:
     rows: int = 0
 
 
-def validate_columns(plan: Plan, columns: dict[str, list[str]],
-                     limit: int = ERROR_LIMIT) -> Outcome:
-    """Validate an in-memory table given as text columns (one chunk: key checks are exact)."""
+def validate_columns(plan: Plan, columns: dict[str, Any], limit: int = ERROR_LIMIT) -> Outcome:
+    """Validate an in-memory table given as text columns (lists of texts or Arrow arrays)."""
     run = _Run(plan, limit)
-    batch = {p.name: pa.array(columns[p.name], pa.string()) for p in plan.fields}
-    run.feed(batch, first_row=2)
+    run.feed({p.name: _text(columns[p.name]) for p in plan.fields}, first_row=2)
     return run.outcome
 
 
@@ -79,17 +65,26 @@ class ChunkedValidation:
         self._row = 2
         self._open = True
 
-    def feed(self, columns: dict[str, list[str]]) -> None:
-        """Check the next rows; nothing more is checked once the error limit is reached."""
+    def feed(self, columns: dict[str, Any]) -> None:
+        """Check the next rows, given per field as a list of texts or an Arrow string (or
+        dictionary of strings) array; nothing more is checked once the error limit is
+        reached."""
         size = len(next(iter(columns.values()))) if columns else 0
         if self._open and size:
-            batch = {p.name: pa.array(columns[p.name], pa.string()) for p in self._run.plan.fields}
+            batch = {p.name: _text(columns[p.name]) for p in self._run.plan.fields}
             self._open = self._run.feed(batch, first_row=self._row)
         self._row += size
 
     @property
     def outcome(self) -> Outcome:
         return self._run.outcome
+
+
+def _text(values: Any) -> pa.Array:
+    """One column's cells as an Arrow array of text."""
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks()
+    return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
 
 
 def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str] = (), k: int = 3,
@@ -118,6 +113,10 @@ def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str]
     if header != names:
         raise UnsupportedError("die Kopfzeile weicht von den Feldern des Schemas ab")
     ragged: list[Any] = []
+    plan = make_plan(schema, small_counts, k)
+    keyed = set(plan.primary_key) | {p.name for p in plan.fields if p.unique}
+    types = {p.name: pa.string() if plain(p) and p.name not in keyed else TEXT
+             for p in plan.fields}
 
     def on_invalid(row: Any) -> str:
         ragged.append(row)
@@ -127,11 +126,11 @@ def validate_csv(path: Path, schema: dict[str, Any], small_counts: Iterable[str]
         path, read_options=pacsv.ReadOptions(block_size=block_size),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                          invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, TEXT),
+        convert_options=pacsv.ConvertOptions(column_types=types,
                                              strings_can_be_null=False,
                                              quoted_strings_can_be_null=False)))
     try:
-        run = _Run(make_plan(schema, small_counts, k), limit)
+        run = _Run(plan, limit)
         row = 2
         for batch in batches:
             if ragged:
@@ -197,35 +196,48 @@ class _Run:
         self.primary = Seen() if plan.primary_key else None
 
     def feed(self, batch: dict[str, pa.Array], first_row: int) -> bool:
-        """Check one chunk; False once the error limit is reached."""
+        """Check one chunk; False once the error limit is reached.
+
+        Verdicts are per distinct value; a row mask is built only for what occurs at all, so a
+        chunk without findings costs the key check and little else."""
         plan = self.plan
         columns = {p.name: read_column(p, batch[p.name]) for p in plan.fields}
         size = len(next(iter(batch.values()))) if batch else 0
         self.outcome.rows += size
-        rows = np.arange(first_row, first_row + size, dtype=np.int64)
-        none = {n: c.missing | c.type_error for n, c in columns.items()}
-        blank = (np.logical_and.reduce([columns[p.name].missing for p in plan.fields])
-                 if plan.fields else np.zeros(size, dtype=bool))
-        dup = {n: seen.previous(plan, [n], columns, ~none[n], rows, batch)
-               for n, seen in self.unique.items()}
-        key_none = (np.logical_and.reduce([none[n] for n in plan.primary_key])
-                    if self.primary else np.zeros(size, dtype=bool))
-        key_dup = (self.primary.previous(plan, plan.primary_key, columns, ~key_none, rows, batch)
-                   if self.primary else np.zeros(size, dtype=np.int64))
-        small = {n: ~none[n] & (columns[n].values >= 1) & (columns[n].values < plan.k)
-                 for n in plan.small_counts}
-        flagged = blank | key_none | (key_dup > 0)
-        for column in columns.values():
-            flagged |= column.type_error
-            for _, mask in column.failures:
+        blank = _every([columns[p.name].missing for p in plan.fields], columns, plan, size)
+        dup = {name: seen.previous(plan, [name], columns, ~columns[name].rows(columns[name].none),
+                                   first_row) for name, seen in self.unique.items()}
+        key_none = (_every([columns[n].none for n in plan.primary_key], columns, plan, size,
+                           plan.primary_key) if self.primary else None)
+        key_dup = (self.primary.previous(plan, plan.primary_key, columns,
+                                         np.ones(size, dtype=bool) if key_none is None
+                                         else ~key_none, first_row)
+                   if self.primary else None)
+        small = {}
+        for name in plan.small_counts:
+            column = columns[name]
+            mask = ~column.none & (column.values >= 1) & (column.values < plan.k)
+            if mask.any():
+                small[name] = column.rows(mask)
+        flagged = np.zeros(size, dtype=bool)
+        for mask in [blank, key_none, *small.values()]:
+            if mask is not None:
                 flagged |= mask
-        for mask in [*small.values(), *(d > 0 for d in dup.values())]:
-            flagged |= mask
+        for found in [key_dup, *dup.values()]:
+            if found is not None:
+                flagged |= found > 0
+        for column in columns.values():
+            problem = column.problem
+            if problem.any():
+                flagged |= column.rows(problem)
         for index in np.flatnonzero(flagged):
-            found = _row_findings(plan, columns, batch, int(index), int(rows[index]),
-                                  bool(blank[index]), {n: int(d[index]) for n, d in dup.items()},
-                                  bool(key_none[index]), int(key_dup[index]),
-                                  [n for n, m in small.items() if m[index]])
+            i = int(index)
+            found = row_findings(plan, columns, batch, i, first_row + i,
+                                  blank is not None and bool(blank[i]),
+                                  {n: 0 if d is None else int(d[i]) for n, d in dup.items()},
+                                  key_none is not None and bool(key_none[i]),
+                                  0 if key_dup is None else int(key_dup[i]),
+                                  [n for n, m in small.items() if m[i]])
             self.outcome.findings.extend(found)
             if len(self.outcome.findings) >= self.limit:
                 del self.outcome.findings[self.limit:]
@@ -234,58 +246,13 @@ class _Run:
         return True
 
 
-def _row_findings(plan: Plan, columns: dict[str, Column], batch: dict[str, pa.Array], i: int,
-                  row: int, blank: bool, dup: dict[str, int], key_none: bool, key_dup: int,
-                  small: list[str]) -> list[Finding]:
-    """Replay frictionless's lazy processing of one row to get its errors in its order."""
-    found: list[Finding] = []
-    done: set[str] = set()
-    state = {"full": False}
-
-    def cell(name: str) -> str:
-        value = batch[name][i].as_py()
-        return "None" if value is None else str(value)
-
-    def cell_errors(p: FieldPlan) -> list[Finding]:
-        column = columns[p.name]
-        if column.type_error[i]:
-            return [Finding("type-error", row, p.name, cell(p.name), p.type_note)]
-        return [Finding("constraint-error", row, p.name, cell(p.name), note)
-                for note, mask in column.failures if mask[i]]
-
-    def access(name: str) -> None:
-        if not state["full"] and name not in done:
-            done.add(name)
-            found.extend(cell_errors(next(p for p in plan.fields if p.name == name)))
-
-    def process() -> None:
-        if state["full"]:
-            return
-        for p in plan.fields:
-            if p.name not in done:
-                found.extend(cell_errors(p))
-        state["full"] = True
-        if blank:
-            found[:] = [Finding("blank-row", row, None, None, "",
-                                f'Row at position "{row}" is completely blank')]
-
-    for name, previous in dup.items():
-        access(name)
-        if previous:
-            process()
-            found.append(Finding("unique-error", row, name, cell(name),
-                                 f"the same as in the row at position {previous}"))
-    for name in plan.primary_key:
-        access(name)
-    if key_none:
-        process()
-        found.append(Finding("primary-key", row, None, None,
-                             'cells composing the primary keys are all "None"'))
-    elif key_dup:
-        process()
-        found.append(Finding("primary-key", row, None, None,
-                             f"the same as in the row at position {key_dup}"))
-    process()
-    found.extend(Finding("small-count-unprotected", row, name, cell(name), f"k={plan.k}")
-                 for name in small)
+def _every(masks: list[np.ndarray], columns: dict[str, Column], plan: Plan, size: int,
+           names: list[str] | None = None) -> np.ndarray | None:
+    """Rows where every column's entry mask holds (None: no row, seen from the entries)."""
+    names = [p.name for p in plan.fields] if names is None else names
+    if not masks or not all(m.any() for m in masks):
+        return None
+    found = np.ones(size, dtype=bool)
+    for name, mask in zip(names, masks, strict=True):
+        found &= columns[name].rows(mask)
     return found

@@ -74,6 +74,48 @@ def test_duplicates_across_chunks_name_the_previous_row(tmp_path: Path) -> None:
     assert columnar_findings(ours) == theirs
 
 
+def test_arrow_columns_have_the_findings_of_text_lists() -> None:
+    """The chunk-wise interface takes Arrow arrays too (plain or dictionary-encoded text)."""
+    import pyarrow as pa
+
+    path = FIXTURES / "parity" / "keyfigures-invalid-keys.csv"
+    schema, header, rows = _read(path)
+    plan = columnar.make_plan(schema)
+    expected = columnar_findings(columnar.validate_columns(
+        plan, {h: [r[i] for r in rows] for i, h in enumerate(header)}))
+    assert expected
+    for encode in (False, True):
+        chunked = columnar.ChunkedValidation(plan)
+        for start in range(0, len(rows), 3):
+            part = rows[start:start + 3]
+            arrays = {h: pa.array([r[i] for r in part], pa.string()) for i, h in enumerate(header)}
+            chunked.feed({h: a.dictionary_encode() if encode else a for h, a in arrays.items()})
+        assert columnar_findings(chunked.outcome) == expected
+
+
+@pytest.mark.parametrize("chunk", [1, 4])
+def test_a_hash_collision_is_refused_not_reported(monkeypatch: pytest.MonkeyPatch,
+                                                  chunk: int) -> None:
+    """Keys whose first hashes agree but second hashes differ are not called duplicates
+    (inside a chunk or across chunks): the validator hands over to frictionless."""
+    from flows.validation import keys
+
+    real = keys._entry_codes
+
+    def colliding(p: Any, column: Any) -> Any:
+        codes, index = real(p, column)
+        codes[:, 0] = 7  # every key has the same first hash
+        return codes, index
+
+    monkeypatch.setattr(keys, "_entry_codes", colliding)
+    plan = columnar.make_plan({"fields": [{"name": "k", "type": "string"}], "primaryKey": ["k"]})
+    chunked = columnar.ChunkedValidation(plan)
+    values = ["a", "b", "c", "d"]
+    with pytest.raises(columnar.UnsupportedError):
+        for start in range(0, len(values), chunk):
+            chunked.feed({"k": values[start:start + chunk]})
+
+
 def test_error_limit_cuts_at_the_same_finding() -> None:
     schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer",
                                                           "constraints": {"minimum": 5}}]}
@@ -202,6 +244,33 @@ def test_random_tables_have_the_same_findings_as_frictionless(
     except columnar.UnsupportedError:  # e.g. a bound the type cannot read: frictionless decides
         reject()
     assert ours == theirs
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.lists(st.integers(1, 6), min_size=1, max_size=30))
+def test_random_tables_in_random_chunks_have_the_same_findings_as_frictionless(
+        case: tuple[dict[str, Any], list[str], list[list[str]], list[str]],
+        sizes: list[int]) -> None:
+    """Keys repeat across chunks of any size (the sorted runs merge as chunks arrive)."""
+    from hypothesis import assume, reject
+
+    schema, names, rows, counts = case
+    assume(rows)
+    try:
+        theirs = frictionless_findings(schema, counts, data=[names, *rows])
+        plan = columnar.make_plan(schema, counts)
+    except (TypeError, columnar.UnsupportedError):
+        reject()
+    chunked = columnar.ChunkedValidation(plan)
+    start = 0
+    try:
+        for size in sizes * len(rows):
+            part = rows[start:start + size]
+            chunked.feed({h: [r[i] for r in part] for i, h in enumerate(names)})
+            start += size
+    except columnar.UnsupportedError:  # e.g. a value without an exact float
+        reject()
+    assert columnar_findings(chunked.outcome) == theirs
 
 
 INVALID_SCHEMAS = [
