@@ -36,7 +36,9 @@ def build_project(root: Path, prefix: str) -> list[str]:
     loads Great Expectations)."""
     shutil.copytree(ROOT / "schemas", root / "schemas")
     (root / "datapackages").mkdir(parents=True)
-    shutil.copy(ROOT / "datapackages" / "catalog.yaml", root / "datapackages" / "catalog.yaml")
+    for path in (ROOT / "datapackages").iterdir():  # catalog.yaml and the population table
+        if path.is_file():
+            shutil.copy(path, root / "datapackages" / path.name)
     names = []
     for number in range(1, COUNT + 1):
         name = f"{prefix}-{number:02d}"
