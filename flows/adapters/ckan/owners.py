@@ -14,7 +14,7 @@ from typing import Any
 
 import ckanapi
 
-from flows.errors import NotAuthorizedError, TerminalError
+from flows.errors import NotAuthorizedError, PipelineError, TerminalError
 from flows.metadata import vocabularies as voc
 from flows.model.bundle import Bundle
 
@@ -50,10 +50,25 @@ def ensure_organization(call: ActionCall, bundle: Bundle, *, create: bool) -> No
         call("organization_create", bundle.dataset.name, name=name,
              title=bundle.dataset.organization_title, **organization_fields(bundle))
     except NotAuthorizedError:
+        if _created_meanwhile(call, "organization_show", bundle.dataset.name, name):
+            return
         raise NotAuthorizedError(
             f"Die Organisation '{name}' gibt es im Portal nicht, und dieses Konto darf sie "
             "nicht anlegen. Bitte im Portal anlegen lassen.", dataset=bundle.dataset.name,
         ) from None
+    except PipelineError:
+        # two runs at once (several workers): another one created it just now
+        if not _created_meanwhile(call, "organization_show", bundle.dataset.name, name):
+            raise
+
+
+def _created_meanwhile(call: ActionCall, show: str, slug: str, name: str) -> bool:
+    """Whether the organization or group `name` exists now (after a failed create)."""
+    try:
+        call(show, slug, id=name, include_datasets=False)
+    except ckanapi.NotFound:
+        return False
+    return True
 
 
 def organization_fields(bundle: Bundle) -> dict[str, Any]:
@@ -94,7 +109,13 @@ def ensure_groups(call: ActionCall, wanted: list[dict[str, str]], slug: str) -> 
         try:
             call("group_create", slug, name=group["name"], title=title)
         except NotAuthorizedError:
+            if _created_meanwhile(call, "group_show", slug, group["name"]):
+                continue
             raise NotAuthorizedError(
                 f"Die Themengruppe '{group['name']}' ({title}) gibt es im Portal nicht, und "
                 "dieses Konto darf sie nicht anlegen. Bitte im Portal anlegen lassen.",
                 dataset=slug) from None
+        except PipelineError:
+            # two runs at once (several workers): another one created it just now
+            if not _created_meanwhile(call, "group_show", slug, group["name"]):
+                raise
