@@ -27,6 +27,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -55,6 +57,17 @@ def ckan_env() -> dict[str, str]:
     return found
 
 
+def drop_members(declaration: Path) -> None:
+    """A harmonised example (`members:` in dataset.yaml) as one publisher's dataset: its
+    shared declaration (the first member's export) without the members."""
+    data = yaml.safe_load(declaration.read_text(encoding="utf-8"))
+    if "members" in data or "member" in data:
+        data.pop("members", None)
+        data.pop("member", None)
+        declaration.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                               encoding="utf-8")
+
+
 def build_project(target: Path, example: str, count: int) -> list[str]:
     """A project folder with `count` renamed copies of one example dataset."""
     shutil.copytree(ROOT / "schemas", target / "schemas")
@@ -64,6 +77,7 @@ def build_project(target: Path, example: str, count: int) -> list[str]:
         name = f"nochange-bench-{number:02d}"
         folder = target / "datapackages" / name
         shutil.copytree(ROOT / "datapackages" / example, folder)
+        drop_members(folder / "dataset.yaml")
         descriptor = folder / "datapackage.yaml"
         text = descriptor.read_text(encoding="utf-8")
         text = re.sub(r"^name: .*$", f"name: {name}", text, count=1, flags=re.M)
