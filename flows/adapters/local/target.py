@@ -82,7 +82,7 @@ class LocalCatalog:
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the catalog is meant to be served
             for item in bundle.files:
-                shutil.copy2(item.path, staging / item.path.name)
+                _place(item.path, staging / item.path.name)
             when = datetime.now(UTC).isoformat(timespec="seconds")
             descriptor = self._versioned(bundle, dest, staging, when)
             (staging / "datapackage.json").write_text(
@@ -244,6 +244,17 @@ def write_downloads(folder: Path, descriptor: dict[str, Any]) -> list[Path]:
             continue
         written.append(target)
     return written
+
+
+def _place(source: Path, target: Path) -> None:
+    """Put a bundle file into the staging folder: a hard link where both are on one file system
+    (a bundle's files are never written again once built, and each run builds them in a fresh
+    work folder; copying the 2 GB of a 10M-row table took a sixth of its publication), else a
+    copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _read_marker(folder: Path) -> dict[str, Any]:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
+from flows.adapters.local import target
 from flows.adapters.local.target import LocalCatalog
 from flows.metadata.descriptor import load_catalog
 from flows.run import sequence
@@ -40,23 +40,39 @@ def test_failed_write_keeps_the_last_good_version(project: Path, tmp_path: Path,
     source.write_bytes(source.read_bytes().replace(b"8.183,74", b"9.999,99"))
     changed = _bundle(project, tmp_path / "w2")
     calls = {"n": 0}
-    real_copy = shutil.copy2
+    real_place = target._place
 
-    def failing_copy(src, dst, **kw):  # noqa: ANN001, ANN202
+    def failing_place(src: Path, dst: Path) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError("disk full")
-        return real_copy(src, dst, **kw)
+        real_place(src, dst)
 
-    monkeypatch.setattr(shutil, "copy2", failing_copy)
+    monkeypatch.setattr(target, "_place", failing_place)
     with pytest.raises(OSError):
         catalog.publish(changed)
     assert (tmp_path / "catalog/digitalisierung-kosten/kosten.csv").read_bytes() == good
     leftovers = [p.name for p in (tmp_path / "catalog").iterdir() if p.name.startswith(".")]
     assert leftovers == []
-    monkeypatch.setattr(shutil, "copy2", real_copy)
+    monkeypatch.setattr(target, "_place", real_place)
     assert catalog.publish(changed).status == "published"
     assert b"9999.99" in (tmp_path / "catalog/digitalisierung-kosten/kosten.csv").read_bytes()
+
+
+@pytest.mark.parametrize("linkable", [True, False], ids=["same-file-system", "across"])
+def test_data_files_are_linked_or_copied_with_the_bundles_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linkable: bool) -> None:
+    if not linkable:  # another file system: os.link fails with EXDEV
+        def refuse(src: Path, dst: Path) -> None:
+            raise OSError(18, "Invalid cross-device link")
+        monkeypatch.setattr(target.os, "link", refuse)
+    bundle = _bundle(ROOT, tmp_path / "w1")
+    LocalCatalog(tmp_path / "catalog").publish(bundle)
+    for item in bundle.files:
+        published = tmp_path / "catalog" / "digitalisierung-kosten" / item.path.name
+        assert published.read_bytes() == item.path.read_bytes()
+        assert published.samefile(item.path) is linkable
+        assert published.stat().st_mode & 0o777 == item.path.stat().st_mode & 0o777
 
 
 def test_a_swap_interrupted_between_renames_is_recovered(tmp_path: Path) -> None:
