@@ -29,11 +29,14 @@ setup: $(STAMP)
 
 # uv installs from the lock file in seconds on a warm cache (~/.cache/uv); it is bootstrapped
 # into the venv with pip. A lock that was not made from today's pyproject.toml dependencies is
-# made anew (scripts/lockfile says so): commit it.
+# made anew (scripts/lockfile says so): commit it. Bytecode is compiled once here (uv does not by
+# default, and with PYTHONDONTWRITEBYTECODE set no process keeps what it compiles: every
+# `kennzahlen` call compiled pandas, rdflib … again, about 2 s each).
 $(STAMP): pyproject.toml $(LOCK) | $(UV)
 	$(PYTHON) scripts/lockfile fresh $(LOCK) || $(MAKE) lock
-	$(UV_PIP) install $(UV_TARGET) -r $(LOCK)
+	$(UV_PIP) install $(UV_TARGET) --compile-bytecode -r $(LOCK)
 	$(UV_PIP) install $(UV_TARGET) --no-deps -e .
+	$(VENV)/bin/python -m compileall -q -j 0 flows
 	touch $@
 
 $(UV):
