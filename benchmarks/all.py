@@ -73,6 +73,10 @@ class Version:
 
     def __init__(self, label: str, root: Path) -> None:
         self.label, self.root = label, root
+        # bytecode, as `make setup` compiles it (PYTHONDONTWRITEBYTECODE may keep Python from
+        # writing it), so neither version pays for compiling its modules in every process
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0",
+                        str(root / "flows")], check=True)
 
     def env(self, project: Path, **extra: str) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(self.root), "KENNZAHLEN_PROJECT": str(project),
