@@ -138,6 +138,13 @@ def load(project: Path, name: str, *, check: bool = True) -> DatasetSpec:
             f"Ordnernamen '{name}' entsprechen (er ist auch der Kurzname im Portal).",
             dataset=name,
         )
+    if name == members.MEMBERS_FOLDER:
+        raise ConfigError(
+            f"Der Datensatzname '{name}' ist vergeben: unter {name}/ liegen im veröffentlichten "
+            "Katalog die Kataloge der Mitglieder eines Verbunds. Bitte Ordner und 'name' in "
+            "datapackage.yaml anders nennen, z. B. 'mitglieder-liste'.",
+            dataset=name,
+        )
     resources = tuple(
         _resource(project, folder, name, declared, internal)
         for declared in descriptor.get("resources") or []

@@ -169,3 +169,14 @@ def test_an_association_that_is_no_mapping_is_named_not_a_traceback(project: Pat
     with pytest.raises(ConfigError, match=r"datapackages/catalog.yaml, Angabe 'association' ist "
                                           r"ungültig\."):
         load_association(project)
+
+
+def test_a_dataset_cannot_take_the_name_of_the_members_catalogs_folder(project: Path) -> None:
+    folder = project / "datapackages" / "mitglieder"
+    (project / "datapackages" / DATASET).rename(folder)
+    descriptor = folder / "datapackage.yaml"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace(
+        f"name: {DATASET}", "name: mitglieder", 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match="'mitglieder' ist vergeben.*mitglieder-liste") as error:
+        catalog.load(project, "mitglieder", check=False)
+    assert error.value.dataset == "mitglieder"
