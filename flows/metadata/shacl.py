@@ -95,14 +95,22 @@ def _vocabularies(folder: Path) -> Graph:
     graph = Graph()
     for path in files:
         graph.parse(path, format="xml" if path.suffix == ".rdf" else "turtle")
+    _keep(graph, cached)
+    return graph
+
+
+def _keep(graph: Graph, cached: Path) -> None:
+    """Write the pickle atomically; without a writable cache the next process parses again."""
+    temporary = None
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cached.parent, prefix=".tmp-", delete=False) as out:
+            temporary = Path(out.name)
             out.write(pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(out.name, cached)
-    except OSError:
-        pass  # no cache (read-only home): the next process parses again
-    return graph
+        os.replace(temporary, cached)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is no error
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def parsed_cache() -> Path:

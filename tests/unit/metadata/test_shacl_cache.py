@@ -69,3 +69,12 @@ def test_without_a_writable_cache_it_still_parses(tmp_path: Path,
         assert len(shacl._vocabularies(_reference_copy(tmp_path))) > 1000
     finally:
         shacl._vocabularies.cache_clear()
+
+
+def test_a_graph_that_cannot_be_pickled_leaves_no_temporary_file(
+        cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise shacl.pickle.PicklingError("not today")
+    monkeypatch.setattr(shacl.pickle, "dumps", refuse)
+    assert len(shacl._vocabularies(_reference_copy(tmp_path))) > 1000
+    assert list((cache_home / "kennzahlen" / "parsed").iterdir()) == []
