@@ -15,6 +15,13 @@ of a nightly run to one `publish-dataset` flow run per dataset.
   output folder (flows/run/handover.py). A dataset run that stays pending or running for
   KENNZAHLEN_FANOUT_TIMEOUT seconds (default 3600; e.g. its worker was killed) is marked
   crashed and its dataset counted as failed; the next run publishes it.
+- Heartbeats: a dataset run sends one every 30 s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY of
+  `publish-dataset` in prefect.yaml). The fan-out makes sure the server has the automation
+  `CRASH_AUTOMATION` (Prefect's recipe for "zombie" flow runs, limited to the flow
+  `publish-dataset`): a run whose heartbeats stop for KENNZAHLEN_HEARTBEAT_WINDOW seconds
+  (default 90) without a final state is marked crashed by the server, so a run whose machine
+  went down is given up after a minute and a half, not after the fan-out timeout. A run that
+  dies before its first heartbeat is still caught by the timeout.
 """
 
 from __future__ import annotations
@@ -149,6 +156,53 @@ def portal_writes(label: str, dataset: str) -> AbstractContextManager[Any]:
 
 
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+DATASET_FLOW = "publish-dataset"
+"""The flow's name (flows/publish_dataset.py), which the heartbeat automation watches."""
+CRASH_AUTOMATION = "kennzahlen: Datensatz-Lauf ohne Lebenszeichen"
+
+
+def watch_heartbeats(client: Any, window: float) -> None:
+    """Make sure the server marks a `publish-dataset` run as crashed when it sent a heartbeat
+    but then neither another one nor a final state for `window` seconds (the automation
+    `CRASH_AUTOMATION`, created once, made anew if its window differs). A server that refuses
+    it leaves the fan-out timeout as the only watch; that is said in the log, not raised."""
+    from datetime import timedelta
+
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+    from prefect.logging import get_logger
+
+    try:
+        existing = client.read_automations_by_name(CRASH_AUTOMATION)
+        if any(a.trigger.within == timedelta(seconds=window) for a in existing):
+            return
+        for automation in existing:
+            client.delete_automation(automation.id)
+        client.create_automation(AutomationCore(
+            name=CRASH_AUTOMATION,
+            description="Markiert einen Lauf von publish-dataset als abgestürzt, wenn er "
+                        f"{window:g} s lang kein Lebenszeichen sendet (kennzahlen).",
+            trigger=EventTrigger(
+                after={"prefect.flow-run.heartbeat"},
+                expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed",
+                        "prefect.flow-run.Failed", "prefect.flow-run.Cancelled",
+                        "prefect.flow-run.Crashed"},
+                match=ResourceSpecification({"prefect.resource.id": "prefect.flow-run.*"}),
+                match_related=ResourceSpecification({"prefect.resource.role": "flow",
+                                                     "prefect.resource.name": DATASET_FLOW}),
+                for_each={"prefect.resource.id"},
+                posture=Posture.Proactive, threshold=1, within=timedelta(seconds=window)),
+            actions=[ChangeFlowRunState(
+                state=StateType.CRASHED,
+                message=f"Seit {window:g} s kein Lebenszeichen (Worker oder Rechner "
+                        "ausgefallen?)")]))
+    except Exception as exc:  # noqa: BLE001 - the timeout still watches every run
+        get_logger("kennzahlen").warning(
+            "Die Prefect-Automation '%s' ließ sich nicht anlegen (%s); abgestürzte "
+            "Datensatz-Läufe werden erst nach KENNZAHLEN_FANOUT_TIMEOUT aufgegeben.",
+            CRASH_AUTOMATION, type(exc).__name__)
 
 
 def fan_out(waves: list[list[str]], parameters: dict[str, Any], run_folder: Path,
@@ -167,8 +221,10 @@ def fan_out(waves: list[list[str]], parameters: dict[str, Any], run_folder: Path
     parent = flow_run.id or parameters["run_id"]  # two runs never share a dataset's flow run
     stall = _seconds("KENNZAHLEN_FANOUT_TIMEOUT", 3600.0)
     poll = _seconds("KENNZAHLEN_FANOUT_POLL", 2.0, least=0.1)
+    window = _seconds("KENNZAHLEN_HEARTBEAT_WINDOW", 90.0, least=10.0)
     with get_client(sync_client=True) as client:
         deployment = client.read_deployment_by_name(DEPLOYMENT)
+        watch_heartbeats(client, window)
         for wave in waves:
             results: dict[str, DatasetResult] = {}
             waiting: dict[UUID, str] = {}

@@ -60,7 +60,7 @@ ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
 WHERE_AND_HOW = frozenset({
     "KENNZAHLEN_OUT", "KENNZAHLEN_PROJECT", "KENNZAHLEN_CONCURRENCY", "KENNZAHLEN_FANOUT",
     "KENNZAHLEN_FANOUT_TIMEOUT", "KENNZAHLEN_FANOUT_POLL", "KENNZAHLEN_LOCK_WAIT",
-    "KENNZAHLEN_LEASE_SECONDS", "KENNZAHLEN_PORTAL_WRITES"})
+    "KENNZAHLEN_LEASE_SECONDS", "KENNZAHLEN_PORTAL_WRITES", "KENNZAHLEN_HEARTBEAT_WINDOW"})
 """Settings that say where and how a run works, not what it publishes: a nightly run that fans
 out and its dataset runs on other workers differ in them (flows/distributed.py)."""
 

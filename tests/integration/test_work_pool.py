@@ -222,3 +222,7 @@ def test_fan_out_on_three_workers_survives_a_killed_worker_and_serialises_runs(
     free = hold(env, 0, 5)
     assert free.communicate(timeout=120)[0].startswith("held") and free.returncode == 0
     assert [(x["name"], x["active_slots"]) for x in limits if x["active_slots"]] == []
+    # the server watches the dataset runs' heartbeats (tests/integration/test_heartbeats.py)
+    automations = requests.post(f"{env['PREFECT_API_URL']}/automations/filter", json={},
+                                timeout=30).json()
+    assert [a["name"] for a in automations] == ["kennzahlen: Datensatz-Lauf ohne Lebenszeichen"]

@@ -114,7 +114,8 @@ def test_where_and_how_a_run_works_is_no_input(
         run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     """A nightly run that fans out and its dataset runs on other workers differ in these."""
     run()
-    for name in ("KENNZAHLEN_FANOUT", "KENNZAHLEN_LEASE_SECONDS", "KENNZAHLEN_PORTAL_WRITES"):
+    for name in ("KENNZAHLEN_FANOUT", "KENNZAHLEN_LEASE_SECONDS", "KENNZAHLEN_PORTAL_WRITES",
+                 "KENNZAHLEN_HEARTBEAT_WINDOW"):
         monkeypatch.setenv(name, "7")
     assert run().status == "unchanged"
     assert len(run.counting.prepared) == 1
