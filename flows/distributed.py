@@ -157,7 +157,7 @@ def portal_writes(label: str, dataset: str) -> AbstractContextManager[Any]:
 
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 DATASET_FLOW = "publish-dataset"
-"""The flow's name (flows/publish_dataset.py), which the heartbeat automation watches."""
+"""The name of the flow of flows/publish_dataset.py, which the heartbeat automation watches."""
 CRASH_AUTOMATION = "kennzahlen: Datensatz-Lauf ohne Lebenszeichen"
 
 

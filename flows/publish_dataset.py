@@ -24,7 +24,7 @@ from flows.settings import Settings
 from flows.tasks import dataset_artifacts, load_secret_block
 
 
-@flow(name="publish-dataset", flow_run_name="publish-{dataset}", validate_parameters=True)
+@flow(name=distributed.DATASET_FLOW, flow_run_name="publish-{dataset}", validate_parameters=True)
 def publish_one(
     dataset: str,
     run_id: str,
