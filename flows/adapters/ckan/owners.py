@@ -34,41 +34,43 @@ def ensure_organization(call: ActionCall, bundle: Bundle, *, create: bool) -> No
         TerminalError: it is missing and `create` is false.
         NotAuthorizedError: it is missing and this account may not create it.
     """
-    name = bundle.dataset.owner_org
-    try:
-        call("organization_show", bundle.dataset.name, id=name, include_datasets=False)
+    name, slug = bundle.dataset.owner_org, bundle.dataset.name
+    if _exists(call, "organization", slug, name):
         return
-    except ckanapi.NotFound:
-        pass
     if not create:
         raise TerminalError(
             f"Die Organisation '{name}' gibt es im Portal nicht. Bitte dort anlegen oder "
             "ckan.owner_org in dataset.yaml (bei einem Mitglied: in datapackages/catalog.yaml) "
-            "korrigieren.", dataset=bundle.dataset.name,
+            "korrigieren.", dataset=slug,
         )
-    try:
-        call("organization_create", bundle.dataset.name, name=name,
-             title=bundle.dataset.organization_title, **organization_fields(bundle))
-    except NotAuthorizedError:
-        if _created_meanwhile(call, "organization_show", bundle.dataset.name, name):
-            return
-        raise NotAuthorizedError(
+    _create(call, "organization", slug, name,
             f"Die Organisation '{name}' gibt es im Portal nicht, und dieses Konto darf sie "
-            "nicht anlegen. Bitte im Portal anlegen lassen.", dataset=bundle.dataset.name,
-        ) from None
-    except PipelineError:
-        # two runs at once (several workers): another one created it just now
-        if not _created_meanwhile(call, "organization_show", bundle.dataset.name, name):
-            raise
+            "nicht anlegen. Bitte im Portal anlegen lassen.",
+            title=bundle.dataset.organization_title, **organization_fields(bundle))
 
 
-def _created_meanwhile(call: ActionCall, show: str, slug: str, name: str) -> bool:
-    """Whether the organization or group `name` exists now (after a failed create)."""
+def _exists(call: ActionCall, kind: str, slug: str, name: str) -> bool:
+    """Whether the organization or group (`kind`) `name` exists in the portal."""
     try:
-        call(show, slug, id=name, include_datasets=False)
+        call(f"{kind}_show", slug, id=name, include_datasets=False)
     except ckanapi.NotFound:
         return False
     return True
+
+
+def _create(call: ActionCall, kind: str, slug: str, name: str, refused: str,
+            **fields: Any) -> None:
+    """Create the organization or group (`kind`) `name`. A create that fails because another
+    run (on another worker) made it just now is no error; `refused` is the message when this
+    account may not create it."""
+    try:
+        call(f"{kind}_create", slug, name=name, **fields)
+    except NotAuthorizedError:
+        if not _exists(call, kind, slug, name):
+            raise NotAuthorizedError(refused, dataset=slug) from None
+    except PipelineError:
+        if not _exists(call, kind, slug, name):
+            raise
 
 
 def organization_fields(bundle: Bundle) -> dict[str, Any]:
@@ -100,22 +102,10 @@ def ensure_groups(call: ActionCall, wanted: list[dict[str, str]], slug: str) -> 
         NotAuthorizedError: a group is missing and this account may not create it.
     """
     for group in wanted:
-        try:
-            call("group_show", slug, id=group["name"], include_datasets=False)
+        if _exists(call, "group", slug, group["name"]):
             continue
-        except ckanapi.NotFound:
-            pass
         title = voc.THEMES.get(group["name"].upper(), group["name"])
-        try:
-            call("group_create", slug, name=group["name"], title=title)
-        except NotAuthorizedError:
-            if _created_meanwhile(call, "group_show", slug, group["name"]):
-                continue
-            raise NotAuthorizedError(
+        _create(call, "group", slug, group["name"],
                 f"Die Themengruppe '{group['name']}' ({title}) gibt es im Portal nicht, und "
                 "dieses Konto darf sie nicht anlegen. Bitte im Portal anlegen lassen.",
-                dataset=slug) from None
-        except PipelineError:
-            # two runs at once (several workers): another one created it just now
-            if not _created_meanwhile(call, "group_show", slug, group["name"]):
-                raise
+                title=title)
