@@ -39,7 +39,7 @@ def sweep(out_dir: Path, days: int, now: datetime | None = None) -> dict[str, in
 
 def run_folders(reports: Path) -> list[Path]:
     """The report folders of runs: not `latest` (a copy of the newest run, kept by the report
-    stage) nor a folder being swapped in (`.latest.tmp`)."""
+    stage) nor a folder being swapped in (`.latest.*`)."""
     if not reports.is_dir():
         return []
     return [p for p in reports.iterdir()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -47,19 +48,28 @@ LATEST = "latest"
 
 def refresh_latest(directory: Path, latest: Path) -> Path:
     """Copy the run's reports to `latest` (a stable address for the newest run), swapped in
-    by rename so a reader never sees a half-written folder.
+    by rename so a reader never sees a half-written folder. Two runs that finish at once
+    (workers of one night) each swap in through folders of their own; the later swap wins.
 
     Returns:
         `latest`.
     """
-    staging = latest.with_name(f".{latest.name}.tmp")
+    staging = Path(tempfile.mkdtemp(prefix=f".{latest.name}.", dir=latest.parent))
+    shutil.copytree(directory, staging, dirs_exist_ok=True)  # with the run folder's mode
+    for attempt in range(10):
+        old = staging.with_name(f"{staging.name}.old{attempt}")
+        try:
+            os.rename(latest, old)
+        except FileNotFoundError:
+            pass
+        try:
+            os.rename(staging, latest)
+        except OSError:  # another run swapped its copy in meanwhile: move that aside too
+            continue
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
+        return latest
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(directory, staging)
-    old = latest.with_name(f".{latest.name}.old")
-    if latest.exists():
-        os.rename(latest, old)
-    os.rename(staging, latest)
-    shutil.rmtree(old, ignore_errors=True)
     return latest
 
 
